@@ -1,0 +1,44 @@
+# Expo Portal: `make run` serves the portal with demo data; `make test` runs the tests.
+PYTHON_VERSION := $(shell cat .python-version)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint format e2e demo clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v python$(PYTHON_VERSION) >/dev/null 2>&1 || python3 -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+	  echo "Expo Portal needs Python $(PYTHON_VERSION) or at least 3.12 (Django 6.1)."; \
+	  echo "Install it (e.g. 'pyenv install $(PYTHON_VERSION)' or your system's python$(PYTHON_VERSION) package) and retry."; exit 1; }
+	@PYBIN=$$(command -v python$(PYTHON_VERSION) || command -v python3); \
+	  $$PYBIN -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { echo "$$PYBIN is older than 3.12; install Python $(PYTHON_VERSION)."; exit 1; }; \
+	  test -x $(PY) || $$PYBIN -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo
+
+test: install
+	$(PY) -m pytest -q -m "not e2e"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,274 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from editions.formatting import format_quantity
+
+
+class EditionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", _("exactly")
+    MORE_THAN = "more_than", _("over")
+    ABOUT = "about", _("about")
+    NEARLY = "nearly", _("nearly")
+    AT_LEAST = "at_least", _("at least")
+
+
+class Stage(models.TextChoices):
+    """When a figure was reported; pages prefer the closing figure."""
+
+    PRE_EVENT = "pre_event", _("pre-event")
+    OPENING = "opening", _("opening")
+    CLOSING = "closing", _("closing")
+    RETROSPECTIVE = "retrospective", _("retrospective")
+
+
+# The order in which a page picks the figure to show when several stages exist.
+STAGE_PREFERENCE = [Stage.CLOSING, Stage.RETROSPECTIVE, Stage.OPENING, Stage.PRE_EVENT]
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("count")
+    YUAN = "yuan", _("yuan")
+    USD = "usd", _("US dollars")
+    SQUARE_METRES = "m2", _("square metres")
+
+
+class Language(models.TextChoices):
+    CHINESE = "zh", _("Chinese (Simplified)")
+    CHINESE_TRADITIONAL = "zh-Hant", _("Chinese (Traditional)")
+    ENGLISH = "en", _("English")
+    JAPANESE = "ja", _("Japanese")
+    KOREAN = "ko", _("Korean")
+    RUSSIAN = "ru", _("Russian")
+
+
+def _choices_constraint(field: str, choices: type[models.TextChoices], name: str):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Source(models.Model):
+    """A press release, report or page that published figures."""
+
+    key = models.CharField(
+        _("reference"),
+        max_length=20,
+        unique=True,
+        help_text=_("A short stable reference such as S12, used in imports and notes."),
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200)
+    url = models.URLField(_("URL"), max_length=500)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=8, choices=Language, default=Language.CHINESE)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        constraints = [_choices_constraint("language", Language, "source_language_valid")]
+
+    def __str__(self):
+        label = self.title or self.publisher
+        return f"{label} ({self.published_on:%Y-%m-%d})" if self.published_on else label
+
+
+class EditionQuerySet(models.QuerySet):
+    def published(self):
+        """The only door into public pages, exports and feeds."""
+        return self.filter(status=EditionStatus.PUBLISHED)
+
+
+class Edition(models.Model):
+    number = models.PositiveSmallIntegerField(
+        _("number"), unique=True, help_text=_("The ordinal of the edition: 14 for the 14th.")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    theme_zh = models.CharField(_("theme (Chinese)"), max_length=300, blank=True)
+    theme_en = models.CharField(_("theme (English)"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EditionStatus, default=EditionStatus.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = EditionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
+            models.CheckConstraint(
+                condition=Q(year__gte=1900) & Q(year__lte=2200), name="edition_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="edition_ends_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            _choices_constraint("status", EditionStatus, "edition_status_valid"),
+        ]
+
+    def __str__(self):
+        return _("%(ordinal)s edition (%(year)s)") % {"ordinal": self.ordinal, "year": self.year}
+
+    def get_absolute_url(self):
+        return reverse("editions:detail", kwargs={"number": self.number})
+
+    @property
+    def ordinal(self) -> str:
+        n = self.number
+        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return f"{n}{suffix}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EditionStatus.PUBLISHED
+
+
+class Metric(models.Model):
+    """A kind of headline figure. Staff may add new ones without a code change."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit, default=Unit.COUNT)
+    position = models.PositiveSmallIntegerField(_("display order"), default=100)
+    is_main = models.BooleanField(
+        _("main figure"), default=False, help_text=_("Shown in the editions table and the trends.")
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        constraints = [_choices_constraint("unit", Unit, "metric_unit_valid")]
+
+    def __str__(self):
+        return self.name_en
+
+
+class ReportedFigureQuerySet(models.QuerySet):
+    def for_display(self):
+        return self.select_related("metric").prefetch_related("sources")
+
+
+class ReportedFigure(models.Model):
+    """One value of one metric for one edition, as a source published it."""
+
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="figures", verbose_name=_("edition"))
+    metric = models.ForeignKey(Metric, models.PROTECT, related_name="figures", verbose_name=_("metric"))
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
+    qualifier = models.CharField(_("qualifier"), max_length=12, choices=Qualifier, default=Qualifier.EXACT)
+    stage = models.CharField(_("stage"), max_length=14, choices=Stage, default=Stage.CLOSING)
+    sources = models.ManyToManyField(Source, related_name="figures", verbose_name=_("sources"))
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ReportedFigureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["edition", "metric__position", "stage"]
+        verbose_name = _("reported figure")
+        verbose_name_plural = _("reported figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "metric", "stage"],
+                name="one_figure_per_metric_and_stage",
+                violation_error_message=_("This edition already has a figure for this metric at this stage."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="figure_value_not_negative",
+                violation_error_message=_("A reported figure cannot be negative."),
+            ),
+            _choices_constraint("qualifier", Qualifier, "figure_qualifier_valid"),
+            _choices_constraint("stage", Stage, "figure_stage_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        """'over 20,000', '84.475 billion yuan': the value as every page shows it."""
+        return format_quantity(self.value, self.metric.unit, self.qualifier)
+
+
+class ReportedBand(models.Model):
+    """Project counts by size band exactly as an edition's release gives them."""
+
+    edition = models.ForeignKey(
+        Edition, models.CASCADE, related_name="reported_bands", verbose_name=_("edition")
+    )
+    lower_yuan = models.DecimalField(_("lower bound (yuan)"), max_digits=18, decimal_places=2)
+    upper_yuan = models.DecimalField(
+        _("upper bound (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the band has no upper bound."),
+    )
+    count = models.PositiveIntegerField(_("number of projects"))
+    is_nested = models.BooleanField(
+        _("nested"),
+        default=False,
+        help_text=_(
+            "Nested counts ('over X') include the projects of the higher bands; "
+            "exclusive counts add up to the number of projects."
+        ),
+    )
+    sources = models.ManyToManyField(Source, related_name="reported_bands", verbose_name=_("sources"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["edition", "lower_yuan"]
+        verbose_name = _("reported value band")
+        verbose_name_plural = _("reported value bands")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "lower_yuan"], name="one_reported_band_per_lower_bound"),
+            models.CheckConstraint(condition=Q(lower_yuan__gte=0), name="reported_band_lower_not_negative"),
+            models.CheckConstraint(
+                condition=Q(upper_yuan__isnull=True) | Q(upper_yuan__gt=F("lower_yuan")),
+                name="reported_band_upper_above_lower",
+                violation_error_message=_("The upper bound must be above the lower bound."),
+            ),
+        ]
+
+    def __str__(self):
+        lower = format_quantity(self.lower_yuan, Unit.YUAN)
+        if self.upper_yuan is None:
+            return _("over %(lower)s: %(count)s") % {"lower": lower, "count": self.count}
+        upper = format_quantity(self.upper_yuan, Unit.YUAN)
+        return f"{lower} – {upper}: {self.count}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from editions import views
+
+app_name = "editions"
+urlpatterns = [
+    path("", views.edition_list, name="list"),
+    path("<int:number>/", views.edition_detail, name="detail"),
+]

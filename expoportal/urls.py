@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from editions import views as edition_views
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", edition_views.home, name="home"),
+    path("editions/", include("editions.urls")),
+    path("projects/", include("projects.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)

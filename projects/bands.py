@@ -1,0 +1,65 @@
+"""The value bands the press uses for signed projects, defined once.
+
+Every page, filter, export and test takes its bands from here. Lower bounds are inclusive:
+exactly 100,000,000 yuan is in "100–500 million", 99,999,999.99 is "under 100 million".
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+MILLION = Decimal(10) ** 6
+BILLION = Decimal(10) ** 9
+
+
+@dataclass(frozen=True)
+class ValueBand:
+    slug: str
+    label: str
+    lower: Decimal | None  # inclusive
+    upper: Decimal | None  # exclusive
+
+    @property
+    def position(self) -> int:
+        return VALUE_BANDS.index(self)
+
+    def q(self, field: str = "value") -> Q:
+        """The condition a project's value meets to fall in this band."""
+        condition = Q()
+        if self.lower is not None:
+            condition &= Q(**{f"{field}__gte": self.lower})
+        if self.upper is not None:
+            condition &= Q(**{f"{field}__lt": self.upper})
+        return condition
+
+    def contains(self, value) -> bool:
+        value = Decimal(value)
+        return (self.lower is None or value >= self.lower) and (self.upper is None or value < self.upper)
+
+
+VALUE_BANDS: list[ValueBand] = [
+    ValueBand("under-100m", _("under 100 million yuan"), None, 100 * MILLION),
+    ValueBand("100m-500m", _("100–500 million yuan"), 100 * MILLION, 500 * MILLION),
+    ValueBand("500m-1b", _("500 million–1 billion yuan"), 500 * MILLION, BILLION),
+    ValueBand("1b-5b", _("1–5 billion yuan"), BILLION, 5 * BILLION),
+    ValueBand("5b-plus", _("5 billion yuan and over"), 5 * BILLION, None),
+]
+BANDS_BY_SLUG = {band.slug: band for band in VALUE_BANDS}
+BAND_CHOICES = [(band.slug, band.label) for band in VALUE_BANDS]
+
+
+def band_for(value) -> ValueBand:
+    for band in VALUE_BANDS:
+        if band.contains(value):
+            return band
+    raise ValueError(f"No band holds {value!r}")
+
+
+def band_position_expression(field: str = "value") -> Case:
+    """SQL CASE giving each row its band's position (0 = lowest), for grouping in the database."""
+    return Case(
+        *[When(band.q(field), then=Value(band.position)) for band in VALUE_BANDS],
+        output_field=IntegerField(),
+    )

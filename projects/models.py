@@ -1,0 +1,158 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from editions.formatting import format_yuan
+from editions.models import Edition, EditionStatus, Source
+from projects.bands import band_for, band_position_expression
+
+
+class Scope(models.TextChoices):
+    INTERNATIONAL = "international", _("international")
+    DOMESTIC = "domestic", _("domestic")
+
+
+class ProjectKind(models.TextChoices):
+    """How the organisers count a project."""
+
+    CONTRACT = "contract", _("contract project")
+    AGREEMENT = "agreement", _("agreement or framework project")
+    INTENT = "intent", _("letter of intent")
+
+
+class ProjectStatus(models.TextChoices):
+    """What followed the signing."""
+
+    SIGNED = "signed", _("signed")
+    UNDER_CONSTRUCTION = "under_construction", _("under construction")
+    OPERATING = "operating", _("operating")
+    STALLED = "stalled", _("stalled or cancelled")
+
+
+class Sector(models.Model):
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in links: ?sector=new-energy"))
+    name_en = models.CharField(_("name (English)"), max_length=120, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("display order"), default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name_en"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name_en
+
+
+class ReportedSector(models.Model):
+    """A sector an edition's release names for its signed projects, in the release's order."""
+
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="reported_sectors", verbose_name=_("edition"))
+    sector = models.ForeignKey(Sector, models.PROTECT, related_name="reported_in", verbose_name=_("sector"))
+    position = models.PositiveSmallIntegerField(_("order in the release"), default=0)
+    sources = models.ManyToManyField(Source, related_name="reported_sectors", verbose_name=_("sources"))
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = _("sector named in a release")
+        verbose_name_plural = _("sectors named in releases")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "sector"], name="one_reported_sector_per_edition"),
+        ]
+
+    def __str__(self):
+        return f"{self.edition}: {self.sector}"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def public(self):
+        """Projects of published editions: the only door into public pages and exports."""
+        return self.filter(edition__status=EditionStatus.PUBLISHED)
+
+    def with_band(self):
+        return self.annotate(band_position=band_position_expression())
+
+
+class Project(models.Model):
+    edition = models.ForeignKey(Edition, models.PROTECT, related_name="projects", verbose_name=_("edition"))
+    title = models.CharField(_("title"), max_length=300)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
+    sector = models.ForeignKey(Sector, models.PROTECT, related_name="projects", verbose_name=_("sector"))
+    scope = models.CharField(_("scope"), max_length=14, choices=Scope, default=Scope.DOMESTIC)
+    partner = CountryField(
+        _("partner country or region"),
+        blank=True,
+        help_text=_("Required for international projects; empty for domestic ones."),
+    )
+    parties = models.TextField(_("signing parties"), blank=True)
+    parties_zh = models.TextField(_("signing parties (Chinese)"), blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    value = models.DecimalField(_("value (yuan)"), max_digits=17, decimal_places=2)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    source = models.ForeignKey(
+        Source, models.PROTECT, null=True, blank=True, related_name="projects", verbose_name=_("source")
+    )
+    is_illustrative = models.BooleanField(
+        _("illustrative"), default=False, help_text=_("Demo data made up for illustration, not a real record.")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ProjectKind, default=ProjectKind.CONTRACT)
+    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.SIGNED)
+    # Bumped on every save; a form carrying an older version is refused (no lost updates).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-value", "id"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [
+            models.Index(fields=["-value", "id"], name="project_value_desc"),
+            models.Index(fields=["edition", "-value"], name="project_edition_value"),
+            models.Index(fields=["sector", "-value"], name="project_sector_value"),
+            models.Index(fields=["partner", "-value"], name="project_partner_value"),
+            models.Index(fields=["scope", "-value"], name="project_scope_value"),
+            models.Index(fields=["signed_on"], name="project_signed_on"),
+            models.Index(fields=["title"], name="project_title"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0),
+                name="project_value_positive",
+                violation_error_message=_("The value must be more than zero yuan."),
+            ),
+            models.CheckConstraint(
+                condition=Q(scope=Scope.DOMESTIC, partner="") | (Q(scope=Scope.INTERNATIONAL) & ~Q(partner="")),
+                name="project_partner_matches_scope",
+                violation_error_message=_(
+                    "An international project needs a partner country or region; a domestic one has none."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(scope__in=Scope.values), name="project_scope_valid"),
+            models.CheckConstraint(condition=Q(kind__in=ProjectKind.values), name="project_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=ProjectStatus.values), name="project_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"pk": self.pk})
+
+    @property
+    def band(self):
+        return band_for(self.value)
+
+    @property
+    def display_value(self) -> str:
+        return format_yuan(self.value)

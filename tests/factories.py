@@ -1,0 +1,158 @@
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+
+from editions.models import (
+    Edition,
+    EditionStatus,
+    Metric,
+    Qualifier,
+    ReportedBand,
+    ReportedFigure,
+    Source,
+    Stage,
+    Unit,
+)
+from projects.models import Project, ProjectKind, ReportedSector, Scope, Sector
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+
+class SuperuserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    key = factory.Sequence(lambda n: f"T{n}")
+    title = factory.Sequence(lambda n: f"Closing press release {n}")
+    publisher = "Expo organising committee"
+    url = factory.Sequence(lambda n: f"https://news.example.org/releases/{n}.html")
+    published_on = datetime.date(2023, 8, 28)
+    language = "en"
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Edition
+
+    class Params:
+        draft = factory.Trait(status=EditionStatus.DRAFT)
+
+    number = factory.Sequence(lambda n: 100 + n)
+    year = factory.LazyAttribute(lambda edition: 2000 + edition.number % 100)
+    start_date = factory.LazyAttribute(lambda edition: datetime.date(edition.year, 8, 23))
+    end_date = factory.LazyAttribute(lambda edition: datetime.date(edition.year, 8, 27))
+    name_zh = "中国—东北亚博览会"
+    name_en = "China-Northeast Asia Expo"
+    theme_en = "Sharing new opportunities"
+    city = "Changchun"
+    venue = "International Convention and Exhibition Center"
+    status = EditionStatus.PUBLISHED
+
+
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Metric
+
+    code = factory.Sequence(lambda n: f"metric_{n}")
+    name_en = factory.Sequence(lambda n: f"Metric {n}")
+    name_zh = factory.Sequence(lambda n: f"指标{n}")
+    unit = Unit.COUNT
+    position = factory.Sequence(lambda n: 1000 + n)
+
+
+def standard_metric(code: str) -> Metric:
+    """A metric the data migration created (participants, signed_value, ...)."""
+    return Metric.objects.get(code=code)
+
+
+class ReportedFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportedFigure
+        skip_postgeneration_save = True
+
+    edition = factory.SubFactory(EditionFactory)
+    metric = factory.SubFactory(MetricFactory)
+    value = Decimal("20000")
+    qualifier = Qualifier.EXACT
+    stage = Stage.CLOSING
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.sources.set(extracted if extracted is not None else [SourceFactory()])
+
+
+class ReportedBandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportedBand
+        skip_postgeneration_save = True
+
+    edition = factory.SubFactory(EditionFactory)
+    lower_yuan = Decimal("100000000")
+    upper_yuan = Decimal("500000000")
+    count = 10
+    is_nested = False
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create:
+            self.sources.set(extracted if extracted is not None else [SourceFactory()])
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+    name_en = factory.Sequence(lambda n: f"Sector {n}")
+    name_zh = factory.Sequence(lambda n: f"行业{n}")
+    position = factory.Sequence(lambda n: 1000 + n)
+
+
+class ReportedSectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportedSector
+
+    edition = factory.SubFactory(EditionFactory)
+    sector = factory.SubFactory(SectorFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    class Params:
+        international = factory.Trait(scope=Scope.INTERNATIONAL, partner="RU")
+
+    edition = factory.SubFactory(EditionFactory)
+    title = factory.Sequence(lambda n: f"Wind farm phase {n}")
+    title_zh = factory.Sequence(lambda n: f"风电场{n}期")
+    sector = factory.SubFactory(SectorFactory)
+    scope = Scope.DOMESTIC
+    partner = ""
+    parties = "Jilin Energy Group; Northeast Power Co."
+    location = "Changchun"
+    value = Decimal("250000000.00")
+    signed_on = factory.LazyAttribute(lambda project: project.edition.start_date)
+    description = "An illustrative project."
+    source = factory.SubFactory(SourceFactory)
+    is_illustrative = False
+    kind = ProjectKind.CONTRACT

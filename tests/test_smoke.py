@@ -1,0 +1,12 @@
+import pytest
+
+from tests.factories import ProjectFactory, ReportedFigureFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_factories_build_a_whole_edition():
+    project = ProjectFactory()
+    figure = ReportedFigureFactory(edition=project.edition)
+    assert figure.sources.count() == 1
+    assert project.edition.projects.count() == 1
