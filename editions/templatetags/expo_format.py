@@ -1,0 +1,31 @@
+"""Template filters for amounts and figures; the rules live in editions.formatting."""
+
+from django import template
+
+from editions import formatting
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value):
+    """{{ project.value|yuan }} -> '84.475 billion yuan' (Chinese: '844.75亿元')."""
+    if value in (None, ""):
+        return "—"
+    return formatting.format_yuan(value)
+
+
+@register.filter
+def count(value):
+    """{{ n|count }} -> '20,000' (Chinese: '2万')."""
+    if value in (None, ""):
+        return "—"
+    return formatting.format_number(value)
+
+
+@register.filter
+def figure(reported_figure):
+    """{{ figure|figure }} -> 'over 20,000' with its qualifier and unit."""
+    if reported_figure is None:
+        return "—"
+    return formatting.format_quantity(reported_figure.value, reported_figure.metric.unit, reported_figure.qualifier)
