@@ -133,7 +133,8 @@ def allocate_values(ranges: list[ValueRange], total: Decimal, rng: random.Random
         )
     # A ragged ceiling, so projects pushed to the top of a band do not all share one round value.
     ragged = [
-        None if high is None else high - int(rng.random() * 0.05 * (high - low)) for low, high in zip(lows, highs)
+        high if high is None else high - int(rng.random() * (high - low) / 20)
+        for low, high in zip(lows, highs, strict=True)
     ]
     if None in highs or sum(ragged) >= total_units:
         highs = ragged
