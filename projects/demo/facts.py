@@ -42,11 +42,11 @@ def _has_history(model) -> bool:
     return hasattr(model, "history")
 
 
-def validate_fields(obj: models.Model) -> None:
+def validate_fields(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     """Field validation before writing; related rows are ours and the database enforces the constraints."""
     related = [field.name for field in obj._meta.concrete_fields if field.is_relation]
     try:
-        obj.full_clean(exclude=related, validate_unique=False, validate_constraints=False)
+        obj.full_clean(exclude=[*related, *exclude], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise DemoDataError(f"{obj._meta.verbose_name} {obj}: {'; '.join(error.messages)}") from error
 
