@@ -101,6 +101,19 @@ class ReportedBandInline(admin.TabularInline):
     extra = 0
 
 
+def related_count(model, related_name: str):
+    """The number of rows pointing at each row, as a subquery: no GROUP BY over the whole related table.
+
+    The related model is looked up by name, so that editions does not import projects.
+    """
+    relation = model._meta.get_field(related_name)
+    rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
+    return Coalesce(
+        Subquery(rows.order_by().values(relation.field.name).annotate(n=Count("pk")).values("n")),
+        0,
+    )
+
+
 def projects_changelist_url(edition: Edition) -> str:
     # By URL name, so that editions does not import projects.
     return reverse("admin:projects_project_changelist") + "?" + urlencode({"edition__id__exact": edition.pk})
@@ -134,21 +147,11 @@ class EditionAdmin(RefuseDeletionInUseMixin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        figure_count = (
-            ReportedFigure.objects.filter(edition=OuterRef("pk"))
-            .order_by()
-            .values("edition")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         return (
             super()
             .get_queryset(request)
             .select_related("published_by")
-            .annotate(
-                figure_count=Coalesce(Subquery(figure_count), 0),
-                project_count=Count("projects"),
-            )
+            .annotate(figure_count=related_count(Edition, "figures"), project_count=related_count(Edition, "projects"))
         )
 
     @admin.display(description=_("figures"), ordering="figure_count")

@@ -304,7 +304,7 @@ def test_project_changelist_of_ten_thousand_projects_is_a_handful_of_queries(
     )
     url = admin_url(Project, "changelist")
     for params in ({}, {"band": "1b-5b", "o": "-6"}, {"edition__id__exact": editions[0].pk, "q": "Project 1"}):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(7):
             response = admin_client.get(url, params)
         assert response.status_code == 200
         assert len(response.context["cl"].result_list) == 100
@@ -325,3 +325,20 @@ def test_edition_search_with_words_does_not_fail(admin_client):
     response = admin_client.get(admin_url(Edition, "changelist"), {"q": "Changchun"})
     assert response.context["cl"].result_count == 1
     assert admin_client.get(admin_url(Edition, "changelist"), {"q": "14th"}).status_code == 200
+
+
+def test_edition_changelist_counts_stay_a_handful_of_queries(admin_client, django_assert_max_num_queries):
+    for edition in EditionFactory.create_batch(6):
+        ProjectFactory.create_batch(2, edition=edition)
+        ReportedFigureFactory.create_batch(3, edition=edition)
+    with django_assert_max_num_queries(9):
+        response = admin_client.get(admin_url(Edition, "changelist"), {"o": "-8"})
+    assertContains(response, "2 projects", count=6)
+    assertContains(response, '<td class="field-figure_count">3</td>', count=6, html=True)
+
+
+def test_sector_changelist_shows_how_many_projects_each_sector_has(admin_client):
+    sector = SectorFactory(name_en="Hydrogen")
+    ProjectFactory.create_batch(3, sector=sector)
+    response = admin_client.get(admin_url(Sector, "changelist"), {"q": "Hydrogen"})
+    assertContains(response, '<td class="field-project_count">3</td>', html=True)
