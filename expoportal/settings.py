@@ -31,8 +31,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. "
-            "For local development run `make run`, which sets DEBUG=1."
+            "SECRET_KEY must be set when DEBUG is off. For local development run `make run`, which sets DEBUG=1."
         )
     # Only ever used with DEBUG on, on a developer's machine.
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
