@@ -32,6 +32,11 @@ demo: install
 test: install
 	$(PY) -m pytest -q -m "not e2e"
 
+# The long fuzzing run (thousands of hostile requests per test); the short one runs in `make test`.
+.PHONY: fuzz
+fuzz: install
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

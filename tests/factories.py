@@ -22,9 +22,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    # Hashed when the user is built, so the saved row has it (a post-generation set_password is not saved).
     password = factory.django.Password("correct horse battery staple")
 
 
