@@ -81,7 +81,7 @@ def pages(*, n: int, editions: int, params: dict) -> list[Page]:
             "export",
             f"CSV export, all {n:,} rows",
             "/projects/?_export=csv",
-            f"/{DATASETTE_DB}/projects_project.csv?_stream=on&_size=max&_sort_desc=value",
+            f"/{DATASETTE_DB}/projects_project.csv?_stream=on&_dl=1&_size=max&_sort_desc=value",
             export=True,
         ),
     ]
@@ -182,7 +182,8 @@ def discover(sqlite_path: Path, *, n: int, editions: int) -> dict:
 def load(port: int, path: str, args, *, export: bool = False) -> dict:
     """Run the load generator in its own process and return its JSON."""
     if export:
-        options = ["--requests", str(args.export_requests), "--duration", "1", "--concurrency", "1", "--warmup", "0"]
+        options = ["--requests", str(args.export_requests), "--duration", str(args.export_duration)]
+        options += ["--concurrency", "1", "--warmup", "0"]
         options += ["--timeout", str(args.export_timeout)]
     else:
         options = ["--requests", str(args.requests), "--duration", str(args.duration)]
@@ -273,6 +274,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests per page first (default 3)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--export-requests", type=int, default=2, help="full CSV downloads measured (default 2)")
+    parser.add_argument(
+        "--export-duration", type=float, default=60.0, help="no new download starts after this many seconds"
+    )
     parser.add_argument("--export-timeout", type=float, default=300.0, help="seconds before one download fails")
     parser.add_argument("--no-datasette", action="store_true", help="skip Datasette (its columns stay empty)")
     args = parser.parse_args(argv)
