@@ -73,6 +73,7 @@ class FigureColumn(NumberColumn):
     def __init__(self, metric: Metric, **kwargs):
         self.metric = metric
         header = metric.name_en if metric.unit == Unit.COUNT else f"{metric.name_en} ({metric.get_unit_display()})"
+        kwargs.setdefault("attrs", {"th": {"class": "number wrap-header"}, "td": {"class": "number"}})
         super().__init__(accessor=figure_annotation_name(metric), verbose_name=header, tiebreak="-number", **kwargs)
 
     def render(self, record, table):
@@ -118,11 +119,19 @@ def figure_columns(metrics: list[Metric], reserved: set[str]) -> list[tuple[str,
 class EditionTable(tables.Table):
     number = tables.Column(verbose_name=_("Edition"), attrs={"td": {"class": "nowrap"}})
     year = tables.Column(verbose_name=_("Year"))
-    start_date = tables.DateColumn(verbose_name=_("Opened"), format="Y-m-d")
-    end_date = tables.DateColumn(verbose_name=_("Closed"), format="Y-m-d")
+    start_date = tables.DateColumn(verbose_name=_("Opened"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
+    end_date = tables.DateColumn(verbose_name=_("Closed"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
     city = tables.Column(verbose_name=_("City"))
-    recorded_count = NumberColumn(verbose_name=_("Recorded projects"), tiebreak="-number")
-    recorded_value = YuanColumn(verbose_name=_("Recorded project value (yuan)"), tiebreak="-number")
+    recorded_count = NumberColumn(
+        verbose_name=_("Recorded projects"),
+        tiebreak="-number",
+        attrs={"th": {"class": "number wrap-header"}, "td": {"class": "number"}},
+    )
+    recorded_value = YuanColumn(
+        verbose_name=_("Recorded project value (yuan)"),
+        tiebreak="-number",
+        attrs={"th": {"class": "number wrap-header"}, "td": {"class": "number"}},
+    )
 
     class Meta:
         model = Edition

@@ -19,7 +19,8 @@ class BandColumn(NumberColumn):
     """The value band, derived from the value: sorting by band is sorting by value."""
 
     def __init__(self, **kwargs):
-        super().__init__(accessor="value", tiebreak="id", nullable=False, attrs={}, **kwargs)
+        kwargs.setdefault("attrs", {})
+        super().__init__(accessor="value", tiebreak="id", nullable=False, **kwargs)
 
     def render(self, value):
         return band_for(value).label
@@ -36,16 +37,18 @@ class ExportOnlyColumn(tables.Column):
 
 class ProjectTable(tables.Table):
     id = ExportOnlyColumn(verbose_name=_("ID"))
-    title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"))
+    title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"), attrs={"td": {"class": "title"}})
     title_zh = ExportOnlyColumn(verbose_name=_("Title (Chinese)"))
     edition = tables.Column(verbose_name=_("Edition"), accessor="edition__number", order_by=("edition__number", "id"))
     sector = tables.Column(verbose_name=_("Sector"), accessor="sector__name_en", order_by=("sector__name_en", "id"))
     scope = tables.Column(verbose_name=_("Scope"), order_by=("scope", "id"))
-    partner = tables.Column(verbose_name=_("Partner country or region"), order_by=("partner", "id"))
+    partner = tables.Column(verbose_name=_("Partner"), order_by=("partner", "id"))
     partner_code = ExportOnlyColumn(verbose_name=_("Partner code"), accessor="partner__code")
     value = YuanColumn(verbose_name=_("Value (yuan)"), tiebreak="id", nullable=False)
-    band = BandColumn(verbose_name=_("Value band"))
-    signed_on = tables.DateColumn(verbose_name=_("Signed on"), format="Y-m-d", order_by=("signed_on", "id"))
+    band = BandColumn(verbose_name=_("Value band"), attrs={"td": {"class": "nowrap"}})
+    signed_on = tables.DateColumn(
+        verbose_name=_("Signed on"), format="Y-m-d", order_by=("signed_on", "id"), attrs={"td": {"class": "nowrap"}}
+    )
     kind = ExportOnlyColumn(verbose_name=_("Kind"))
     status = ExportOnlyColumn(verbose_name=_("Status"))
     parties = ExportOnlyColumn(verbose_name=_("Signing parties"))
@@ -56,7 +59,7 @@ class ProjectTable(tables.Table):
         model = Project
         fields = ()
         sequence = (
-            "id", "title", "title_zh", "edition", "sector", "scope", "partner", "partner_code", "value", "band",
+            "id", "title", "title_zh", "value", "band", "edition", "sector", "scope", "partner", "partner_code",
             "signed_on", "kind", "status", "parties", "source_url", "is_illustrative",
         )  # fmt: skip
         order_by_field = "sort"
