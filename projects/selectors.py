@@ -156,6 +156,15 @@ def _band_label(band: ReportedBand) -> str:
     return _("%(lower)s to under %(upper)s") % {"lower": lower, "upper": upper}
 
 
+def _matching_band(published: ReportedBand):
+    """The site's own value band with exactly the published edges, if there is one."""
+    upper = None if published.is_nested else published.upper_yuan
+    for band in VALUE_BANDS:
+        if (band.lower or 0) == published.lower_yuan and band.upper == upper:
+            return band
+    return None
+
+
 def _published_band_rows(edition: Edition, projects: QuerySet) -> list[PublishedBandRow]:
     published = list(
         ReportedBand.objects.filter(edition=edition)
@@ -174,7 +183,13 @@ def _published_band_rows(edition: Edition, projects: QuerySet) -> list[Published
     rows = []
     for index, band in enumerate(published):
         open_ended = band.upper_yuan is None or band.is_nested
-        query = _query(edition, value_min=plain_number(band.lower_yuan)) if open_ended else ""
+        same_band = _matching_band(band)
+        if same_band is not None:
+            query = _query(edition, band=same_band.slug)
+        elif open_ended:
+            query = _query(edition, value_min=plain_number(band.lower_yuan))
+        else:
+            query = ""
         rows.append(
             PublishedBandRow(
                 band=band,

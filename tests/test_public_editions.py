@@ -194,6 +194,7 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
     for number in range(1, count + 1):
         edition = EditionFactory(number=number, year=1990 + number)
         ReportedFigureFactory(edition=edition, metric=participants, value=Decimal(number * 1000))
+        ProjectFactory(edition=edition)
     with django_assert_max_num_queries(4):
         assert client.get(LIST).status_code == 200
     with django_assert_max_num_queries(6):

@@ -408,3 +408,32 @@ def test_detail_runs_one_query(client, django_assert_max_num_queries, count):
     projects = ProjectFactory.create_batch(count)
     with django_assert_max_num_queries(1):
         client.get(projects[-1].get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "wind\x00farm"},
+        {"sector": "\x00"},
+        {"partner": "R\x00"},
+        {"q": "x" * 201},
+    ],
+)
+def test_hostile_text_gets_a_400_not_a_500(client, three_projects, params):
+    assert client.get(LIST, params).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "params", [{"page": "\x00"}, {"per_page": "\x00"}, {"sort": "\x00"}, {"sort": ["title", "-value"]}]
+)
+def test_odd_paging_and_sorting_values_still_show_the_page(client, three_projects, params):
+    assert client.get(LIST, params).status_code == 200
+
+
+def test_pagination_offers_first_and_last_pages(client):
+    ProjectFactory.create_batch(7)
+    response = client.get(LIST, {"per_page": "2", "page": "2"})
+    assertContains(response, "Page 2 of 4")
+    assertContains(response, "per_page=2&amp;page=4")
+    assertContains(response, ">Last<")
+    assertContains(response, 'rel="prev"')

@@ -238,3 +238,10 @@ def test_summary_runs_a_fixed_number_of_queries(client, django_assert_max_num_qu
         response = client.get(edition.get_absolute_url())
     assert response.status_code == 200
     assert reverse("projects:list") in response.content.decode()
+
+
+def test_published_band_with_the_sites_edges_links_to_that_band(client, edition):
+    ReportedBandFactory(edition=edition, lower_yuan=100 * MILLION, upper_yuan=500 * MILLION, count=2)
+    ReportedBandFactory(edition=edition, lower_yuan=5000 * MILLION, upper_yuan=None, count=0)
+    summary = edition_summary(edition=edition)
+    assert [row.query for row in summary.published_bands] == ["edition=14&band=100m-500m", "edition=14&band=5b-plus"]
