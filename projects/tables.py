@@ -42,7 +42,8 @@ class ProjectTable(tables.Table):
     edition = tables.Column(verbose_name=_("Edition"), accessor="edition__number", order_by=("edition__number", "id"))
     sector = tables.Column(verbose_name=_("Sector"), accessor="sector__name_en", order_by=("sector__name_en", "id"))
     scope = tables.Column(verbose_name=_("Scope"), order_by=("scope", "id"))
-    partner = tables.Column(verbose_name=_("Partner"), order_by=("partner", "id"))
+    # Through the Country object: get_partner_display() would walk ~250 choices on every row.
+    partner = tables.Column(verbose_name=_("Partner"), accessor="partner__name", order_by=("partner", "id"))
     partner_code = ExportOnlyColumn(verbose_name=_("Partner code"), accessor="partner__code")
     value = YuanColumn(verbose_name=_("Value (yuan)"), tiebreak="id", nullable=False)
     band = BandColumn(verbose_name=_("Value band"), attrs={"td": {"class": "nowrap"}})
