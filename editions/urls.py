@@ -4,6 +4,6 @@ from editions import views
 
 app_name = "editions"
 urlpatterns = [
-    path("", views.edition_list, name="list"),
+    path("", views.EditionListView.as_view(), name="list"),
     path("<int:number>/", views.edition_detail, name="detail"),
 ]
