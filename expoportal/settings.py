@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "simple_history",
     "editions",
     "projects",
+    "comparisons",
 ]
 
 MIDDLEWARE = [
