@@ -107,6 +107,14 @@ def _axes(svg, *, plot_width: int, x_label: str, y_label: str):
     )
 
 
+def _column_label(svg, label: str, x: float, y: float):
+    """An edition under its column; "12th (2019)" goes on two lines so many columns do not overlap."""
+    first, _sep, rest = label.partition(" (")
+    text = _element(svg, "text", first, x=x, y=y, text_anchor="middle", font_size=11)
+    if rest:
+        _element(text, "tspan", rest.rstrip(")"), x=x, dy=13, fill=MUTED)
+
+
 def _serialize(svg: ET.Element) -> SafeString:
     # ElementTree escaped every text and attribute value above.
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
@@ -134,7 +142,7 @@ def bar_chart(*, chart_id: str, title: str, desc: str, x_label: str, unit_label:
     bar_width = min(slot * 0.6, 60)
     for index, bar in enumerate(bars):
         center = LEFT + slot * index + slot / 2
-        _element(svg, "text", bar.label, x=center, y=bottom + 18, text_anchor="middle")
+        _column_label(svg, bar.label, center, bottom + 16)
         if bar.value is None:
             _element(svg, "text", _("not reported"), x=center, y=bottom - 6, text_anchor="middle", fill=MUTED)
             continue
@@ -152,6 +160,9 @@ def bar_chart(*, chart_id: str, title: str, desc: str, x_label: str, unit_label:
         )
         if len(bars) <= 8:
             _element(group, "text", bar.text, x=center, y=round(bottom - height - 6, 2), text_anchor="middle")
+    if any(bar.approximate for bar in bars):
+        _element(svg, "rect", x=LEFT + 8, y=TOP - 18, width=12, height=12, fill=APPROXIMATE)
+        _element(svg, "text", _("approximate figure (over, about, nearly…)"), x=LEFT + 26, y=TOP - 8, fill=MUTED)
     return _serialize(svg)
 
 
@@ -171,7 +182,7 @@ def stacked_share_chart(
     bar_width = min(slot * 0.7, 70)
     for index, column in enumerate(columns):
         center = LEFT + slot * index + slot / 2
-        _element(svg, "text", column, x=center, y=bottom + 18, text_anchor="middle")
+        _column_label(svg, column, center, bottom + 16)
         if all(item.shares[index] is None for item in series):
             _element(svg, "text", _("no projects"), x=center, y=bottom - 6, text_anchor="middle", fill=MUTED)
             continue

@@ -224,7 +224,6 @@ def pair(request, a: int, b: int):
         "sections": [
             (_("Published figures"), comparison.reported),
             (_("From recorded projects"), comparison.recorded),
-            (_("Value of recorded projects by sector"), comparison.sectors),
         ],
         "partner_groups": [
             (_("New in the %(ordinal)s") % {"ordinal": second}, result.partners_new, "second"),
