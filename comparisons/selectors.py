@@ -56,7 +56,7 @@ RECORDED_METRICS = {
 UNIT_LABELS = {**{unit.value: unit.label for unit in Unit}, PERCENT: _("per cent")}
 
 
-def _localized(name_en: str, name_zh: str) -> str:
+def localized_name(name_en: str, name_zh: str) -> str:
     return name_zh if name_zh and (get_language() or "").startswith("zh") else name_en
 
 
@@ -196,7 +196,7 @@ def _reported_rows(editions: list[Edition]) -> list[Row]:
                     sources=list(figure.sources.all()),
                 )
             )
-        name = _localized(metric.name_en, metric.name_zh)
+        name = localized_name(metric.name_en, metric.name_zh)
         rows.append(_with_changes(Row(metric.code, name, metric.unit, "reported", cells, key=metric.pk)))
     return rows
 
@@ -283,7 +283,7 @@ def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> l
             link = projects_url(edition=edition.number, sector=sector["sector__slug"])
             count = found["count"] if found else 0
             cells.append(Cell(edition, Quantity(total), Unit.YUAN, link=link, count=count))
-        name = _localized(sector["sector__name_en"], sector["sector__name_zh"])
+        name = localized_name(sector["sector__name_en"], sector["sector__name_zh"])
         rows.append(_with_changes(Row(f"sector:{sector['sector__slug']}", name, Unit.YUAN, "sector", cells, sector_id)))
     return rows
 

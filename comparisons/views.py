@@ -13,6 +13,7 @@ from comparisons.selectors import (
     build_comparison,
     build_pair,
     edition_label,
+    localized_name,
     metrics_with_figures,
     published_editions,
     shares,
@@ -51,7 +52,11 @@ def _export_format(query) -> str | None:
 
 def _metric_choices(metrics) -> list[tuple[str, str, str]]:
     """(code, name, unit) for the picker: published metrics that have figures, then computed ones."""
-    choices = [(metric.code, metric.name_en, metric.unit) for metric in metrics if metric.published_figures]
+    choices = [
+        (metric.code, localized_name(metric.name_en, metric.name_zh), metric.unit)
+        for metric in metrics
+        if metric.published_figures
+    ]
     choices += [(code, str(label), unit) for code, (label, unit) in RECORDED_METRICS.items()]
     return choices
 
@@ -130,7 +135,7 @@ def index(request):
         if not editions and (start is not None or end is not None):
             raise BadInput(_("No published edition lies in that range. Choose another “from” and “to”."))
         choices = _metric_choices(metrics)
-        known = {metric.code: (metric.name_en, metric.unit) for metric in metrics}
+        known = {metric.code: (localized_name(metric.name_en, metric.name_zh), metric.unit) for metric in metrics}
         known.update({code: (name, unit) for code, name, unit in choices})
         metric_code = request.GET.get("metric", "").strip() or (_default_metric(metrics) if metrics else "")
         if metric_code not in known:
