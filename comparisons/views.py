@@ -20,6 +20,8 @@ from comparisons.selectors import (
 )
 from editions.models import Edition, Unit
 
+MAX_EDITION_NUMBER = 32767  # Edition.number is a PositiveSmallIntegerField
+
 
 class BadInput(Exception):
     """A request the page cannot answer; the message says why."""
@@ -38,7 +40,7 @@ def _edition_number(query, name: str) -> int | None:
     raw = query.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise BadInput(_("“%(name)s” must be an edition number, such as 14.") % {"name": name})
     return int(raw)
 
@@ -207,7 +209,9 @@ def pair(request, a: int, b: int):
     try:
         if a == b:
             raise BadInput(_("Choose two different editions: both numbers are %(number)s.") % {"number": a})
-        found = {edition.number: edition for edition in Edition.objects.published().filter(number__in=[a, b])}
+        # Numbers beyond the column's range cannot exist, and SQLite refuses to even look them up.
+        numbers = [number for number in (a, b) if number <= MAX_EDITION_NUMBER]
+        found = {edition.number: edition for edition in Edition.objects.published().filter(number__in=numbers)}
         for number in (a, b):
             if number not in found:
                 raise BadInput(_("There is no published edition number %(number)s.") % {"number": number}, 404)

@@ -180,6 +180,8 @@ def test_pair_picker_redirects(client, expo):
         ("/compare/?from=14&to=12", 400, "The range starts after it ends"),
         ("/compare/?from=abc", 400, "“from” must be an edition number"),
         ("/compare/?to=-3", 400, "“to” must be an edition number"),
+        ("/compare/?from=%C2%B2", 400, "“from” must be an edition number"),  # a superscript two
+        ("/compare/12/99999999999999999999/", 404, "There is no published edition number 99999999999999999999."),
         ("/compare/?metric=nope", 400, "There is no metric “nope”."),
         ("/compare/?metric=<script>", 400, "There is no metric “&lt;script&gt;”."),
         ("/compare/?_export=pdf", 400, "Downloads are available as CSV, XLSX or JSON"),
