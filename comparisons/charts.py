@@ -20,12 +20,14 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 WIDTH, HEIGHT = 760, 380
 LEFT, RIGHT, TOP, BOTTOM = 90, 20, 48, 70
 LEGEND_WIDTH = 210
+LEGEND_CHARACTERS = 30  # longer names are cut in the legend; the table gives them whole
 INK, MUTED, LINE, BAR, APPROXIMATE = "#1b1f24", "#57606a", "#d0d7de", "#0b5cad", "#7fa8d6"
 # Distinct, colour-blind-friendly fills (Okabe-Ito first, then others); cycled when there are more rows.
 PALETTE = [
     "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00",
     "#f0e442", "#000000", "#999999", "#882255", "#44aa99", "#117733",
 ]  # fmt: skip
+MAX_SERIES = len(PALETTE)  # beyond this, pages group the smallest series as "other"
 
 # Divisors that keep axis numbers short; the unit text says which one was used.
 _SCALES = [
@@ -115,6 +117,11 @@ def _column_label(svg, label: str, x: float, y: float):
         _element(text, "tspan", rest.rstrip(")"), x=x, dy=13, fill=MUTED)
 
 
+def _missing_label(svg, text: str, x: float, bottom: float):
+    """Upright in an empty column, so labels of neighbouring empty columns do not run into each other."""
+    _element(svg, "text", text, x=x + 4, y=bottom - 6, fill=MUTED, transform=f"rotate(-90 {x + 4} {bottom - 6})")
+
+
 def _serialize(svg: ET.Element) -> SafeString:
     # ElementTree escaped every text and attribute value above.
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
@@ -144,7 +151,7 @@ def bar_chart(*, chart_id: str, title: str, desc: str, x_label: str, unit_label:
         center = LEFT + slot * index + slot / 2
         _column_label(svg, bar.label, center, bottom + 16)
         if bar.value is None:
-            _element(svg, "text", _("not reported"), x=center, y=bottom - 6, text_anchor="middle", fill=MUTED)
+            _missing_label(svg, _("not reported"), center, bottom)
             continue
         height = float(bar.value / divisor) / axis_top * plot_height
         group = _element(svg, "g", class_="bar")
@@ -184,7 +191,7 @@ def stacked_share_chart(
         center = LEFT + slot * index + slot / 2
         _column_label(svg, column, center, bottom + 16)
         if all(item.shares[index] is None for item in series):
-            _element(svg, "text", _("no projects"), x=center, y=bottom - 6, text_anchor="middle", fill=MUTED)
+            _missing_label(svg, _("no projects"), center, bottom)
             continue
         y = float(bottom)
         for number, item in enumerate(series):
@@ -209,6 +216,9 @@ def stacked_share_chart(
     legend_x = WIDTH + 4
     for number, item in enumerate(series):
         y = TOP + number * 20
-        _element(svg, "rect", x=legend_x, y=y, width=12, height=12, fill=PALETTE[number % len(PALETTE)])
-        _element(svg, "text", item.name, x=legend_x + 18, y=y + 10)
+        entry = _element(svg, "g", class_="legend-entry")
+        _element(entry, "title", item.name)
+        _element(entry, "rect", x=legend_x, y=y, width=12, height=12, fill=PALETTE[number % len(PALETTE)])
+        name = item.name if len(item.name) <= LEGEND_CHARACTERS else item.name[: LEGEND_CHARACTERS - 1] + "…"
+        _element(entry, "text", name, x=legend_x + 18, y=y + 10)
     return _serialize(svg)

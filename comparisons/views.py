@@ -1,5 +1,7 @@
 """/compare/: every published edition side by side over time; /compare/<a>/<b>/: two editions."""
 
+from decimal import Decimal
+
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -103,6 +105,8 @@ def _share_chart(comparison, rows, *, chart_id: str, title: str, desc: str):
         return None
     table = shares([(row.label, [cell.quantity for cell in row.cells]) for row in rows], len(comparison.editions))
     series = [charts.Series(row.label, row_shares) for row, row_shares in zip(rows, table, strict=True)]
+    if len(series) > charts.MAX_SERIES:
+        series = _largest_and_other(rows, series)
     svg = charts.stacked_share_chart(
         chart_id=chart_id,
         title=title,
@@ -115,6 +119,25 @@ def _share_chart(comparison, rows, *, chart_id: str, title: str, desc: str):
         (row, list(zip(row.cells, row_shares, strict=True))) for row, row_shares in zip(rows, table, strict=True)
     ]
     return {"svg": svg, "rows": table_rows, "title": title}
+
+
+def _largest_and_other(rows, series: list[charts.Series]) -> list[charts.Series]:
+    """The largest series (by value over the range) by name and the rest together, so colours stay distinct."""
+
+    def total(row):
+        return sum((cell.quantity.value for cell in row.cells if cell.quantity is not None), Decimal(0))
+
+    keep = charts.MAX_SERIES - 1
+    ranked = sorted(range(len(rows)), key=lambda index: total(rows[index]), reverse=True)
+    kept, rest = sorted(ranked[:keep]), ranked[keep:]
+    other = [
+        None
+        if all(series[index].shares[column] is None for index in rest)
+        else sum((series[index].shares[column] or Decimal(0) for index in rest), Decimal(0))
+        for column in range(len(series[0].shares))
+    ]
+    label = _("%(count)s others (see the table)") % {"count": len(rest)}
+    return [series[index] for index in kept] + [charts.Series(label, other)]
 
 
 def index(request):

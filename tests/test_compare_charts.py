@@ -101,3 +101,15 @@ def test_compare_page_charts_parse_and_match_the_table(client):
     # The table beside each chart gives the same data.
     assert html.count("over 84.475 billion yuan") >= 2
     assert "Wind &lt;power&gt;" in html
+
+
+def test_sector_chart_groups_sectors_beyond_the_palette(client):
+    edition = EditionFactory(number=12, year=2019)
+    for index in range(15):
+        ProjectFactory(edition=edition, sector=SectorFactory(name_en=f"Sector {index:02}"), value=(index + 1) * 10**7)
+    html = client.get(reverse("comparisons:index")).content.decode()
+    sectors = texts(svgs_in(html)["chart-sectors"])
+    assert "4 others (see the table)" in sectors
+    assert "Sector 14" in sectors and "Sector 00" not in sectors  # the smallest are grouped
+    assert "12th (2019): 4 others (see the table) 8.3%" in sectors  # (1 + 2 + 3 + 4) / 120
+    assert "Sector 00" in html  # the table keeps every sector
