@@ -125,13 +125,9 @@ class Edition(models.Model):
         verbose_name_plural = _("editions")
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
+            models.CheckConstraint(condition=Q(year__gte=1900) & Q(year__lte=2200), name="edition_year_plausible"),
             models.CheckConstraint(
-                condition=Q(year__gte=1900) & Q(year__lte=2200), name="edition_year_plausible"
-            ),
-            models.CheckConstraint(
-                condition=Q(start_date__isnull=True)
-                | Q(end_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+                condition=Q(start_date__isnull=True) | Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="edition_ends_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
@@ -228,9 +224,7 @@ class ReportedFigure(models.Model):
 class ReportedBand(models.Model):
     """Project counts by size band exactly as an edition's release gives them."""
 
-    edition = models.ForeignKey(
-        Edition, models.CASCADE, related_name="reported_bands", verbose_name=_("edition")
-    )
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="reported_bands", verbose_name=_("edition"))
     lower_yuan = models.DecimalField(_("lower bound (yuan)"), max_digits=18, decimal_places=2)
     upper_yuan = models.DecimalField(
         _("upper bound (yuan)"),

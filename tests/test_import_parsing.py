@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import pytest
 
+from editions.parsing import CellError, country_matcher, parse_amount, parse_bool, parse_date, sector_matcher
 from projects.models import Sector
-from projects.parsing import CellError, country_matcher, parse_amount, parse_bool, parse_date, sector_matcher
 
 
 @pytest.mark.parametrize(
