@@ -55,7 +55,25 @@ class VersionedProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = "__all__"
+        fields = [
+            "edition",
+            "title",
+            "title_zh",
+            "sector",
+            "scope",
+            "partner",
+            "parties",
+            "parties_zh",
+            "location",
+            "value",
+            "signed_on",
+            "description",
+            "description_zh",
+            "source",
+            "is_illustrative",
+            "kind",
+            "status",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
