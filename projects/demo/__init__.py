@@ -1,0 +1,1 @@
+"""The demo: published facts from editions/data/ and illustrative projects that reproduce them."""

@@ -1,0 +1,339 @@
+"""Upsert the published facts (sources, editions, metrics, figures, bands, sectors) by their natural keys.
+
+A row is written only when it is new or differs from the data file, so a second run changes nothing.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from editions.models import (
+    Edition,
+    EditionStatus,
+    Metric,
+    ReportedBand,
+    ReportedFigure,
+    Source,
+    Unit,
+)
+from projects.demo.data import BandRow, DemoDataError, EditionRow, FigureRow, SectorRow, SourceRow
+from projects.models import ReportedSector, Sector
+
+# Sectors a release names that are not among the existing ones come after them.
+NEW_SECTOR_POSITION = 500
+NEW_METRIC_POSITION = 1000
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self):
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def _has_history(model) -> bool:
+    return hasattr(model, "history")
+
+
+def validate_fields(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """Field validation before writing; related rows are ours and the database enforces the constraints."""
+    related = [field.name for field in obj._meta.concrete_fields if field.is_relation]
+    try:
+        obj.full_clean(exclude=[*related, *exclude], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise DemoDataError(f"{obj._meta.verbose_name} {obj}: {'; '.join(error.messages)}") from error
+
+
+def upsert(
+    model: type[models.Model],
+    rows: Iterable[dict],
+    *,
+    key: Callable[[dict], tuple],
+    existing: Iterable[models.Model],
+    sources: Callable[[dict], list[Source]] | None = None,
+) -> tuple[dict[tuple, models.Model], Outcome]:
+    """Create missing rows and update changed ones in bulk; return every row by its key.
+
+    `key` gives a row's natural key from its field values; `existing` are the stored rows that may
+    match. `sources` gives a row's sources when the model has a `sources` many-to-many field.
+    """
+    stored = {key({name: getattr(obj, name) for name in _field_names(model)}): obj for obj in existing}
+    outcome = Outcome()
+    to_create, to_update, changed_fields, by_key, wanted_sources = [], [], set(), {}, {}
+    for row in rows:
+        row_key = key(row)
+        obj = stored.get(row_key)
+        if obj is None:
+            obj = model(**row)
+            validate_fields(obj)
+            to_create.append(obj)
+        else:
+            changes = {name: value for name, value in row.items() if getattr(obj, name) != value}
+            if changes:
+                for name, value in changes.items():
+                    setattr(obj, name, value)
+                validate_fields(obj)
+                to_update.append(obj)
+                changed_fields.update(changes)
+            else:
+                outcome.unchanged += 1
+        by_key[row_key] = obj
+        if sources:
+            wanted_sources[row_key] = sources(row)
+    if to_create:
+        created = (
+            bulk_create_with_history(to_create, model) if _has_history(model) else model.objects.bulk_create(to_create)
+        )
+        for obj in created:
+            by_key[key({name: getattr(obj, name) for name in _field_names(model)})] = obj
+        outcome.created = len(created)
+    if to_update:
+        fields = sorted(changed_fields)
+        if _has_history(model):
+            bulk_update_with_history(to_update, model, fields)
+        else:
+            model.objects.bulk_update(to_update, fields)
+        outcome.updated = len(to_update)
+    if sources:
+        _sync_sources(model, {by_key[row_key].pk: keys for row_key, keys in wanted_sources.items()})
+    return by_key, outcome
+
+
+def _field_names(model) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields]
+
+
+def _sync_sources(model, wanted: dict[int, list[Source]]) -> None:
+    """Make each row's sources exactly the wanted ones, touching only the links that differ."""
+    through = model.sources.through
+    owner = f"{model._meta.model_name}_id"
+    stored = set(through.objects.filter(**{f"{owner}__in": wanted}).values_list(owner, "source_id"))
+    target = {(pk, source.pk) for pk, sources in wanted.items() for source in sources}
+    if missing := target - stored:
+        through.objects.bulk_create([through(**{owner: pk, "source_id": source_id}) for pk, source_id in missing])
+    for pk, source_id in stored - target:
+        through.objects.filter(**{owner: pk, "source_id": source_id}).delete()
+
+
+def load_sources(rows: list[SourceRow]) -> tuple[dict[str, Source], Outcome]:
+    values = [
+        {
+            "key": row.key,
+            "title": row.title,
+            "publisher": row.publisher,
+            "url": row.url,
+            "published_on": row.published_on,
+            "language": row.language,
+        }
+        for row in rows
+    ]
+    by_key, outcome = upsert(
+        Source, values, key=lambda row: (row["key"],), existing=Source.objects.filter(key__in=[r.key for r in rows])
+    )
+    return {row_key[0]: source for row_key, source in by_key.items()}, outcome
+
+
+def load_editions(rows: list[EditionRow]) -> tuple[dict[int, Edition], Outcome]:
+    values = [
+        {
+            "number": row.number,
+            "year": row.year,
+            "start_date": row.start_date,
+            "end_date": row.end_date,
+            "name_zh": row.name_zh,
+            "name_en": row.name_en,
+            "theme_zh": row.theme_zh,
+            "theme_en": row.theme_en,
+            "city": row.city,
+            "venue": row.venue,
+            "notes": row.notes,
+            "status": EditionStatus.PUBLISHED,
+        }
+        for row in rows
+    ]
+    by_key, outcome = upsert(
+        Edition,
+        values,
+        key=lambda row: (row["number"],),
+        existing=Edition.objects.filter(number__in=[row.number for row in rows]),
+    )
+    return {row_key[0]: edition for row_key, edition in by_key.items()}, outcome
+
+
+def _metric_name(code: str) -> str:
+    return code.replace("_", " ").capitalize()
+
+
+def load_metrics(rows: list[FigureRow]) -> tuple[dict[tuple[str, str], Metric], Outcome]:
+    """The metric of each (code, unit) in the figures.
+
+    Standard metrics come from a migration. An unknown code gets a new metric; a figure published in
+    another unit than its metric's (foreign trade in yuan rather than US dollars) gets a metric of its
+    own, `<code>_<unit>`, so no page shows it in the wrong unit.
+    """
+    metrics = {metric.code: metric for metric in Metric.objects.all()}
+    outcome = Outcome()
+    found = {}
+    for published_code, unit in dict.fromkeys((row.metric, row.unit) for row in rows):
+        if unit not in Unit.values:
+            raise DemoDataError(f"Figures of {published_code} use an unknown unit {unit!r}.")
+        code = published_code
+        metric = metrics.get(code)
+        if metric is not None and metric.unit != unit:
+            base, code = metric, f"{code}_{unit}"
+            metric = metrics.get(code)
+            if metric is None:
+                metric = Metric(
+                    code=code,
+                    name_en=f"{base.name_en} (in {Unit(unit).label})",
+                    name_zh=base.name_zh,
+                    unit=unit,
+                    position=base.position + 1,
+                    description=f"{base.name_en} where a source gave them in {Unit(unit).label}.",
+                )
+        elif metric is None:
+            metric = Metric(code=code, name_en=_metric_name(code), unit=unit, position=NEW_METRIC_POSITION)
+        if metric.pk is None:
+            validate_fields(metric)
+            metric.save()
+            metrics[code] = metric
+            outcome.created += 1
+        else:
+            outcome.unchanged += 1
+        found[published_code, unit] = metric
+    return found, outcome
+
+
+def _sources_of(keys: tuple[str, ...], sources: dict[str, Source], what: str) -> list[Source]:
+    unknown = [key for key in keys if key not in sources]
+    if unknown or not keys:
+        raise DemoDataError(f"{what} cites {', '.join(unknown) or 'no source'}, which the sources file lacks.")
+    return [sources[key] for key in keys]
+
+
+def load_figures(
+    rows: list[FigureRow], editions: dict[int, Edition], metrics: dict, sources: dict[str, Source]
+) -> Outcome:
+    values = []
+    cited = {}
+    for row in rows:
+        edition = editions[row.edition]
+        metric = metrics[row.metric, row.unit]
+        value = {
+            "edition": edition,
+            "metric": metric,
+            "stage": row.stage,
+            "value": row.value,
+            "qualifier": row.qualifier,
+            "note": row.note,
+        }
+        cited[edition.pk, metric.pk, row.stage] = _sources_of(row.source_keys, sources, f"Figure {row.metric}")
+        values.append(value)
+
+    def figure_key(value):
+        return (value["edition"].pk, value["metric"].pk, value["stage"])
+
+    _, outcome = upsert(
+        ReportedFigure,
+        values,
+        key=figure_key,
+        existing=ReportedFigure.objects.filter(edition__in=editions.values()).select_related("edition", "metric"),
+        sources=lambda value: cited[figure_key(value)],
+    )
+    return outcome
+
+
+def load_bands(rows: list[BandRow], editions: dict[int, Edition], sources: dict[str, Source]) -> Outcome:
+    values = [
+        {
+            "edition": editions[row.edition],
+            "lower_yuan": row.lower_yuan,
+            "upper_yuan": row.upper_yuan,
+            "count": row.count,
+            "is_nested": row.is_nested,
+            "note": row.note,
+            "_sources": _sources_of(row.source_keys, sources, f"The band from {row.lower_yuan}"),
+        }
+        for row in rows
+    ]
+    cited = {(value["edition"].pk, value["lower_yuan"]): value.pop("_sources") for value in values}
+
+    def band_key(value):
+        return (value["edition"].pk, value["lower_yuan"])
+
+    _, outcome = upsert(
+        ReportedBand,
+        values,
+        key=band_key,
+        existing=ReportedBand.objects.filter(edition__in=editions.values()).select_related("edition"),
+        sources=lambda value: cited[band_key(value)],
+    )
+    return outcome
+
+
+def _match_sectors(rows: list[SectorRow]) -> tuple[dict[str, Sector], Outcome]:
+    """Each named sector: an existing one with the same English name (any case) or slug, or a new one."""
+    sectors = list(Sector.objects.all())
+    by_name = {sector.name_en.lower(): sector for sector in sectors}
+    by_slug = {sector.slug: sector for sector in sectors}
+    outcome = Outcome()
+    new = []
+    found = {}
+    for row in rows:
+        name = row.name_en.lower()
+        if name in found:
+            continue
+        sector = by_name.get(name) or by_slug.get(slugify(row.name_en))
+        if sector is None:
+            sector = Sector(
+                slug=slugify(row.name_en),
+                name_en=row.name_en[:1].upper() + row.name_en[1:],
+                name_zh=row.name_zh,
+                position=NEW_SECTOR_POSITION + len(new),
+            )
+            validate_fields(sector)
+            new.append(sector)
+            by_name[name] = by_slug[sector.slug] = sector
+        else:
+            outcome.unchanged += 1
+        found[name] = sector
+    if new:
+        bulk_create_with_history(new, Sector)
+        outcome.created = len(new)
+        saved = {sector.slug: sector for sector in Sector.objects.filter(slug__in=[s.slug for s in new])}
+        found = {name: saved.get(sector.slug, sector) for name, sector in found.items()}
+    return found, outcome
+
+
+def load_sectors(
+    rows: list[SectorRow], editions: dict[int, Edition], sources: dict[str, Source]
+) -> tuple[Outcome, Outcome]:
+    """Sectors named by releases, and which edition named which, in the release's order."""
+    sectors, sector_outcome = _match_sectors(rows)
+    positions: dict[int, int] = {}
+    values = []
+    cited = {}
+    for row in rows:
+        positions[row.edition] = positions.get(row.edition, 0) + 1
+        edition, sector = editions[row.edition], sectors[row.name_en.lower()]
+        values.append({"edition": edition, "sector": sector, "position": positions[row.edition]})
+        cited[edition.pk, sector.pk] = _sources_of(row.source_keys, sources, f"Sector {row.name_en}")
+
+    def named_key(value):
+        return (value["edition"].pk, value["sector"].pk)
+
+    _, outcome = upsert(
+        ReportedSector,
+        values,
+        key=named_key,
+        existing=ReportedSector.objects.filter(edition__in=editions.values()).select_related("edition", "sector"),
+        sources=lambda value: cited[named_key(value)],
+    )
+    return sector_outcome, outcome

@@ -1,0 +1,281 @@
+"""`manage.py load_demo`: the published facts, illustrative projects that reproduce them, idempotence."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Sum
+
+from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, Source
+from projects.bands import VALUE_BANDS
+from projects.demo import loading
+from projects.demo.data import DATA_DIR, read_demo_data
+from projects.models import Project, ProjectKind, ReportedSector, Scope, Sector
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+FOURTEENTH_SECTORS = {
+    "New energy",
+    "Modern agriculture",
+    "Equipment manufacturing",
+    "Pharmaceuticals",
+    "Healthcare",
+    "Modern services",
+}
+
+
+def load(*args) -> str:
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded_once(django_db_setup, django_db_blocker):
+    """Load the demo once for this module inside a transaction rolled back at the end, as
+    TestCase.setUpTestData does; each test runs in a savepoint within it, so changes stay local."""
+    with django_db_blocker.unblock():
+        module_atomic = transaction.atomic()
+        module_atomic.__enter__()
+        output = load()
+    yield output
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        module_atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def loaded(_demo_loaded_once, db):
+    return _demo_loaded_once
+
+
+def band_counts(queryset) -> list[int]:
+    return [queryset.filter(band.q()).count() for band in VALUE_BANDS]
+
+
+def test_14th_edition_has_99_projects_worth_exactly_the_published_total(loaded):
+    projects = Project.objects.filter(edition__number=14)
+    assert projects.count() == 99
+    assert projects.aggregate(total=Sum("value"))["total"] == Decimal("84475000000.00")
+    assert not projects.filter(is_illustrative=False).exists()
+
+
+def test_14th_edition_projects_fall_in_the_published_bands(loaded):
+    assert band_counts(Project.objects.filter(edition__number=14)) == [0, 59, 18, 18, 4]
+
+
+def test_14th_edition_projects_use_exactly_the_six_named_sectors(loaded):
+    used = set(Project.objects.filter(edition__number=14).values_list("sector__name_en", flat=True))
+    assert used == FOURTEENTH_SECTORS
+    named = ReportedSector.objects.filter(edition__number=14).values_list("sector__name_en", flat=True)
+    assert list(named) == [
+        "New energy",
+        "Modern agriculture",
+        "Equipment manufacturing",
+        "Pharmaceuticals",
+        "Healthcare",
+        "Modern services",
+    ]
+
+
+def test_14th_edition_projects_cite_the_published_value_source_and_mix_scopes(loaded):
+    projects = Project.objects.filter(edition__number=14)
+    assert set(projects.values_list("source__key", flat=True)) == {"S4"}
+    assert projects.filter(scope=Scope.INTERNATIONAL).exclude(partner="").count() > 10
+    assert projects.filter(scope=Scope.DOMESTIC, partner="").count() > 10
+    assert all(project.signed_on.isoformat() >= "2023-08-23" for project in projects)
+
+
+@pytest.mark.parametrize(
+    ("code", "shown"),
+    [
+        ("exhibitors", "1,006"),
+        ("foreign_exhibitors", "201"),
+        ("foreign_exhibitor_countries", "65"),
+        ("participants", "over 20,000"),
+        ("countries_regions", "123"),
+        ("product_varieties", "over 60,000"),
+        ("senior_officials", "13"),
+        ("senior_officials_countries", "5"),
+        ("diplomatic_envoys", "40"),
+        ("diplomatic_envoys_countries", "15"),
+        ("projects_signed", "99"),
+        ("signed_value", "84.475 billion yuan"),
+    ],
+)
+def test_14th_edition_reported_figures_with_qualifier_and_source(loaded, code, shown):
+    figure = ReportedFigure.objects.for_display().get(edition__number=14, metric__code=code, stage="closing")
+    assert figure.display_value == shown
+    assert figure.sources.exists()
+    assert all(source.url.startswith("http") for source in figure.sources.all())
+
+
+def test_figure_sources_and_notes_are_kept(loaded):
+    participants = ReportedFigure.objects.get(edition__number=14, metric__code="participants")
+    assert set(participants.sources.values_list("key", flat=True)) == {"S1", "S2", "S4"}
+    assert participants.note == "Offline."
+    booths = ReportedFigure.objects.get(edition__number=14, metric__code="booths")
+    assert booths.stage == "opening"
+    assert booths.note.startswith("Other reports: 3,400-plus")
+
+
+def test_13th_edition_reproduces_the_contract_and_agreement_split(loaded):
+    projects = Project.objects.filter(edition__number=13)
+    by_kind = {row["kind"]: row for row in projects.values("kind").annotate(total=Sum("value")).order_by()}
+    assert projects.count() == 111
+    assert projects.filter(kind=ProjectKind.CONTRACT).count() == 98
+    assert projects.filter(kind=ProjectKind.AGREEMENT).count() == 13
+    assert by_kind[ProjectKind.CONTRACT]["total"] == Decimal("117100000000.00")
+    assert by_kind[ProjectKind.AGREEMENT]["total"] == Decimal("79100000000.00")
+    assert set(projects.values_list("sector__name_en", flat=True)) == set(
+        ReportedSector.objects.filter(edition__number=13).values_list("sector__name_en", flat=True)
+    )
+
+
+def test_6th_edition_nested_bands_are_stored_and_reproduced(loaded):
+    bands = ReportedBand.objects.filter(edition__number=6)
+    assert [(band.lower_yuan, band.upper_yuan, band.count, band.is_nested) for band in bands] == [
+        (Decimal(10**8), None, 230, True),
+        (Decimal(10**9), None, 36, True),
+        (Decimal(10**10), None, 1, True),
+    ]
+    projects = Project.objects.filter(edition__number=6)
+    assert projects.count() == 267
+    assert projects.aggregate(total=Sum("value"))["total"] == Decimal("158930000000.00")
+    assert projects.filter(value__gt=10**8).count() == 230
+    assert projects.filter(value__gt=10**9).count() == 36
+    assert projects.filter(value__gt=10**10).count() == 1
+
+
+def test_editions_without_a_published_count_and_value_get_no_projects(loaded):
+    with_projects = set(Project.objects.values_list("edition__number", flat=True))
+    assert with_projects == {4, 6, 12, 13, 14}
+    for number in [4, 12]:
+        count = ReportedFigure.objects.get(edition__number=number, metric__code="projects_signed").value
+        total = ReportedFigure.objects.get(edition__number=number, metric__code="signed_value").value
+        projects = Project.objects.filter(edition__number=number)
+        assert projects.count() == count
+        assert projects.aggregate(total=Sum("value"))["total"] == total
+
+
+def test_every_edition_of_the_data_is_published(loaded):
+    assert list(Edition.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15]
+    assert not Edition.objects.exclude(status=EditionStatus.PUBLISHED).exists()
+    assert Edition.objects.get(number=8).end_date is None
+
+
+def test_named_sectors_match_existing_ones_or_are_created_once(loaded):
+    assert Sector.objects.filter(slug="electronics-and-high-tech").count() == 1
+    created = Sector.objects.get(slug="new-and-clean-energy")
+    assert created.name_en == "New and clean energy"
+    assert Sector.objects.get(slug="agro-processing").name_zh == "农产品加工"
+
+
+def test_a_figure_in_another_unit_than_its_metric_gets_its_own_metric(loaded):
+    figure = ReportedFigure.objects.get(edition__number=12, metric__code="foreign_trade_yuan")
+    assert figure.display_value == "728.67 million yuan"
+    assert Metric.objects.get(code="foreign_trade").unit == "usd"
+
+
+def test_it_prints_a_progress_line_per_step(loaded):
+    for step in ["Sources:", "Editions:", "Metrics:", "Reported figures:", "Reported value bands:", "Sectors:"]:
+        assert step in loaded
+    assert "Illustrative projects: 5 editions generated" in loaded
+
+
+def _snapshot() -> dict:
+    models = [Source, Edition, Metric, ReportedFigure, ReportedBand, Sector, ReportedSector, Project]
+    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+    for model in [ReportedFigure, ReportedBand, ReportedSector]:
+        rows[f"{model.__name__}.sources"] = list(model.sources.through.objects.order_by("pk").values())
+    for model in [Source, Edition, ReportedFigure, Sector, Project]:
+        rows[f"{model.__name__}.history"] = model.history.count()
+    return rows
+
+
+def test_a_second_run_changes_nothing(loaded):
+    before = _snapshot()
+    output = load()
+    assert _snapshot() == before
+    assert "Illustrative projects: 0 editions generated, 5 unchanged, 0 cleared; 741 projects in all." in output
+    assert "Reported figures: 0 created, 0 updated, 118 unchanged." in output
+
+
+def test_a_rerun_restores_changed_facts_and_projects_only_where_they_differ(loaded):
+    ReportedFigure.objects.filter(edition__number=14, metric__code="exhibitors").update(value=5)
+    Project.objects.filter(pk=Project.objects.filter(edition__number=14).first().pk).update(value=1)
+    untouched = list(Project.objects.filter(edition__number=6).values_list("pk", flat=True))
+
+    output = load()
+
+    assert ReportedFigure.objects.get(edition__number=14, metric__code="exhibitors").value == 1006
+    assert Project.objects.filter(edition__number=14).aggregate(total=Sum("value"))["total"] == Decimal(84_475_000_000)
+    assert list(Project.objects.filter(edition__number=6).values_list("pk", flat=True)) == untouched
+    assert "Reported figures: 0 created, 1 updated" in output
+    assert "1 editions generated, 4 unchanged" in output
+
+
+def test_projects_entered_by_staff_are_left_alone(loaded):
+    edition = Edition.objects.get(number=14)
+    real = ProjectFactory(edition=edition, sector=Sector.objects.get(slug="new-energy"), value=Decimal(10**9))
+    Project.objects.filter(pk=edition.projects.filter(is_illustrative=True).first().pk).update(value=1)
+    assert "1 editions generated" in load()
+    assert Project.objects.filter(pk=real.pk).exists()
+    assert Project.objects.filter(edition=edition, is_illustrative=True).count() == 99
+
+
+def test_another_seed_gives_other_projects_with_the_same_aggregates(loaded):
+    first = set(Project.objects.filter(edition__number=14).values_list("title", "value"))
+    load("--seed", "7")
+    projects = Project.objects.filter(edition__number=14)
+    assert set(projects.values_list("title", "value")) != first
+    assert projects.aggregate(total=Sum("value"))["total"] == Decimal(84_475_000_000)
+    assert band_counts(projects) == [0, 59, 18, 18, 4]
+
+
+def test_the_admin_account_is_skipped_when_debug_is_off(loaded):
+    assert not settings.DEBUG
+    assert "Demo admin: skipped" in loaded
+    assert not get_user_model().objects.exists()
+
+
+def test_with_admin_creates_a_superuser_with_the_printed_password(loaded, client):
+    output = load("--with-admin")
+    password = output.split("password '")[1].split("'")[0]
+    user = get_user_model().objects.get(username="demo")
+    assert user.is_superuser and user.is_staff
+    assert client.login(username="demo", password=password)
+    assert "left unchanged" in load("--with-admin")
+    assert client.login(username="demo", password=password)
+
+
+def test_debug_on_creates_the_admin_account(loaded, settings):
+    settings.DEBUG = True
+    assert "Demo admin created for local use only" in load()
+    assert get_user_model().objects.filter(username="demo", is_superuser=True).exists()
+
+
+def test_infeasible_published_numbers_stop_the_command_and_change_nothing(loaded, monkeypatch):
+    before = _snapshot()
+    data = read_demo_data()
+    figures = [
+        figure.__class__(**{**figure.__dict__, "value": Decimal(10**9)})
+        if (figure.edition, figure.metric) == (14, "signed_value")
+        else figure
+        for figure in data.figures
+    ]
+    monkeypatch.setattr(loading, "read_demo_data", lambda: data.__class__(**{**data.__dict__, "figures": figures}))
+    with pytest.raises(CommandError, match="The published bands need at least .* 1,000,000,000.00 yuan"):
+        load()
+    assert _snapshot() == before
+
+
+def test_the_data_files_live_inside_the_project():
+    assert DATA_DIR.is_relative_to(settings.BASE_DIR)
+    for name in ["editions.csv", "figures.csv", "bands.csv", "sectors.csv", "sources.csv"]:
+        assert (DATA_DIR / name).is_file()
