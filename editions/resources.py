@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
 from editions.models import Edition, Metric, Qualifier, ReportedFigure, Source, Stage
@@ -127,7 +128,8 @@ class MatchWidget(widgets.Widget):
     def __init__(self, column: str, build_matcher, render_value=str, required: bool = True, default=None):
         super().__init__()
         self.column, self.build_matcher, self.render_value = column, build_matcher, render_value
-        self.required, self.default = required, default
+        # A plain value, not the enum member: it is part of natural keys compared as dictionary keys.
+        self.required, self.default = required, getattr(default, "value", default)
         self._matcher: NameMatcher | None = None
 
     def clean(self, value, row=None, **kwargs):
@@ -208,20 +210,51 @@ class SourceWidget(widgets.Widget):
     def __init__(self, column: str = "source"):
         super().__init__()
         self.column = column
+        self._by_key: dict[str, Source] = {}
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         reject_formula(value, self.column)
-        try:
-            return Source.objects.get(key=str(value).strip())
-        except Source.DoesNotExist:
-            raise CellError(
-                _("unknown source '%(key)s': add the source in the admin first") % {"key": str(value).strip()}
-            ) from None
+        key = str(value).strip()
+        if key not in self._by_key:
+            try:
+                self._by_key[key] = Source.objects.get(key=key)
+            except Source.DoesNotExist:
+                raise CellError(
+                    _("unknown source '%(key)s': add the source in the admin first") % {"key": key}
+                ) from None
+        return self._by_key[key]
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.key
+
+
+class NaturalKeyInstanceLoader(BaseInstanceLoader):
+    """Finds existing records by their natural key with one query per import, not one per row.
+
+    Loads every record sharing the first key field's values (the editions named in the file) and
+    indexes them by the whole key.
+    """
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        self.by_key: dict[tuple, object] = {}
+        first = self.key_fields[0]
+        values = set()
+        for row in dataset.dict if dataset is not None and dataset.headers else []:
+            try:
+                values.add(first.clean(row))
+            except (CellError, KeyError):
+                continue
+        values.discard(None)
+        if values:
+            for instance in resource.get_queryset().filter(**{f"{first.attribute}__in": values}):
+                self.by_key[tuple(getattr(instance, field.attribute) for field in self.key_fields)] = instance
+
+    def get_instance(self, row):
+        return self.by_key.get(tuple(field.clean(row) for field in self.key_fields))
 
 
 # -- the shared resource --------------------------------------------------------------------------------
@@ -463,6 +496,7 @@ class ReportedFigureResource(StaffResource):
         model = ReportedFigure
         fields = ("edition", "metric", "stage", "value", "qualifier", "sources", "note")
         import_id_fields = ("edition", "metric", "stage")
+        instance_loader_class = NaturalKeyInstanceLoader
         skip_unchanged = True
         report_skipped = True
         use_transactions = True

@@ -12,6 +12,7 @@ from editions.resources import (
     AmountWidget,
     EditionWidget,
     MatchWidget,
+    NaturalKeyInstanceLoader,
     SourceWidget,
     StaffResource,
     TextWidget,
@@ -122,6 +123,7 @@ class ProjectResource(StaffResource):
             "description_zh",
         )
         import_id_fields = ("edition", "title")
+        instance_loader_class = NaturalKeyInstanceLoader
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
