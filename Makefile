@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format e2e demo clean
+.PHONY: run test install lint format e2e demo clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@command -v python$(PYTHON_VERSION) >/dev/null 2>&1 || python3 -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
@@ -32,6 +32,11 @@ demo: install
 test: install
 	$(PY) -m pytest -q -m "not e2e"
 
+# The long fuzzing run (thousands of hostile requests per test); the short one runs in `make test`.
+.PHONY: fuzz
+fuzz: install
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -39,6 +44,12 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Benchmark (bench/README.md): make bench, make bench N=1000000, make bench DB=both BENCH_ARGS="--duration 10"
+N ?= 100000
+DB ?= sqlite
+bench: install
+	$(PY) -m bench --sizes $(N) --database $(DB) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,4 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import unquote
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
@@ -7,31 +19,243 @@ from editions.admin_publishing import PublishingAdminMixin
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, Source
 from editions.resources import ReportedFigureResource
 
+# Compact text boxes for notes inside tabular inlines.
+SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
+
+
+@admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
+def delete_selected(modeladmin, request, queryset):
+    """Django's bulk delete, refused with plain sentences when a selected row is still in use.
+
+    Named like Django's action so that it replaces it on the admins that list it.
+    """
+    refusals = [message for obj in queryset if (message := modeladmin.deletion_refusal(obj))]
+    if refusals:
+        for message in refusals:
+            modeladmin.message_user(request, message, messages.ERROR)
+        return None
+    return django_delete_selected(modeladmin, request, queryset)
+
+
+class RefuseDeletionInUseMixin:
+    """Refuse to delete a row other rows still need, with a sentence rather than a list of thousands.
+
+    Subclasses return that sentence from `deletion_refusal`, or None when the row may go.
+    """
+
+    actions = [delete_selected]
+
+    def deletion_refusal(self, obj) -> str | None:
+        return None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_delete_permission(request, obj):
+            message = self.deletion_refusal(obj)
+            if message:
+                self.message_user(request, message, messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+                )
+        return super().delete_view(request, object_id, extra_context)
+
+
+class EditionForm(forms.ModelForm):
+    """Plain sentences for the rules whose database constraint carries no message of its own.
+
+    The admin builds the model form around this one; a field that fails here keeps Django from also
+    reporting the bare "Constraint … is violated" of the same rule.
+    """
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        if number is not None and number < 1:
+            raise forms.ValidationError(_("The edition number must be 1 or more: 14 for the 14th edition."))
+        return number
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not 1900 <= year <= 2200:
+            raise forms.ValidationError(_("The year must be between 1900 and 2200."))
+        return year
+
+
+class ReportedBandForm(forms.ModelForm):
+    def clean_lower_yuan(self):
+        lower = self.cleaned_data["lower_yuan"]
+        if lower is not None and lower < 0:
+            raise forms.ValidationError(_("The lower bound cannot be negative."))
+        return lower
+
+
+class ReportedFigureInline(admin.TabularInline):
+    model = ReportedFigure
+    fields = ["metric", "value", "qualifier", "stage", "sources", "note"]
+    autocomplete_fields = ["metric", "sources"]
+    formfield_overrides = SMALL_TEXTAREA
+    extra = 0
+
+
+class ReportedBandInline(admin.TabularInline):
+    model = ReportedBand
+    form = ReportedBandForm
+    fields = ["lower_yuan", "upper_yuan", "count", "is_nested", "sources", "note"]
+    autocomplete_fields = ["sources"]
+    formfield_overrides = SMALL_TEXTAREA
+    extra = 0
+
+
+def related_count(model, related_name: str):
+    """The number of rows pointing at each row, as a subquery: no GROUP BY over the whole related table.
+
+    The related model is looked up by name, so that editions does not import projects.
+    """
+    relation = model._meta.get_field(related_name)
+    rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
+    return Coalesce(
+        Subquery(rows.order_by().values(relation.field.name).annotate(n=Count("pk")).values("n")),
+        0,
+    )
+
+
+def projects_changelist_url(edition: Edition) -> str:
+    # By URL name, so that editions does not import projects.
+    return reverse("admin:projects_project_changelist") + "?" + urlencode({"edition__id__exact": edition.pk})
+
 
 @admin.register(Edition)
-class EditionAdmin(PublishingAdminMixin, StaffExportMixin, SimpleHistoryAdmin):
-    list_display = ["number", "year", "name_en", "status", "published_at"]
-    list_filter = ["status"]
+class EditionAdmin(PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+    form = EditionForm
+    actions = [delete_selected, "publish_selected", "unpublish_selected"]
+    # projects/admin.py appends the inline of the sectors a release names (projects depend on editions).
+    inlines = [ReportedFigureInline, ReportedBandInline]
+    list_display = [
+        "number",
+        "year",
+        "start_date",
+        "end_date",
+        "city",
+        "status",
+        "figure_count",
+        "projects_link",
+    ]
+    list_display_links = ["number", "year"]
+    list_filter = ["status", "city", "year"]
+    search_fields = ["=number", "year", "name_en", "name_zh", "theme_en", "theme_zh", "city", "venue"]
+    ordering = ["-number"]
+    date_hierarchy = "start_date"
+    readonly_fields = ["published_at", "published_by", "projects_link"]
+    fieldsets = [
+        (None, {"fields": ["number", "year", "start_date", "end_date", "city", "venue"]}),
+        (_("Name and theme"), {"fields": ["name_en", "name_zh", "theme_en", "theme_zh"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "published_by", "projects_link", "notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("published_by")
+            .annotate(figure_count=related_count(Edition, "figures"), project_count=related_count(Edition, "projects"))
+        )
+
+    @admin.display(description=_("figures"), ordering="figure_count")
+    def figure_count(self, edition):
+        return edition.figure_count
+
+    @admin.display(description=_("projects"), ordering="project_count")
+    def projects_link(self, edition):
+        if edition.pk is None:
+            return "—"
+        count = getattr(edition, "project_count", None)
+        if count is None:
+            count = edition.projects.count()
+        label = ngettext("%(count)s project", "%(count)s projects", count) % {"count": f"{count:,}"}
+        return format_html('<a href="{}">{}</a>', projects_changelist_url(edition), label)
+
+    def deletion_refusal(self, edition):
+        count = edition.projects.count()
+        if not count:
+            return None
+        return ngettext(
+            "The %(edition)s cannot be deleted because %(count)s project belongs to it. "
+            "Delete that project or move it to another edition first.",
+            "The %(edition)s cannot be deleted because %(count)s projects belong to it. "
+            "Delete those projects or move them to another edition first.",
+            count,
+        ) % {"edition": edition, "count": f"{count:,}"}
 
 
 @admin.register(Source)
-class SourceAdmin(SourceRightsMixin, StaffExportMixin, SimpleHistoryAdmin):
-    list_display = ["key", "title", "publisher", "published_on"]
-    search_fields = ["key", "title", "publisher"]
+class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+    list_display = ["key", "title", "publisher", "published_on", "language", "link"]
+    list_display_links = ["key", "title"]
+    list_filter = ["language", "publisher"]
+    search_fields = ["key", "title", "publisher", "url"]
+    ordering = ["key"]
+    date_hierarchy = "published_on"
+
+    @admin.display(description=_("URL"), ordering="url")
+    def link(self, source):
+        return format_html('<a href="{0}" rel="noopener noreferrer">{0}</a>', source.url)
+
+    def deletion_refusal(self, source):
+        count = source.projects.count()
+        if not count:
+            return None
+        return ngettext(
+            "The source %(source)s cannot be deleted because %(count)s project cites it.",
+            "The source %(source)s cannot be deleted because %(count)s projects cite it.",
+            count,
+        ) % {"source": source.key, "count": f"{count:,}"}
 
 
 @admin.register(Metric)
-class MetricAdmin(StaffExportMixin, admin.ModelAdmin):
-    list_display = ["code", "name_en", "unit", "is_main"]
+class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
+    list_display = ["name_en", "name_zh", "code", "unit", "position", "is_main"]
+    list_editable = ["position", "is_main"]
+    list_filter = ["unit", "is_main"]
+    search_fields = ["code", "name_en", "name_zh"]
+    ordering = ["position", "code"]
+
+    def deletion_refusal(self, metric):
+        count = metric.figures.count()
+        if not count:
+            return None
+        return ngettext(
+            "The metric “%(metric)s” cannot be deleted because %(count)s reported figure uses it.",
+            "The metric “%(metric)s” cannot be deleted because %(count)s reported figures use it.",
+            count,
+        ) % {"metric": metric, "count": f"{count:,}"}
 
 
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(DraftOnlyForDataEntryMixin, StaffImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ReportedFigureResource]
-    list_display = ["edition", "metric", "stage", "value", "qualifier"]
-    list_filter = ["edition", "stage"]
+    list_display = ["edition", "metric", "shown_as", "stage", "source_count"]
+    list_filter = ["edition", "stage", "qualifier", "metric"]
+    list_select_related = ["edition", "metric"]
+    search_fields = ["metric__name_en", "metric__name_zh", "note", "sources__key"]
+    autocomplete_fields = ["edition", "metric", "sources"]
+    ordering = ["-edition__number", "metric__position", "stage"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(source_count=Count("sources"))
+
+    @admin.display(description=_("as shown"), ordering="value")
+    def shown_as(self, figure):
+        return figure.display_value
+
+    @admin.display(description=_("sources"), ordering="source_count")
+    def source_count(self, figure):
+        return figure.source_count
 
 
 @admin.register(ReportedBand)
 class ReportedBandAdmin(DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
-    list_display = ["edition", "lower_yuan", "upper_yuan", "count"]
+    form = ReportedBandForm
+    list_display = ["edition", "lower_yuan", "upper_yuan", "count", "is_nested"]
+    list_filter = ["edition", "is_nested"]
+    list_select_related = ["edition"]
+    autocomplete_fields = ["edition", "sources"]
+    ordering = ["-edition__number", "lower_yuan"]

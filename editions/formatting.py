@@ -21,27 +21,45 @@ def _is_chinese(language: str | None) -> bool:
     return (language or get_language() or "en").lower().startswith("zh")
 
 
-def _trim(number: Decimal, places: int) -> str:
+def _round(number: Decimal, places: int) -> Decimal:
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _trim(number: Decimal, places: int, grouping: bool = True) -> str:
     """Round to at most `places` decimals and drop trailing zeros: 84.4750 -> '84.475'."""
-    quantum = Decimal(1).scaleb(-places)
-    text = f"{number.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+    text = f"{_round(number, places):{',' if grouping else ''}.{places}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _scaled(value: Decimal, scales, places: int, sep: str = " ") -> str | None:
+def _scaled(value: Decimal, scales, places: int, sep: str = " ", exact: bool = False) -> str | None:
+    """The value in the largest scale it reaches (scales largest first), or None below the smallest.
+
+    Rounding that reaches the next scale moves up to it (999,999,999.99 is "1 billion", not
+    "1,000 million"). With `exact`, only a scale that shows the value without rounding is used.
+    Chinese (no separator before the word) has no thousands commas.
+    """
+    grouping = sep != ""
+    larger = None
     for factor, word in scales:
         if abs(value) >= factor:
-            return f"{_trim(value / factor, places)}{sep}{word}"
+            rounded = _round(value / factor, places)
+            if exact and rounded != value / factor:
+                larger = (factor, word)
+                continue
+            if not exact and larger and abs(rounded) * factor >= larger[0]:
+                factor, word = larger
+                rounded = _round(value / factor, places)
+            return f"{_trim(rounded, places, grouping)}{sep}{word}"
+        larger = (factor, word)
     return None
 
 
 def format_number(value, language: str | None = None) -> str:
-    """A plain count: '20,000' in English, '2万' in Chinese for round ten-thousands."""
+    """A plain count: '20,000' in English; in Chinese '2万' where 万 or 亿 shows it exactly."""
     value = Decimal(value)
     if _is_chinese(language):
-        if abs(value) >= 10**4 and value % 100 == 0:
-            return _scaled(value, _ZH_SCALES, 2, sep="")
-        return _trim(value, 2).replace(",", "")
+        # A count stays exact: 20000 is "2万", 123456 stays "123456".
+        return _scaled(value, _ZH_SCALES, 2, sep="", exact=True) or _trim(value, 2, grouping=False)
     return _trim(value, 2)
 
 
@@ -49,14 +67,14 @@ def format_yuan(value, language: str | None = None) -> str:
     """'84.475 billion yuan' / '844.75亿元'."""
     value = Decimal(value)
     if _is_chinese(language):
-        return (_scaled(value, _ZH_SCALES, 4, sep="") or _trim(value, 2).replace(",", "")) + "元"
+        return (_scaled(value, _ZH_SCALES, 4, sep="") or _trim(value, 2, grouping=False)) + "元"
     return f"{_scaled(value, _EN_SCALES, 3) or _trim(value, 2)} yuan"
 
 
 def format_usd(value, language: str | None = None) -> str:
     value = Decimal(value)
     if _is_chinese(language):
-        return (_scaled(value, _ZH_SCALES, 4, sep="") or _trim(value, 2).replace(",", "")) + "美元"
+        return (_scaled(value, _ZH_SCALES, 4, sep="") or _trim(value, 2, grouping=False)) + "美元"
     return f"US${_scaled(value, _EN_SCALES, 3) or _trim(value, 2)}"
 
 

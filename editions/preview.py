@@ -15,7 +15,10 @@ def _public_context(request, edition: Edition) -> dict:
     build = getattr(views, "edition_detail_context", None)
     if build is not None:
         return build(request=request, edition=edition)
-    return {"edition": edition}
+    # As editions.views.edition_detail builds it: the summary needs projects, imported here for that reason.
+    from projects.selectors import edition_summary
+
+    return {"edition": edition, "summary": edition_summary(edition=edition)}
 
 
 def _public_template() -> str:

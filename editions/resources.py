@@ -19,6 +19,7 @@ from import_export.results import RowResult
 
 from editions.models import Edition, Metric, Qualifier, ReportedFigure, Source, Stage
 from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, parse_amount, reject_formula
+from expoportal.exports import neutralise_row
 
 MAX_IMPORT_ROWS = 20_000
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -56,8 +57,29 @@ class FormulaAwareXLSX(XLSX):
         return dataset
 
 
+def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
+    safe = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        safe.append(neutralise_row(row))
+    return safe
+
+
+class SafeCSV(CSV):
+    """CSV export whose text cells cannot run as formulas in a spreadsheet."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_neutralised(dataset), **kwargs)
+
+
+class SafeXLSX(XLSX):
+    """XLSX export whose text cells cannot run as formulas."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_neutralised(dataset), **kwargs)
+
+
 IMPORT_FORMATS = [CSV, FormulaAwareXLSX]
-EXPORT_FORMATS = [CSV, XLSX]
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 
 
 def normalise_headers(dataset: tablib.Dataset) -> None:

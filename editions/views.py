@@ -1,18 +1,71 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import get_object_or_404, render
+from django.views.generic import TemplateView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
 
 from editions.models import Edition
+from editions.selectors import (
+    editions_for_table,
+    headline_figures,
+    main_figure_trends,
+    main_figures_by_edition,
+    main_metrics,
+)
+from editions.tables import EXPORT_FORMATS, EditionTable, PortalExport
 
 
 def home(request):
-    editions = Edition.objects.published().order_by("-number")
-    return render(request, "editions/home.html", {"editions": editions})
+    editions = list(Edition.objects.published().order_by("number"))
+    latest = editions[-1] if editions else None
+    metrics = main_metrics()
+    trends = main_figure_trends(editions=editions, metrics=metrics) if editions else []
+    # The same figures by edition, newest first, for the table under the charts.
+    trend_rows = [
+        (edition, [trend.points[index].figure for trend in trends]) for index, edition in enumerate(editions)
+    ][::-1]
+    context = {
+        "latest": latest,
+        "figures": headline_figures(edition=latest) if latest else [],
+        "trends": trends,
+        "trend_rows": trend_rows,
+        "editions": editions,
+    }
+    return render(request, "editions/home.html", context)
 
 
-def edition_list(request):
-    editions = Edition.objects.published()
-    return render(request, "editions/edition_list.html", {"editions": editions})
+class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
+    table_class = EditionTable
+    template_name = "editions/edition_list.html"
+    table_pagination = False
+    export_class = PortalExport
+    export_name = "editions"
+    export_formats = EXPORT_FORMATS
+    dataset_kwargs = {"title": "Editions"}
+
+    def get(self, request, *args, **kwargs):
+        self.metrics = main_metrics()
+        return super().get(request, *args, **kwargs)
+
+    def get_table_data(self):
+        return editions_for_table(metrics=self.metrics)
+
+    def get_table_kwargs(self):
+        figures = main_figures_by_edition(editions=Edition.objects.published(), metrics=self.metrics)
+        return {"metrics": self.metrics, "figures": figures}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = {key: value for key, value in self.request.GET.items() if key != "_export"}
+        context["export_links"] = [(fmt.upper(), "?" + urlencode({**params, "_export": fmt})) for fmt in EXPORT_FORMATS]
+        return context
 
 
 def edition_detail(request, number: int):
+    # Imported here: the summary needs projects, and editions never imports projects at module level.
+    from projects.selectors import edition_summary
+
     edition = get_object_or_404(Edition.objects.published(), number=number)
-    return render(request, "editions/edition_detail.html", {"edition": edition})
+    summary = edition_summary(edition=edition)
+    return render(request, "editions/edition_detail.html", {"edition": edition, "summary": summary})

@@ -4,9 +4,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from editions import views as edition_views
+from expoportal import health
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -16,3 +18,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+
+# 400, 403 and 404 use Django's handlers with templates/<code>.html; 500 also turns a database
+# outage into the 503 page.
+handler500 = "expoportal.health.server_error"

@@ -4,6 +4,6 @@ from projects import views
 
 app_name = "projects"
 urlpatterns = [
-    path("", views.project_list, name="list"),
+    path("", views.ProjectListView.as_view(), name="list"),
     path("<int:pk>/", views.project_detail, name="detail"),
 ]

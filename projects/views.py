@@ -1,11 +1,108 @@
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
 
+from editions.tables import EXPORT_FORMATS, PortalExport
+from projects.filters import FILTER_PARAMS, ProjectFilter
 from projects.models import Project
+from projects.selectors import project_facets
+from projects.tables import ProjectTable
+
+PAGE_SIZES = (10, 25, 50, 100, 200)
+MAX_PAGE_SIZE = PAGE_SIZES[-1]
+DEFAULT_PAGE_SIZE = 25
 
 
-def project_list(request):
-    projects = Project.objects.public().select_related("edition", "sector")[:100]
-    return render(request, "projects/project_list.html", {"projects": projects})
+class ClampedPaginator(Paginator):
+    """Page sizes outside 1..MAX_PAGE_SIZE come back to the nearest allowed size instead of failing."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        per_page = int(per_page)
+        per_page = DEFAULT_PAGE_SIZE if per_page < 1 else min(per_page, MAX_PAGE_SIZE)
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+
+class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
+    table_class = ProjectTable
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+    table_pagination = {"paginator_class": ClampedPaginator, "per_page": DEFAULT_PAGE_SIZE}
+    export_class = PortalExport
+    export_name = "projects"
+    export_formats = EXPORT_FORMATS
+    dataset_kwargs = {"title": "Projects"}
+
+    def get_queryset(self):
+        return Project.objects.public().select_related("edition", "sector", "source")
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.filters_valid = not self.filterset.is_bound or self.filterset.is_valid()
+        self.object_list = self.filterset.qs if self.filters_valid else self.filterset.queryset.none()
+        if not self.filters_valid:
+            # A wrong filter value is the request's fault: say what is wrong, export nothing.
+            context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+            return self.response_class(request=request, template=self.get_template_names(), context=context, status=400)
+        export_format = request.GET.get(self.export_trigger_param)
+        if self.export_class.is_valid_format(export_format):
+            return self.create_export(export_format)
+        return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        table = context["table"]
+        context["page_notice"] = self._page_notice(table)
+        context["per_page"] = table.paginator.per_page
+        context["page_sizes"] = PAGE_SIZES
+        context["result_count"] = table.paginator.count
+        context["facets"] = self._facets() if self.filters_valid else []
+        context["active_filters"] = self._active_filters()
+        context["export_links"] = self._export_links()
+        context["keep_params"] = [
+            (name, self.request.GET[name]) for name in ("sort", "per_page") if self.request.GET.get(name)
+        ]
+        return context
+
+    def _page_notice(self, table) -> str:
+        requested = self.request.GET.get("page")
+        if requested is None or requested == str(table.page.number):
+            return ""
+        return _("There is no page “%(requested)s”; showing page %(number)s of %(total)s.") % {
+            "requested": requested[:20],
+            "number": table.page.number,
+            "total": table.paginator.num_pages,
+        }
+
+    def _selected(self) -> dict[str, str]:
+        data = self.filterset.form.cleaned_data if self.filters_valid and self.filterset.is_bound else {}
+        selected = {name: str(data[name]) for name in ("sector", "scope", "band") if data.get(name)}
+        if data.get("edition") is not None:
+            selected["edition"] = str(int(data["edition"]))
+        if data.get("partner"):
+            selected["partner"] = data["partner"].upper()
+        return selected
+
+    def _facets(self):
+        labels = {name: self.filterset.filters[name].label for name in self.filterset.filters}
+        return project_facets(
+            filterset_class=self.filterset_class,
+            data=self.request.GET.copy(),
+            queryset=self.get_queryset(),
+            labels=labels,
+            selected=self._selected(),
+        )
+
+    def _active_filters(self) -> bool:
+        return any(self.request.GET.get(name) for name in FILTER_PARAMS)
+
+    def _export_links(self) -> list[tuple[str, str]]:
+        params = {key: value for key, value in self.request.GET.items() if key not in ("page", "per_page", "_export")}
+        return [(fmt.upper(), "?" + urlencode({**params, "_export": fmt})) for fmt in EXPORT_FORMATS]
 
 
 def project_detail(request, pk: int):

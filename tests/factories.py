@@ -26,7 +26,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    # Hashed when the user is built, so the saved row has it (a post-generation set_password is not saved).
+    password = factory.django.Password("correct horse battery staple")
 
 
 class SuperuserFactory(UserFactory):

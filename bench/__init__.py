@@ -1,0 +1,1 @@
+"""Benchmark harness for the portal: data generation, load, and the comparison table (see README.md)."""

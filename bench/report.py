@@ -1,0 +1,143 @@
+"""Ratios and the Markdown table of a benchmark run."""
+
+from bench.stats import format_ms, format_ratio, ratio
+
+SERVERS = ("portal", "datasette_shipped", "datasette_tuned")
+SERVER_LABELS = {"portal": "portal", "datasette_shipped": "Datasette as shipped", "datasette_tuned": "Datasette tuned"}
+
+
+def is_ok(result: dict | None) -> bool:
+    return bool(result) and str(result.get("status")) == "200" and result.get("p50_ms") is not None
+
+
+def describe(result: dict) -> str:
+    """One line for the progress log: status, p50 and throughput."""
+    if not result.get("p50_ms"):
+        return f"status {result.get('status')}"
+    statuses = ", ".join(f"{code} ×{count}" for code, count in result.get("statuses", {}).items())
+    return f"p50 {format_ms(result['p50_ms'])} ms, {result.get('requests_per_s') or 0:.1f} req/s ({statuses})"
+
+
+def status_text(result: dict | None) -> str:
+    """'200', or every status seen when they differ ('500 ×3, 200 ×7'), or '—' when not measured."""
+    if not result:
+        return "—"
+    statuses = result.get("statuses") or {}
+    if len(statuses) > 1:
+        return ", ".join(f"{code} ×{count}" for code, count in sorted(statuses.items()))
+    return str(result.get("status", "—"))
+
+
+def add_ratios(run: dict) -> None:
+    """Each page's p50 over the floor's p50 and over Datasette's p50 (as shipped and tuned), where both answered 200."""
+    floor = next((page.get("portal") for page in run["pages"] if page["key"] == "floor"), None)
+    floor_p50 = floor["p50_ms"] if is_ok(floor) else None
+    for page in run["pages"]:
+        portal = page.get("portal")
+        p50 = portal["p50_ms"] if is_ok(portal) else None
+        # A whole download is compared with Datasette's, not with one small page.
+        page["ratio_floor"] = None if page["key"] == "floor" or page.get("export") else ratio(p50, floor_p50)
+        for name in ("datasette_shipped", "datasette_tuned"):
+            other = page.get(name)
+            page[f"ratio_{name}"] = ratio(p50, other["p50_ms"] if is_ok(other) else None)
+
+
+def _ms(result: dict | None, key: str) -> str:
+    return format_ms(result.get(key)) if result else "—"
+
+
+def _rps(result: dict | None) -> str:
+    if not result or result.get("requests_per_s") is None:
+        return "—"
+    return f"{result['requests_per_s']:.1f}"
+
+
+def latency_table(runs: list[dict]) -> list[str]:
+    lines = [
+        "| database | N | page | status | p50 ms | p95 ms | p99 ms | req/s | p50 ÷ floor "
+        "| Datasette as shipped p50 ms | p50 ÷ Datasette as shipped | Datasette tuned p50 ms | p50 ÷ Datasette tuned |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        for page in run["pages"]:
+            portal = page.get("portal")
+            shipped, tuned = page.get("datasette_shipped"), page.get("datasette_tuned")
+            cells = [
+                run["database"],
+                f"{run['n']:,}",
+                page["label"],
+                status_text(portal),
+                _ms(portal, "p50_ms"),
+                _ms(portal, "p95_ms"),
+                _ms(portal, "p99_ms"),
+                _rps(portal),
+                "1 (floor)" if page["key"] == "floor" else format_ratio(page.get("ratio_floor")),
+                _ms(shipped, "p50_ms") if is_ok(shipped) else status_text(shipped),
+                format_ratio(page.get("ratio_datasette_shipped")),
+                _ms(tuned, "p50_ms") if is_ok(tuned) else status_text(tuned),
+                format_ratio(page.get("ratio_datasette_tuned")),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def export_table(runs: list[dict]) -> list[str]:
+    lines = [
+        "| database | N | server | status | first byte ms | total s | rows | rows/s | peak RSS MiB |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        for page in run["pages"]:
+            if not page.get("export"):
+                continue
+            for name in SERVERS:
+                result = page.get(name)
+                if not result:
+                    continue
+                total = result.get("p50_ms")
+                rows_per_s = result.get("rows_per_s")
+                cells = [
+                    run["database"],
+                    f"{run['n']:,}",
+                    SERVER_LABELS[name],
+                    status_text(result),
+                    format_ms(result.get("ttfb_p50_ms")),
+                    "—" if total is None else f"{total / 1000:.2f}",
+                    f"{result.get('rows', 0):,}",
+                    "—" if rows_per_s is None else f"{rows_per_s:,.0f}",
+                    f"{result.get('peak_rss_mib', 0):.0f}",
+                ]
+                lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def markdown(results: dict) -> str:
+    meta = results["meta"]
+    options = meta["options"]
+    tuned = ", ".join(f"`{name} {value}`" for name, value in meta["datasette_tuned_settings"])
+    lines = [
+        "# Expo Portal benchmark",
+        "",
+        f"Commit {meta['commit']}, started {meta['started']}, Python {meta['python']}, {meta['machine']}; "
+        f"{options['editions']} editions, seed {options['seed']}; gunicorn {options['workers']} sync workers; "
+        f"{options['concurrency']} client threads, at most {options['requests']} requests or "
+        f"{options['duration']:g} s per page after {options['warmup']} warm-up requests; "
+        f"{meta['page_size']} rows per table page. Datasette tuned: {tuned}.",
+        "",
+        "Latency in milliseconds on loopback; ratios are p50 ÷ p50 (below 1 means faster than the reference). "
+        "A ratio is shown only when both sides answered 200. The CSV export rows give the time of a whole download.",
+        "",
+        *latency_table(results["runs"]),
+        "",
+        "## CSV export of all rows",
+        "",
+        *export_table(results["runs"]),
+        "",
+    ]
+    for run in results["runs"]:
+        lines.append(
+            f"- {run['database']}, N={run['n']:,}: data generated in {run['generation_s']:.1f} s; "
+            f"edition {run['params']['edition_number']}, deep page {run['params']['deep_page']:,}."
+        )
+    lines.append("")
+    return "\n".join(lines)

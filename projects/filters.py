@@ -1,0 +1,70 @@
+"""The filters of the projects table. URL values are readable: edition numbers, sector slugs, ISO codes."""
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.bands import BAND_CHOICES, BANDS_BY_SLUG
+from projects.models import Scope
+
+# The query parameters that filter (as opposed to sort, paginate or export).
+FILTER_PARAMS = ("q", "edition", "sector", "scope", "partner", "band", "value_min", "value_max")
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=200,
+        help_text=_("Words in the title, signing parties or description."),
+    )
+    edition = django_filters.NumberFilter(
+        label=_("Edition"),
+        field_name="edition__number",
+        min_value=1,
+        max_value=32767,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    sector = django_filters.CharFilter(
+        label=_("Sector"),
+        field_name="sector__slug",
+        max_length=80,
+        validators=[RegexValidator(r"^[-a-zA-Z0-9_]+$", _("Use a sector name from the list."))],
+    )
+    scope = django_filters.ChoiceFilter(label=_("Scope"), choices=Scope.choices, empty_label=_("Any scope"))
+    partner = django_filters.CharFilter(
+        label=_("Partner country or region"),
+        method="filter_partner",
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Za-z]{2}$", _("Use a two-letter country code such as RU."))],
+    )
+    band = django_filters.ChoiceFilter(
+        label=_("Value band"), choices=BAND_CHOICES, method="filter_band", empty_label=_("Any value")
+    )
+    value_min = django_filters.NumberFilter(
+        label=_("Value from (yuan)"), field_name="value", lookup_expr="gte", min_value=0, max_digits=17
+    )
+    value_max = django_filters.NumberFilter(
+        label=_("Value up to (yuan)"), field_name="value", lookup_expr="lte", min_value=0, max_digits=17
+    )
+
+    def search(self, queryset, name, value):
+        condition = Q()
+        for word in value.split()[:10]:
+            condition &= (
+                Q(title__icontains=word)
+                | Q(title_zh__icontains=word)
+                | Q(parties__icontains=word)
+                | Q(parties_zh__icontains=word)
+                | Q(description__icontains=word)
+                | Q(description_zh__icontains=word)
+            )
+        return queryset.filter(condition)
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(partner=value.upper())
+
+    def filter_band(self, queryset, name, value):
+        return queryset.filter(BANDS_BY_SLUG[value].q("value"))

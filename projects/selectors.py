@@ -1,0 +1,353 @@
+"""Reads for the public pages that span editions and projects: the edition summary and the list facets."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from editions import formatting
+from editions.models import Edition, ReportedBand, ReportedFigure, Source, Unit
+from editions.selectors import headline_figures
+from editions.tables import plain_number
+from projects.bands import VALUE_BANDS
+from projects.models import Project, Scope
+
+LARGEST_PROJECTS = 10
+
+# The headline figures that the recorded projects can be checked against.
+PROJECT_COUNT_METRIC = "projects_signed"
+PROJECT_VALUE_METRIC = "signed_value"
+
+
+def _share(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+@dataclass
+class BreakdownRow:
+    """One line of a summary table: how many recorded projects and what they add up to."""
+
+    label: str
+    count: int
+    total: Decimal
+    query: str = ""  # the /projects/ query string that lists exactly these projects
+    share_count: Decimal | None = None
+    share_value: Decimal | None = None
+
+
+@dataclass
+class PublishedBandRow:
+    """A value band as the release published it, beside the recorded projects within the same edges."""
+
+    band: ReportedBand
+    label: str
+    recorded_count: int
+    recorded_value: Decimal
+    query: str = ""
+
+    @property
+    def difference(self) -> int:
+        return self.recorded_count - self.band.count
+
+
+@dataclass
+class Comparison:
+    """A published figure beside what the recorded projects add up to."""
+
+    label: str
+    unit: str
+    reported: ReportedFigure | None
+    recorded: Decimal
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.reported is None else self.recorded - self.reported.value
+
+    @property
+    def completeness(self) -> Decimal | None:
+        """Recorded as a percentage of reported."""
+        return None if self.reported is None else _share(self.recorded, self.reported.value)
+
+    @property
+    def display_recorded(self) -> str:
+        return formatting.format_quantity(self.recorded, self.unit)
+
+    @property
+    def display_difference(self) -> str:
+        difference = self.difference
+        if difference is None:
+            return "—"
+        if difference == 0:
+            return _("equal")
+        text = formatting.format_quantity(abs(difference), self.unit)
+        return (_("%s more recorded") if difference > 0 else _("%s fewer recorded")) % text
+
+
+@dataclass
+class EditionSummary:
+    edition: Edition
+    figures: list[ReportedFigure]
+    bands: list[BreakdownRow]
+    published_bands: list[PublishedBandRow]
+    published_bands_nested: bool
+    by_sector: list[BreakdownRow]
+    by_scope: list[BreakdownRow]
+    by_partner: list[BreakdownRow]
+    largest: list[Project]
+    comparisons: list[Comparison]
+    previous_number: int | None
+    next_number: int | None
+    recorded_count: int = 0
+    recorded_value: Decimal = Decimal(0)
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def has_projects(self) -> bool:
+        return self.recorded_count > 0
+
+
+def _query(edition: Edition, **filters) -> str:
+    return urlencode({"edition": edition.number, **filters})
+
+
+def _with_shares(rows: list[BreakdownRow], count: int, value: Decimal) -> list[BreakdownRow]:
+    for row in rows:
+        row.share_count = _share(row.count, count)
+        row.share_value = _share(row.total, value)
+    return rows
+
+
+def _band_rows(edition: Edition, projects: QuerySet) -> list[BreakdownRow]:
+    grouped = {
+        row["band_position"]: row
+        for row in projects.with_band().values("band_position").annotate(count=Count("pk"), total=Sum("value"))
+    }
+    rows = []
+    for band in VALUE_BANDS:
+        row = grouped.get(band.position, {})
+        rows.append(
+            BreakdownRow(
+                label=str(band.label),
+                count=row.get("count", 0),
+                total=row.get("total") or Decimal(0),
+                query=_query(edition, band=band.slug),
+            )
+        )
+    return rows
+
+
+def _band_edges(band: ReportedBand) -> Q:
+    condition = Q(value__gte=band.lower_yuan)
+    if band.upper_yuan is not None and not band.is_nested:
+        condition &= Q(value__lt=band.upper_yuan)
+    return condition
+
+
+def _band_label(band: ReportedBand) -> str:
+    lower = formatting.format_quantity(band.lower_yuan, Unit.YUAN)
+    if band.upper_yuan is None or band.is_nested:
+        return _("%(lower)s and over") % {"lower": lower}
+    upper = formatting.format_quantity(band.upper_yuan, Unit.YUAN)
+    return _("%(lower)s to under %(upper)s") % {"lower": lower, "upper": upper}
+
+
+def _matching_band(published: ReportedBand):
+    """The site's own value band with exactly the published edges, if there is one."""
+    upper = None if published.is_nested else published.upper_yuan
+    for band in VALUE_BANDS:
+        if (band.lower or 0) == published.lower_yuan and band.upper == upper:
+            return band
+    return None
+
+
+def _published_band_rows(edition: Edition, projects: QuerySet) -> list[PublishedBandRow]:
+    published = list(
+        ReportedBand.objects.filter(edition=edition)
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("published_on", "key")))
+        .order_by("lower_yuan")
+    )
+    if not published:
+        return []
+    # Every published band counted in one query, by conditional aggregation.
+    aggregates = {}
+    for index, band in enumerate(published):
+        edges = _band_edges(band)
+        aggregates[f"count_{index}"] = Count("pk", filter=edges)
+        aggregates[f"value_{index}"] = Sum("value", filter=edges)
+    counted = projects.aggregate(**aggregates)
+    rows = []
+    for index, band in enumerate(published):
+        open_ended = band.upper_yuan is None or band.is_nested
+        same_band = _matching_band(band)
+        if same_band is not None:
+            query = _query(edition, band=same_band.slug)
+        elif open_ended:
+            query = _query(edition, value_min=plain_number(band.lower_yuan))
+        else:
+            query = ""
+        rows.append(
+            PublishedBandRow(
+                band=band,
+                label=_band_label(band),
+                recorded_count=counted[f"count_{index}"],
+                recorded_value=counted[f"value_{index}"] or Decimal(0),
+                query=query,
+            )
+        )
+    return rows
+
+
+def _grouped(projects: QuerySet, *fields: str):
+    return projects.values(*fields).annotate(count=Count("pk"), total=Sum("value")).order_by("-total", *fields)
+
+
+def _neighbours(edition: Edition) -> tuple[int | None, int | None]:
+    numbers = Edition.objects.published().aggregate(
+        previous=Max("number", filter=Q(number__lt=edition.number)),
+        next=Min("number", filter=Q(number__gt=edition.number)),
+    )
+    return numbers["previous"], numbers["next"]
+
+
+def _source_order(source: Source):
+    return (source.published_on is None, source.published_on, source.key)
+
+
+def edition_summary(*, edition: Edition) -> EditionSummary:
+    """Everything the edition page shows, aggregated in the database: one GROUP BY query per breakdown."""
+    projects = Project.objects.filter(edition=edition).order_by()
+    bands = _band_rows(edition, projects)
+    recorded_count = sum(row.count for row in bands)
+    recorded_value = sum((row.total for row in bands), Decimal(0))
+
+    by_sector = [
+        BreakdownRow(row["sector__name_en"], row["count"], row["total"], _query(edition, sector=row["sector__slug"]))
+        for row in _grouped(projects, "sector__slug", "sector__name_en")
+    ]
+    by_scope = [
+        BreakdownRow(str(Scope(row["scope"]).label), row["count"], row["total"], _query(edition, scope=row["scope"]))
+        for row in _grouped(projects, "scope")
+    ]
+    by_partner = [
+        BreakdownRow(countries.name(row["partner"]) or row["partner"], row["count"], row["total"],
+                     _query(edition, partner=row["partner"]))
+        for row in _grouped(projects.filter(scope=Scope.INTERNATIONAL), "partner")
+    ]  # fmt: skip
+    largest = list(projects.select_related("sector").order_by("-value", "pk")[:LARGEST_PROJECTS])
+
+    figures = headline_figures(edition=edition)
+    by_code = {figure.metric.code: figure for figure in figures}
+    comparisons = [
+        Comparison(_("Projects signed"), Unit.COUNT, by_code.get(PROJECT_COUNT_METRIC), Decimal(recorded_count)),
+        Comparison(_("Total signed value"), Unit.YUAN, by_code.get(PROJECT_VALUE_METRIC), recorded_value),
+    ]
+    published_bands = _published_band_rows(edition, projects)
+    previous_number, next_number = _neighbours(edition)
+
+    sources: dict[int, Source] = {}
+    for figure in figures:
+        for source in figure.sources.all():
+            sources.setdefault(source.pk, source)
+
+    return EditionSummary(
+        edition=edition,
+        figures=figures,
+        bands=_with_shares(bands, recorded_count, recorded_value),
+        published_bands=published_bands,
+        published_bands_nested=any(row.band.is_nested for row in published_bands),
+        by_sector=_with_shares(by_sector, recorded_count, recorded_value),
+        by_scope=_with_shares(by_scope, recorded_count, recorded_value),
+        by_partner=_with_shares(by_partner, recorded_count, recorded_value),
+        largest=largest,
+        comparisons=comparisons,
+        previous_number=previous_number,
+        next_number=next_number,
+        recorded_count=recorded_count,
+        recorded_value=recorded_value,
+        sources=sorted(
+            sources.values(), key=lambda source: (source.published_on is None, source.published_on, source.key)
+        ),
+    )
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[FacetOption]
+
+
+def _edition_label(number: int, year: int | None) -> str:
+    ordinal = Edition(number=number).ordinal
+    return _("%(ordinal)s (%(year)s)") % {"ordinal": ordinal, "year": year} if year else ordinal
+
+
+def project_facets(
+    *, filterset_class, data, queryset: QuerySet, labels: dict[str, str], selected: dict[str, str]
+) -> list[Facet]:
+    """Counts beside each filter's choices: one GROUP BY query per facet, under every other active filter."""
+
+    def narrowed(without: str) -> QuerySet:
+        other = data.copy()
+        other.pop(without, None)
+        filterset = filterset_class(data=other, queryset=queryset)
+        return filterset.qs.order_by()
+
+    specs = [
+        (
+            "edition",
+            lambda qs: qs.values("edition__number", "edition__year")
+            .annotate(count=Count("pk"))
+            .order_by("-edition__number"),
+            lambda row: (str(row["edition__number"]), _edition_label(row["edition__number"], row["edition__year"])),
+        ),
+        (
+            "sector",
+            lambda qs: qs.values("sector__slug", "sector__name_en", "sector__position")
+            .annotate(count=Count("pk"))
+            .order_by("sector__position", "sector__name_en"),
+            lambda row: (row["sector__slug"], row["sector__name_en"]),
+        ),
+        (
+            "scope",
+            lambda qs: qs.values("scope").annotate(count=Count("pk")).order_by("scope"),
+            lambda row: (row["scope"], str(Scope(row["scope"]).label)),
+        ),
+        (
+            "partner",
+            lambda qs: qs.exclude(partner="")
+            .values("partner")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "partner"),
+            lambda row: (row["partner"], countries.name(row["partner"]) or row["partner"]),
+        ),
+        (
+            "band",
+            lambda qs: qs.with_band().values("band_position").annotate(count=Count("pk")).order_by("band_position"),
+            lambda row: (VALUE_BANDS[row["band_position"]].slug, str(VALUE_BANDS[row["band_position"]].label)),
+        ),
+    ]  # fmt: skip
+    facets = []
+    for name, group, describe in specs:
+        current = selected.get(name, "")
+        options = []
+        for row in group(narrowed(name)):
+            value, label = describe(row)
+            options.append(FacetOption(value, label, row["count"], selected=value == current))
+        if current and not any(option.selected for option in options):
+            options.insert(0, FacetOption(current, current, 0, selected=True))
+        facets.append(Facet(name, labels.get(name, name), options))
+    return facets
