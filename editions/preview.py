@@ -1,9 +1,7 @@
 """Staff preview of an edition, draft or not, exactly as the public summary page will show it."""
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
 from editions.models import Edition
 
@@ -28,10 +26,8 @@ def _public_template() -> str:
 
 
 def edition_preview(request, number: int):
-    """Anonymous visitors are sent to log in; staff without the right to view editions get a 404."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-    if not (request.user.is_staff and request.user.has_perm("editions.view_edition")):
+    """Anyone but staff with the right to view editions gets a 404, as for any draft (staff sign in at /admin/)."""
+    if not (request.user.is_authenticated and request.user.is_staff and request.user.has_perm("editions.view_edition")):
         raise Http404
     edition = get_object_or_404(Edition, number=number)
     context = _public_context(request, edition)
