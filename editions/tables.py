@@ -32,6 +32,16 @@ class PortalExport(TableExport):
         return export_format in EXPORT_FORMATS
 
 
+class PortalTable(tables.Table):
+    """A table that ignores sort keys it does not know (``?sort=.``, ``?sort=password``) instead of failing."""
+
+    @tables.Table.order_by.setter
+    def order_by(self, value):
+        keys = value.split(",") if isinstance(value, str) else list(value or ())
+        known = {name for name, column in self.columns.items() if column.orderable}
+        tables.Table.order_by.fset(self, [key for key in keys if key.lstrip("-") in known])
+
+
 def _opposite(name: str) -> str:
     return name[1:] if name.startswith("-") else f"-{name}"
 
@@ -116,7 +126,7 @@ def figure_columns(metrics: list[Metric], reserved: set[str]) -> list[tuple[str,
     return columns
 
 
-class EditionTable(tables.Table):
+class EditionTable(PortalTable):
     number = tables.Column(verbose_name=_("Edition"), attrs={"td": {"class": "nowrap"}})
     year = tables.Column(verbose_name=_("Year"))
     start_date = tables.DateColumn(verbose_name=_("Opened"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "editions",
     "projects",
+    "comparisons",
 ]
 
 MIDDLEWARE = [

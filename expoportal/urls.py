@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", edition_views.home, name="home"),
     path("editions/", include("editions.urls")),
     path("projects/", include("projects.urls")),
+    path("compare/", include("comparisons.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from editions.tables import NumberColumn, YuanColumn
+from editions.tables import NumberColumn, PortalTable, YuanColumn
 from projects.bands import band_for
 from projects.models import Project
 
@@ -35,7 +35,7 @@ class ExportOnlyColumn(tables.Column):
         super().__init__(*args, visible=False, **kwargs)
 
 
-class ProjectTable(tables.Table):
+class ProjectTable(PortalTable):
     id = ExportOnlyColumn(verbose_name=_("ID"))
     title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"), attrs={"td": {"class": "title"}})
     title_zh = ExportOnlyColumn(verbose_name=_("Title (Chinese)"))

@@ -437,3 +437,13 @@ def test_pagination_offers_first_and_last_pages(client):
     assertContains(response, "per_page=2&amp;page=4")
     assertContains(response, ">Last<")
     assertContains(response, 'rel="prev"')
+
+
+@pytest.mark.parametrize("sort", [".", "-39.7", "edition.number", "password", "-", ",,"])
+def test_a_sort_key_the_table_does_not_know_is_ignored(client, sort):
+    small = ProjectFactory(value=Decimal("150000000"))
+    large = ProjectFactory(value=Decimal("900000000"))
+    response = client.get("/projects/", {"sort": sort})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.index(large.title) < content.index(small.title)  # the default order: largest first

@@ -1,0 +1,432 @@
+"""Reads for the comparison pages.
+
+Every breakdown is one GROUP BY edition query, so the number of queries stays the same whatever the
+number of editions or projects.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from comparisons.growth import (
+    EXACT,
+    HUNDRED,
+    PERCENT,
+    AnnualGrowth,
+    Change,
+    Quantity,
+    change_between,
+    compound_annual_growth,
+    first_and_last,
+    format_absolute_change,
+    format_change_percent,
+    format_growth,
+    format_percent,
+    format_years,
+)
+from editions.formatting import format_quantity
+from editions.models import STAGE_PREFERENCE, Edition, EditionStatus, Metric, ReportedFigure, Source, Stage, Unit
+from projects.bands import VALUE_BANDS, band_position_expression
+from projects.models import Project, Scope
+
+# Figures computed from recorded projects. The codes contain a colon, which a Metric.code (a slug)
+# cannot, so they never collide with a metric staff add.
+PROJECT_COUNT = "projects:count"
+PROJECT_TOTAL = "projects:total"
+PROJECT_AVERAGE = "projects:average"
+PROJECT_MEDIAN = "projects:median"
+INTERNATIONAL_SHARE = "projects:international-share"
+PARTNER_COUNT = "projects:partners"
+RECORDED_METRICS = {
+    PROJECT_COUNT: (_("Projects recorded"), Unit.COUNT),
+    PROJECT_TOTAL: (_("Total value of recorded projects"), Unit.YUAN),
+    PROJECT_AVERAGE: (_("Average project value"), Unit.YUAN),
+    PROJECT_MEDIAN: (_("Median project value"), Unit.YUAN),
+    INTERNATIONAL_SHARE: (_("International projects (share of projects)"), PERCENT),
+    PARTNER_COUNT: (_("Partner countries and regions"), Unit.COUNT),
+}
+UNIT_LABELS = {**{unit.value: unit.label for unit in Unit}, PERCENT: _("per cent")}
+
+
+def localized_name(name_en: str, name_zh: str) -> str:
+    return name_zh if name_zh and (get_language() or "").startswith("zh") else name_en
+
+
+def edition_label(edition: Edition) -> str:
+    return _("%(ordinal)s (%(year)s)") % {"ordinal": edition.ordinal, "year": edition.year}
+
+
+def projects_url(**params) -> str:
+    """A link to the projects list filtered as `params` say (edition, sector, band, partner)."""
+    return f"{reverse('projects:list')}?{urlencode(params)}"
+
+
+@dataclass
+class Cell:
+    edition: Edition
+    quantity: Quantity | None
+    unit: str
+    stage: str = ""  # the stage's name when the figure is not the closing one
+    sources: list[Source] = field(default_factory=list)
+    link: str = ""
+    count: int | None = None  # projects behind a sector's value
+    change: Change | None = None
+    years: int | None = None  # since the previous edition in the range
+
+    @property
+    def text(self) -> str:
+        if self.quantity is None:
+            return "—"
+        if self.unit == PERCENT:
+            return format_percent(self.quantity.value)
+        return format_quantity(self.quantity.value, self.unit, self.quantity.qualifier)
+
+    @property
+    def change_text(self) -> str:
+        return format_absolute_change(self.change, self.unit) if self.change else "—"
+
+    @property
+    def change_percent_text(self) -> str:
+        return format_change_percent(self.change, self.unit) if self.change else "—"
+
+    @property
+    def years_text(self) -> str:
+        return format_years(self.years) if self.years is not None else ""
+
+
+@dataclass
+class Row:
+    code: str
+    label: str
+    unit: str
+    kind: str  # "reported", "recorded", "sector" or "band"
+    cells: list[Cell]
+    key: object = None  # the sector's id or the band's slug
+    growth: AnnualGrowth | None = None
+
+    @property
+    def unit_label(self) -> str:
+        return UNIT_LABELS.get(self.unit, self.unit)
+
+    @property
+    def growth_text(self) -> str:
+        return format_growth(self.growth)
+
+    def value_for(self, edition: Edition) -> Quantity | None:
+        return next(cell.quantity for cell in self.cells if cell.edition.pk == edition.pk)
+
+
+@dataclass
+class Comparison:
+    editions: list[Edition]
+    reported: list[Row]
+    recorded: list[Row]
+    sectors: list[Row]
+    bands: list[Row]
+    has_illustrative: bool
+
+    @property
+    def rows(self) -> list[Row]:
+        """Every row of the comparison table, in the order the page and the exports show them."""
+        return self.reported + self.recorded + self.sectors
+
+    @property
+    def span_years(self) -> int:
+        return self.editions[-1].year - self.editions[0].year if self.editions else 0
+
+    def row(self, code: str) -> Row | None:
+        return next((row for row in self.rows if row.code == code), None)
+
+
+def published_editions() -> list[Edition]:
+    """Every published edition, oldest first."""
+    return list(Edition.objects.published().order_by("number"))
+
+
+def metrics_with_figures() -> list[Metric]:
+    """Every metric, annotated with how many figures published editions have for it."""
+    published = Q(figures__edition__status=EditionStatus.PUBLISHED)
+    return list(Metric.objects.annotate(published_figures=Count("figures", filter=published)))
+
+
+def _with_changes(row: Row) -> Row:
+    """Fill in each cell's change against the previous edition, and the row's growth a year."""
+    for previous, cell in zip(row.cells, row.cells[1:], strict=False):
+        cell.years = cell.edition.year - previous.edition.year
+        cell.change = change_between(previous.quantity, cell.quantity, years=cell.years)
+    if row.unit != PERCENT:
+        ends = first_and_last([(cell.edition.year, cell.quantity) for cell in row.cells])
+        if ends:
+            (first_year, first), (last_year, last) = ends
+            row.growth = compound_annual_growth(first, last, years=last_year - first_year)
+    return row
+
+
+def _reported_rows(editions: list[Edition]) -> list[Row]:
+    figures = ReportedFigure.objects.filter(edition__in=editions).select_related("metric").prefetch_related("sources")
+    chosen: dict[tuple[int, int], ReportedFigure] = {}
+    metrics: dict[int, Metric] = {}
+    for figure in figures:
+        key = (figure.metric_id, figure.edition_id)
+        if key not in chosen or STAGE_PREFERENCE.index(figure.stage) < STAGE_PREFERENCE.index(chosen[key].stage):
+            chosen[key] = figure
+        metrics[figure.metric_id] = figure.metric
+    rows = []
+    for metric in sorted(metrics.values(), key=lambda metric: (metric.position, metric.code)):
+        cells = []
+        for edition in editions:
+            figure = chosen.get((metric.pk, edition.pk))
+            if figure is None:
+                cells.append(Cell(edition, None, metric.unit))
+                continue
+            cells.append(
+                Cell(
+                    edition,
+                    Quantity(figure.value, figure.qualifier),
+                    metric.unit,
+                    stage="" if figure.stage == Stage.CLOSING else Stage(figure.stage).label,
+                    sources=list(figure.sources.all()),
+                )
+            )
+        name = localized_name(metric.name_en, metric.name_zh)
+        rows.append(_with_changes(Row(metric.code, name, metric.unit, "reported", cells, key=metric.pk)))
+    return rows
+
+
+def _medians(projects, edition_ids) -> dict[int, Decimal]:
+    """The median project value of each edition, in one query: the middle one or two rows by value."""
+    ranked = (
+        projects.filter(edition_id__in=edition_ids)
+        .order_by()
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("edition_id")], order_by=[F("value").asc(), F("id").asc()]),
+            size=Window(Count("id"), partition_by=[F("edition_id")]),
+        )
+        .filter(Q(rank=(F("size") + 1) / 2) | Q(rank=(F("size") + 2) / 2))
+        .values_list("edition_id", "value")
+    )
+    middles = defaultdict(list)
+    for edition_id, value in ranked:
+        middles[edition_id].append(value)
+    return {edition_id: sum(values) / len(values) for edition_id, values in middles.items()}
+
+
+def _recorded_rows(editions: list[Edition], projects) -> tuple[list[Row], dict[int, dict], bool]:
+    edition_ids = [edition.pk for edition in editions]
+    stats = {
+        row["edition_id"]: row
+        for row in projects.filter(edition_id__in=edition_ids)
+        .order_by()
+        .values("edition_id")
+        .annotate(
+            count=Count("id"),
+            total=Sum("value"),
+            international=Count("id", filter=Q(scope=Scope.INTERNATIONAL)),
+            partners=Count("partner", distinct=True, filter=Q(scope=Scope.INTERNATIONAL)),
+            illustrative=Count("id", filter=Q(is_illustrative=True)),
+        )
+    }
+    medians = _medians(projects, edition_ids) if stats else {}
+
+    def value(code: str, edition: Edition) -> Decimal | None:
+        row = stats.get(edition.pk)
+        if not row:
+            return None  # no recorded projects: unknown, not zero
+        return {
+            PROJECT_COUNT: lambda: Decimal(row["count"]),
+            PROJECT_TOTAL: lambda: row["total"],
+            PROJECT_AVERAGE: lambda: (row["total"] / row["count"]).quantize(Decimal("0.01")),
+            PROJECT_MEDIAN: lambda: medians.get(edition.pk),
+            INTERNATIONAL_SHARE: lambda: Decimal(row["international"]) * HUNDRED / row["count"],
+            PARTNER_COUNT: lambda: Decimal(row["partners"]),
+        }[code]()
+
+    rows = []
+    for code, (label, unit) in RECORDED_METRICS.items():
+        cells = []
+        for edition in editions:
+            number = value(code, edition)
+            cells.append(Cell(edition, None if number is None else Quantity(number, EXACT), unit))
+        rows.append(_with_changes(Row(code, str(label), unit, "recorded", cells)))
+    has_illustrative = any(row["illustrative"] for row in stats.values())
+    return rows, stats, has_illustrative
+
+
+def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> list[Row]:
+    totals = defaultdict(dict)
+    sectors = {}
+    for row in (
+        projects.filter(edition__in=editions)
+        .order_by()
+        .values("edition_id", "sector_id", "sector__slug", "sector__name_en", "sector__name_zh", "sector__position")
+        .annotate(count=Count("id"), total=Sum("value"))
+    ):
+        totals[row["sector_id"]][row["edition_id"]] = row
+        sectors[row["sector_id"]] = row
+    rows = []
+    for sector_id, sector in sorted(sectors.items(), key=lambda item: (item[1]["sector__position"], item[0])):
+        cells = []
+        for edition in editions:
+            found = totals[sector_id].get(edition.pk)
+            if edition.pk not in stats:
+                cells.append(Cell(edition, None, Unit.YUAN))
+                continue
+            total = found["total"] if found else Decimal(0)
+            link = projects_url(edition=edition.number, sector=sector["sector__slug"])
+            count = found["count"] if found else 0
+            cells.append(Cell(edition, Quantity(total), Unit.YUAN, link=link, count=count))
+        name = localized_name(sector["sector__name_en"], sector["sector__name_zh"])
+        rows.append(_with_changes(Row(f"sector:{sector['sector__slug']}", name, Unit.YUAN, "sector", cells, sector_id)))
+    return rows
+
+
+def _band_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> list[Row]:
+    counts = {
+        (row["edition_id"], row["band"]): row["count"]
+        for row in projects.filter(edition__in=editions)
+        .order_by()
+        .annotate(band=band_position_expression())
+        .values("edition_id", "band")
+        .annotate(count=Count("id"))
+    }
+    rows = []
+    for band in VALUE_BANDS:
+        cells = []
+        for edition in editions:
+            if edition.pk not in stats:
+                cells.append(Cell(edition, None, Unit.COUNT))
+                continue
+            count = Decimal(counts.get((edition.pk, band.position), 0))
+            link = projects_url(edition=edition.number, band=band.slug)
+            cells.append(Cell(edition, Quantity(count), Unit.COUNT, link=link))
+        rows.append(_with_changes(Row(f"band:{band.slug}", str(band.label), Unit.COUNT, "band", cells, band.slug)))
+    return rows
+
+
+def build_comparison(*, editions: list[Edition]) -> Comparison:
+    """Every metric of the given (published) editions, with changes and growth a year."""
+    projects = Project.objects.public()
+    recorded, stats, has_illustrative = _recorded_rows(editions, projects)
+    return Comparison(
+        editions=editions,
+        reported=_reported_rows(editions),
+        recorded=recorded,
+        sectors=_sector_rows(editions, projects, stats) if stats else [],
+        bands=_band_rows(editions, projects, stats) if stats else [],
+        has_illustrative=has_illustrative,
+    )
+
+
+def shares(row_values: list[tuple[str, list[Quantity | None]]], column_count: int) -> list[list[Decimal | None]]:
+    """Each row's share (per cent) of its column's total; None for a column with nothing recorded."""
+    result = [[None] * column_count for _ in row_values]
+    for column in range(column_count):
+        present = [values[column] for _label, values in row_values if values[column] is not None]
+        total = sum((quantity.value for quantity in present), Decimal(0))
+        if not present or total == 0:
+            continue
+        for index, (_label, values) in enumerate(row_values):
+            result[index][column] = values[column].value * HUNDRED / total
+    return result
+
+
+# Two editions side by side ---------------------------------------------------------------------
+
+
+@dataclass
+class Partner:
+    code: str
+    name: str
+    first: dict | None  # {"count": n, "total": yuan} in the first edition, None when absent
+    second: dict | None
+    first_link: str = ""
+    second_link: str = ""
+
+
+@dataclass
+class LikeForLike:
+    sector_count: int
+    partner_count: int
+    first: Cell
+    second: Cell
+
+
+@dataclass
+class Pair:
+    first: Edition
+    second: Edition
+    comparison: Comparison
+    partners_new: list[Partner]
+    partners_kept: list[Partner]
+    partners_gone: list[Partner]
+    like_for_like: LikeForLike | None
+
+    @property
+    def years(self) -> int:
+        return self.second.year - self.first.year
+
+
+def build_pair(*, first: Edition, second: Edition) -> Pair:
+    """Two published editions side by side: metrics, sectors, bands, partners and a like-for-like line."""
+    comparison = build_comparison(editions=[first, second])
+    projects = Project.objects.public()
+    partners = defaultdict(dict)
+    for row in (
+        projects.filter(edition__in=[first, second], scope=Scope.INTERNATIONAL)
+        .order_by()
+        .values("edition_id", "partner")
+        .annotate(count=Count("id"), total=Sum("value"))
+    ):
+        partners[row["partner"]][row["edition_id"]] = {"count": row["count"], "total": row["total"]}
+    listed = sorted(
+        (
+            Partner(
+                code,
+                str(countries.name(code)) or code,
+                by_edition.get(first.pk),
+                by_edition.get(second.pk),
+                projects_url(edition=first.number, partner=code),
+                projects_url(edition=second.number, partner=code),
+            )
+            for code, by_edition in partners.items()
+        ),
+        key=lambda partner: partner.name,
+    )
+    kept = [partner for partner in listed if partner.first and partner.second]
+
+    like_for_like = None
+    common_sectors = [
+        row.key
+        for row in comparison.sectors
+        if all(cell.quantity is not None and cell.quantity.value > 0 for cell in row.cells)
+    ]
+    if common_sectors:
+        kept_codes = [partner.code for partner in kept]
+        totals = {
+            row["edition_id"]: row["total"]
+            for row in projects.filter(edition__in=[first, second], sector_id__in=common_sectors)
+            .filter(Q(scope=Scope.DOMESTIC) | Q(partner__in=kept_codes))
+            .order_by()
+            .values("edition_id")
+            .annotate(total=Sum("value"))
+        }
+        cells = [Cell(edition, Quantity(totals.get(edition.pk, Decimal(0))), Unit.YUAN) for edition in (first, second)]
+        row = _with_changes(Row("like-for-like", "", Unit.YUAN, "recorded", cells))
+        like_for_like = LikeForLike(len(common_sectors), len(kept), *row.cells)
+    return Pair(
+        first=first,
+        second=second,
+        comparison=comparison,
+        partners_new=[partner for partner in listed if partner.second and not partner.first],
+        partners_kept=kept,
+        partners_gone=[partner for partner in listed if partner.first and not partner.second],
+        like_for_like=like_for_like,
+    )

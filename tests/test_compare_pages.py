@@ -1,0 +1,264 @@
+"""/compare/ and /compare/<a>/<b>/: figures, changes, growth, side by side, exports and bad input."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from editions.models import Qualifier, Stage
+from projects.models import Scope
+from tests.factories import (
+    EditionFactory,
+    ProjectFactory,
+    ReportedFigureFactory,
+    SectorFactory,
+    SourceFactory,
+    standard_metric,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    # whitenoise warns when collectstatic has not run; tests do not need it.
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
+
+MILLION = Decimal(10) ** 6
+
+
+@pytest.fixture
+def expo():
+    """Three published editions (2019, 2021, 2023) and a draft, with figures and projects worked out by hand."""
+    e12 = EditionFactory(number=12, year=2019)
+    e13 = EditionFactory(number=13, year=2021)
+    e14 = EditionFactory(number=14, year=2023)
+    draft = EditionFactory(number=15, year=2025, draft=True)
+    signed, participants = standard_metric("signed_value"), standard_metric("participants")
+    source = SourceFactory(key="S42", url="https://news.example.org/closing-14.html")
+    ReportedFigureFactory(edition=e12, metric=signed, value=Decimal("55584000000"))
+    # The 13th published no signed value: it must show as missing, not zero.
+    ReportedFigureFactory(edition=e14, metric=signed, value=Decimal("84475000000"), sources=[source])
+    ReportedFigureFactory(edition=e12, metric=participants, value=20000, qualifier=Qualifier.MORE_THAN)
+    ReportedFigureFactory(edition=e13, metric=participants, value=25000, qualifier=Qualifier.MORE_THAN)
+    ReportedFigureFactory(edition=e14, metric=participants, value=30000, stage=Stage.OPENING)
+    ReportedFigureFactory(edition=draft, metric=signed, value=Decimal("99999000000"))
+
+    energy = SectorFactory(name_en="Energy & <Power>", slug="energy")
+    farming = SectorFactory(name_en="Farming", slug="farming")
+    chips = SectorFactory(name_en="Chips", slug="chips")
+    international = {"scope": Scope.INTERNATIONAL}
+    ProjectFactory(edition=e12, sector=energy, value=100 * MILLION)
+    ProjectFactory(edition=e12, sector=energy, value=300 * MILLION, partner="RU", **international)
+    ProjectFactory(edition=e12, sector=farming, value=600 * MILLION, partner="KZ", **international)
+    ProjectFactory(edition=e14, sector=energy, value=200 * MILLION)
+    ProjectFactory(edition=e14, sector=energy, value=400 * MILLION, partner="RU", **international)
+    ProjectFactory(edition=e14, sector=chips, value=2000 * MILLION, partner="JP", is_illustrative=True, **international)
+    ProjectFactory(edition=e14, sector=farming, value=50 * MILLION)
+    ProjectFactory(edition=draft, sector=chips, value=7000 * MILLION)
+    return {"e12": e12, "e13": e13, "e14": e14, "draft": draft}
+
+
+def compare_url(**query):
+    url = reverse("comparisons:index")
+    return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+
+
+def test_index_shows_every_published_edition_with_figures_and_growth(client, expo):
+    response = client.get(compare_url())
+    assert response.status_code == 200
+    for label in ("12th", "13th", "14th", "55.584 billion yuan", "84.475 billion yuan", "over 20,000", "over 25,000"):
+        assertContains(response, label)
+    # 55,584,000,000 -> 84,475,000,000 over 2019 -> 2023: 11.03 % a year.
+    assertContains(response, "+11.0% a year")
+    assertContains(response, "https://news.example.org/closing-14.html")
+    assertContains(response, "(opening)")  # the 14th's participants are an opening figure
+    assertContains(response, "Growth a year, 2019–2023")
+
+
+def test_draft_edition_is_absent_from_index_and_exports(client, expo):
+    response = client.get(compare_url())
+    assertNotContains(response, "15th")
+    assertNotContains(response, "99.999 billion")
+    assertNotContains(response, "7 billion")
+    for file_format in ("csv", "json"):
+        body = client.get(compare_url(_export=file_format)).content.decode()
+        assert "15th" not in body and "99999000000" not in body
+
+
+def test_approximate_change_is_never_a_precise_percentage(client, expo):
+    response = client.get(compare_url())
+    # over 20,000 -> over 25,000 (2019 -> 2021)
+    assertContains(response, "≈ +5,000 (≈ +25%)")
+    assertNotContains(response, "+25.0%")
+    assertContains(response, "approx.")
+
+
+def test_missing_figure_shows_as_missing_not_zero(client, expo):
+    response = client.get(compare_url())
+    assertContains(response, "not reported")
+    assertContains(response, "change n/a")
+    signed_row = response.content.decode().split('<th scope="row">Total signed value')[1].split("</tr>")[0]
+    assert signed_row.count('<span class="missing"') == 1 and "0 yuan" not in signed_row
+    # The 13th recorded no projects: its computed figures are missing too, not zero.
+    table = client.get(compare_url(_export="json")).json()
+    count_13 = next(row for row in table if row["Code"] == "projects:count" and row["Year"] == 2021)
+    assert count_13["Value"] is None
+
+
+def test_figures_computed_from_recorded_projects(client, expo):
+    response = client.get(compare_url())
+    # 12th: 3 projects, 1 billion yuan, average 333.333 million, median 300 million, 2 of 3 international.
+    # 14th: 4 projects, 2.65 billion yuan, average 662.5 million, median (200 + 400) / 2 = 300 million, 2 of 4.
+    for text in (
+        "1 billion yuan",
+        "2.65 billion yuan",
+        "333.333 million yuan",
+        "662.5 million yuan",
+        "300 million yuan",
+    ):
+        assertContains(response, text)
+    assertContains(response, "66.7%")
+    assertContains(response, "50%")
+    assertContains(response, "illustrative")
+    # Sector names are escaped, and link to the filtered projects list.
+    assertContains(response, "Energy &amp; &lt;Power&gt;")
+    assertNotContains(response, "<Power>")
+    assertContains(response, "/projects/?edition=14&amp;sector=energy")
+
+
+def test_range_and_metric_in_the_url(client, expo):
+    response = client.get(compare_url(**{"from": 13, "to": 14, "metric": "participants"}))
+    assert response.status_code == 200
+    assertNotContains(response, "55.584 billion yuan")
+    assertContains(response, "Growth a year, 2021–2023")
+    assertContains(response, '<option value="participants" selected>')
+
+
+def test_pair_lists_metrics_sectors_bands_and_partners(client, expo):
+    response = client.get(reverse("comparisons:pair", kwargs={"a": 12, "b": 14}))
+    assert response.status_code == 200
+    assertContains(response, "+28.891 billion yuan (+52.0%)")
+    assertContains(response, "in 4 years")
+    assertContains(response, "4 years apart")
+    content = response.content.decode()
+    # Partners: Japan new, Russia kept, Kazakhstan gone.
+    new, kept, gone = (content.index(f"<h3>{text}") for text in ("New in the 14th", "In both", "In the 12th only"))
+    assert new < content.index("Japan") < kept < content.index("Russia") < gone < content.index("Kazakhstan")
+    # Sectors: Chips is new; bands side by side.
+    assertContains(response, "<strong>new</strong>", html=False)
+    assertContains(response, "100–500 million yuan")
+    assertContains(response, "5 billion yuan and over")
+    # Like for like: sectors in both (Energy, Farming), domestic or partners in both (Russia):
+    # 100 + 300 = 400 million -> 200 + 400 + 50 = 650 million: +250 million (+62.5%).
+    assertContains(response, "Like for like")
+    assertContains(response, "+250 million yuan (+62.5%)")
+
+
+def test_pair_in_reverse_order_redirects_to_the_earlier_first(client, expo):
+    response = client.get(reverse("comparisons:pair", kwargs={"a": 14, "b": 12}))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("comparisons:pair", kwargs={"a": 12, "b": 14})
+
+
+def test_pair_picker_redirects(client, expo):
+    response = client.get(compare_url(a=12, b=13))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("comparisons:pair", kwargs={"a": 12, "b": 13})
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "message"),
+    [
+        ("/compare/12/99/", 404, "There is no published edition number 99."),
+        ("/compare/12/15/", 404, "There is no published edition number 15."),  # a draft
+        ("/compare/12/12/", 400, "Choose two different editions"),
+        ("/compare/?from=1&to=5", 400, "No published edition lies in that range."),
+        ("/compare/?from=14&to=12", 400, "The range starts after it ends"),
+        ("/compare/?from=abc", 400, "“from” must be an edition number"),
+        ("/compare/?to=-3", 400, "“to” must be an edition number"),
+        ("/compare/?from=%C2%B2", 400, "“from” must be an edition number"),  # a superscript two
+        ("/compare/12/99999999999999999999/", 404, "There is no published edition number 99999999999999999999."),
+        ("/compare/?metric=nope", 400, "There is no metric “nope”."),
+        ("/compare/?metric=<script>", 400, "There is no metric “&lt;script&gt;”."),
+        ("/compare/?_export=pdf", 400, "Downloads are available as CSV, XLSX or JSON"),
+        ("/compare/12/14/?_export=pdf", 400, "Downloads are available as CSV, XLSX or JSON"),
+        ("/compare/?a=12&b=x", 400, "“b” must be an edition number"),
+    ],
+)
+def test_bad_input_gets_a_clear_message(client, expo, url, status, message):
+    response = client.get(url)
+    assert response.status_code == status
+    assertContains(response, message, status_code=status)
+
+
+def test_no_published_editions_is_not_an_error(client):
+    EditionFactory(draft=True)
+    response = client.get(compare_url())
+    assert response.status_code == 200
+    assertContains(response, "No edition has been published yet")
+
+
+def test_csv_export_has_human_headers_and_plain_numbers(client, expo):
+    response = client.get(compare_url(_export="csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="expo-comparison-12-14.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert list(rows[0])[:7] == ["Section", "Metric", "Code", "Unit", "Edition", "Year", "Value"]
+    signed = {row["Year"]: row for row in rows if row["Code"] == "signed_value"}
+    assert signed["2019"]["Value"] == "55584000000"
+    assert signed["2021"]["Value"] == ""  # missing, not zero
+    assert signed["2023"]["Growth a year over the range (%)"] == "11.03"
+    participants = {row["Year"]: row for row in rows if row["Code"] == "participants"}
+    assert participants["2021"]["Qualifier"] == "more_than"
+    assert participants["2021"]["Change since previous edition"] == "5000"
+    assert participants["2021"]["Change is approximate"] == "True"
+
+
+def test_json_and_xlsx_exports(client, expo):
+    data = client.get(compare_url(_export="json")).json()
+    total_14 = next(row for row in data if row["Code"] == "projects:total" and row["Year"] == 2023)
+    assert total_14["Value"] == 2650000000
+    assert total_14["Change since previous edition"] is None  # the 13th recorded no projects
+    response = client.get(compare_url(_export="xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Section", "Metric", "Code"]
+    values = {(row[2], row[5]): row[6] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values[("signed_value", 2023)] == 84475000000
+
+
+def test_pair_export(client, expo):
+    data = json.loads(client.get("/compare/12/14/?_export=json").content)
+    assert {row["Year"] for row in data} == {2019, 2023}
+
+
+def _editions_with_projects(count: int, projects_each: int):
+    signed = standard_metric("signed_value")
+    sectors = [SectorFactory() for _ in range(3)]
+    for index in range(count):
+        edition = EditionFactory(number=40 + index, year=2005 + 2 * index)
+        ReportedFigureFactory(edition=edition, metric=signed, value=(index + 1) * 1000)
+        for number in range(projects_each):
+            ProjectFactory(
+                edition=edition,
+                sector=sectors[number % 3],
+                value=(number + 1) * 10 * MILLION,
+                **({"scope": Scope.INTERNATIONAL, "partner": "RU"} if number % 2 else {}),
+            )
+
+
+@pytest.mark.parametrize(("editions", "projects_each"), [(2, 3), (6, 12)])
+def test_query_count_does_not_grow_with_editions_or_projects(
+    client, django_assert_max_num_queries, editions, projects_each
+):
+    _editions_with_projects(editions, projects_each)
+    with django_assert_max_num_queries(9):
+        assert client.get(compare_url()).status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get(compare_url(_export="csv")).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("comparisons:pair", kwargs={"a": 40, "b": 41})).status_code == 200
