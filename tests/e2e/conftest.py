@@ -71,6 +71,12 @@ def live_server(django_db_setup, live_server):
 
 
 @pytest.fixture
+def page(page):
+    page.set_default_timeout(10_000)  # a page of this site answers in well under a second
+    return page
+
+
+@pytest.fixture
 def demo(live_server):
     """The demo data (published facts and illustrative projects), visible to the live server."""
     from django.core.management import call_command
@@ -83,7 +89,9 @@ def axe_page(live_server, new_context):
     """A page whose context bypasses the site's Content Security Policy, so axe-core can be injected."""
     if not AXE_SCRIPT.exists():
         pytest.exit(f"{AXE_SCRIPT} is missing: run `npm ci` (or `make e2e`).")
-    return new_context(bypass_csp=True).new_page()
+    page = new_context(bypass_csp=True).new_page()
+    page.set_default_timeout(10_000)
+    return page
 
 
 def run_axe(page) -> list[dict]:
