@@ -35,11 +35,18 @@ def choose(page, select_id: str, search: str, option: str):
     page.locator(".select2-results__option", has_text=option).first.click()
 
 
+def navigate(page, target):
+    """Click and wait until the next page has loaded its scripts: on SQLite the live server shares one
+    connection between its request threads, so a page must not start while the last one still loads."""
+    with page.expect_navigation(wait_until="load"):
+        target.click()
+
+
 def sign_in(page, base: str):
     page.goto(base + "/admin/")
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    navigate(page, page.get_by_role("button", name="Log in"))
     expect(page.locator("#user-tools")).to_contain_text("editor")
 
 
@@ -65,7 +72,7 @@ def test_editor_enters_previews_and_publishes_an_edition(live_server, page, brow
         if qualifier:
             page.locator(f"#id_figures-{row}-qualifier").select_option(label=qualifier)
         choose(page, f"id_figures-{row}-sources", "People", "People")
-    page.get_by_role("button", name="Save and continue editing").click()
+    navigate(page, page.get_by_role("button", name="Save and continue editing"))
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     expect(page.locator(".errornote")).to_have_count(0)
 
@@ -88,7 +95,7 @@ def test_editor_enters_previews_and_publishes_an_edition(live_server, page, brow
         page.locator("#id_title").fill(title)
         choose(page, "id_sector", "New energy" if index == 0 else "agri", "New energy" if index == 0 else "agriculture")
         page.locator("#id_value").fill(value)
-        page.get_by_role("button", name="Save", exact=True).click()
+        navigate(page, page.get_by_role("button", name="Save", exact=True))
         expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     assert edition.projects.count() == 3
 
@@ -104,7 +111,7 @@ def test_editor_enters_previews_and_publishes_an_edition(live_server, page, brow
         preview = None
     if preview:
         page.goto(base + f"/admin/editions/edition/{edition.pk}/change/")
-        page.get_by_role("link", name="Preview").click()
+        navigate(page, page.get_by_role("link", name="Preview"))
         expect(page.get_by_role("heading", level=1)).to_contain_text("16th edition (2026)")
         expect(page.locator("#figures").locator("..")).to_contain_text("over 30,000")
         expect(page.locator("#largest-table")).to_contain_text("Browser test wind farm")
@@ -114,13 +121,13 @@ def test_editor_enters_previews_and_publishes_an_edition(live_server, page, brow
     page.goto(base + f"/admin/editions/edition/{edition.pk}/change/")
     publish = page.get_by_role("link", name=re.compile("^Publish"))
     if publish.count():
-        publish.click()
+        navigate(page, publish)
         expect(page.locator("#content")).to_contain_text("16th edition (2026)")
-        page.get_by_role("button", name="Yes, publish").click()
+        navigate(page, page.get_by_role("button", name="Yes, publish"))
         expect(page.locator(".messagelist")).to_contain_text("Published 1 edition")
     else:
         page.locator("#id_status").select_option(value="published")
-        page.get_by_role("button", name="Save", exact=True).click()
+        navigate(page, page.get_by_role("button", name="Save", exact=True))
     edition.refresh_from_db()
     assert edition.is_published
 
