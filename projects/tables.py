@@ -50,7 +50,12 @@ class ProjectTable(PortalTable):
     title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"), attrs={"td": {"class": "title"}})
     # Exports carry the title in both languages: the reader's in "Title", the other one here.
     title_zh = ExportOnlyColumn(verbose_name=_other_title_header)
-    edition = tables.Column(verbose_name=_("Edition"), accessor="edition__number", order_by=("edition__number", "id"))
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="edition__number",
+        order_by=("edition__number", "id"),
+        attrs={"td": {"class": "nowrap"}},
+    )
     sector = tables.Column(verbose_name=_("Sector"), accessor="sector__name_en", order_by=("sector__name_en", "id"))
     scope = tables.Column(verbose_name=_("Scope"), order_by=("scope", "id"))
     # Through the Country object: get_partner_display() would walk ~250 choices on every row.
