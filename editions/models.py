@@ -123,6 +123,7 @@ class Edition(models.Model):
         ordering = ["number"]
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
+        permissions = [("publish_edition", _("Can publish and unpublish editions"))]
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
             models.CheckConstraint(condition=Q(year__gte=1900) & Q(year__lte=2200), name="edition_year_plausible"),
