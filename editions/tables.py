@@ -82,7 +82,11 @@ class FigureColumn(NumberColumn):
 
     def __init__(self, metric: Metric, **kwargs):
         self.metric = metric
-        header = metric.name if metric.unit == Unit.COUNT else f"{metric.name} ({metric.get_unit_display()})"
+        header = (
+            metric.name
+            if metric.unit == Unit.COUNT
+            else _("%(name)s (%(unit)s)") % {"name": metric.name, "unit": metric.get_unit_display()}
+        )
         kwargs.setdefault("attrs", {"th": {"class": "number wrap-header"}, "td": {"class": "number"}})
         super().__init__(accessor=figure_annotation_name(metric), verbose_name=header, tiebreak="-number", **kwargs)
 
