@@ -213,8 +213,13 @@ def test_edition_page_in_both_languages(client, chinese_data):
     assertContains(chinese, "开幕阶段公布")
     assertContains(chinese, "1亿元至5亿元（不含）")
     assertContains(chinese, "10亿元及以上")
+    # Breakdowns in the reader's language even when the English page was served (and cached) first.
+    assertContains(chinese, '<a href="/zh-hans/projects/?edition=14&amp;band=500m-1b">5亿–10亿元</a>', html=True)
     assertContains(chinese, "海上风电")
+    assertContains(chinese, ">国内</a>")
+    assertContains(chinese, ">俄罗斯</a>")
     assertContains(chinese, "风电场3期")
+    assertContains(client.get("/editions/14/"), ">Offshore wind</a>")
     assertNotContains(chinese, "Wind farm")
 
 
@@ -242,6 +247,7 @@ def test_project_page_shows_the_other_language_title_beneath(client):
 
 
 def test_projects_table_filters_and_facets_in_chinese(client, chinese_data):
+    assertContains(client.get("/projects/?sort=-value"), "Offshore wind (3)")
     response = client.get("/zh-hans/projects/?sort=-value")
     assertContains(response, "共3个项目符合条件")
     assertContains(response, "风电场3期")
