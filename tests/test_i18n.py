@@ -355,3 +355,12 @@ def test_switcher_never_links_off_site(client, path):
     response = client.get(path)
     for href in switcher_links(response).values():
         assert href.startswith("/") and not href.startswith("//")
+
+
+def test_admin_reads_in_chinese(staff_client):
+    response = staff_client.get("/zh-hans/admin/")
+    assertContains(response, "博览会数据门户管理后台")
+    assertContains(response, "届次、数据和项目")
+    assertContains(response, "签约项目")  # the projects app's name
+    response = staff_client.get("/zh-hans/admin/projects/project/")
+    assertContains(response, "选择 项目 来修改")  # Django's own catalog with our verbose name
