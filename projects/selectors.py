@@ -226,8 +226,13 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
     recorded_value = sum((row.total for row in bands), Decimal(0))
 
     by_sector = [
-        BreakdownRow(row["sector__name_en"], row["count"], row["total"], _query(edition, sector=row["sector__slug"]))
-        for row in _grouped(projects, "sector__slug", "sector__name_en")
+        BreakdownRow(
+            formatting.pick(row["sector__name_en"], row["sector__name_zh"]),
+            row["count"],
+            row["total"],
+            _query(edition, sector=row["sector__slug"]),
+        )
+        for row in _grouped(projects, "sector__slug", "sector__name_en", "sector__name_zh")
     ]
     by_scope = [
         BreakdownRow(str(Scope(row["scope"]).label), row["count"], row["total"], _query(edition, scope=row["scope"]))
@@ -316,10 +321,10 @@ def project_facets(
         ),
         (
             "sector",
-            lambda qs: qs.values("sector__slug", "sector__name_en", "sector__position")
+            lambda qs: qs.values("sector__slug", "sector__name_en", "sector__name_zh", "sector__position")
             .annotate(count=Count("pk"))
             .order_by("sector__position", "sector__name_en"),
-            lambda row: (row["sector__slug"], row["sector__name_en"]),
+            lambda row: (row["sector__slug"], formatting.pick(row["sector__name_en"], row["sector__name_zh"])),
         ),
         (
             "scope",
