@@ -32,6 +32,22 @@ demo: install
 test: install
 	$(PY) -m pytest -q -m "not e2e"
 
+# Browser tests: Playwright drives the system's Chromium (playwright cannot download browsers here);
+# axe-core comes from npm. Screenshots land in artifacts/screenshots/, axe results in artifacts/axe/.
+CHROMIUM ?= /usr/bin/chromium
+$(VENV)/.installed-e2e: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install --quiet -e ".[dev,e2e]"
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+e2e: $(VENV)/.installed-e2e node_modules/.package-lock.json
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }; \
+	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)."; exit 1; fi; }
+	E2E_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -rxs -m e2e tests/e2e --output artifacts/playwright --screenshot only-on-failure
+
 # The long fuzzing run (thousands of hostile requests per test); the short one runs in `make test`.
 .PHONY: fuzz
 fuzz: install
@@ -59,4 +75,4 @@ bench: install
 	$(PY) -m bench --sizes $(N) --database $(DB) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 node_modules artifacts
