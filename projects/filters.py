@@ -11,6 +11,8 @@ from projects.models import Scope
 
 # The query parameters that filter (as opposed to sort, paginate or export).
 FILTER_PARAMS = ("q", "edition", "sector", "scope", "partner", "band", "value_min", "value_max")
+# The filters that have no facet (no list of choices with counts beside them).
+UNFACETED_PARAMS = ("q", "value_min", "value_max")
 
 
 class ProjectFilter(django_filters.FilterSet):

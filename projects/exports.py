@@ -1,0 +1,188 @@
+"""Streaming downloads of the projects table: CSV, JSON and XLSX of every matching row in constant memory.
+
+django-tables2's export builds the whole file in memory and renders every cell through the table's
+columns; at a million rows that is minutes and gigabytes. These read plain tuples in chunks
+(``values_list(...).iterator()``) and write each row as it comes, with the same columns and header names
+as the table (its hidden columns included). Text cells of CSV and XLSX go through
+``neutralise_formula``; numbers stay numbers.
+"""
+
+import json
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from editions.tables import plain_number
+from expoportal.exports import neutralise_formula
+from projects.bands import VALUE_BANDS, band_for
+from projects.models import ProjectKind, ProjectStatus, Scope
+from projects.tables import ProjectTable
+
+CHUNK_ROWS = 2000
+# A worksheet holds 1,048,576 rows: the header and the rows that fit under it.
+XLSX_MAX_ROWS = 1_048_576 - 1
+FIELDS = (
+    "id", "title", "title_zh", "value", "edition__number", "sector__name_en", "scope", "partner", "signed_on",
+    "kind", "status", "parties", "source__url", "is_illustrative",
+)  # fmt: skip
+
+
+def headers() -> list[str]:
+    """The table's column headers in the order its exports use."""
+    return [str(ProjectTable.base_columns[name].verbose_name) for name in ProjectTable._meta.sequence]
+
+
+class _Labels:
+    """The translated labels a row needs, looked up once per download rather than once per cell."""
+
+    def __init__(self):
+        self.scope = {value: str(label) for value, label in Scope.choices}
+        self.kind = {value: str(label) for value, label in ProjectKind.choices}
+        self.status = {value: str(label) for value, label in ProjectStatus.choices}
+        self.band = {band.slug: str(band.label) for band in VALUE_BANDS}
+        self.partner: dict[str, str] = {}
+        self.yes, self.no = "yes", "no"
+
+    def partner_name(self, code: str) -> str:
+        if code not in self.partner:
+            self.partner[code] = str(countries.name(code)) if code else ""
+        return self.partner[code]
+
+
+def rows(queryset: QuerySet) -> Iterator[list]:
+    """Each project as the list of its export cells (None where the table has nothing)."""
+    labels = _Labels()
+    records = queryset.values_list(*FIELDS).iterator(chunk_size=CHUNK_ROWS)
+    for (
+        pk,
+        title,
+        title_zh,
+        value,
+        edition,
+        sector,
+        scope,
+        partner,
+        signed_on,
+        kind,
+        status,
+        parties,
+        url,
+        flag,
+    ) in records:
+        yield [
+            pk,
+            title,
+            title_zh,
+            plain_number(value),
+            labels.band[band_for(value).slug],
+            edition,
+            sector,
+            labels.scope.get(scope, scope),
+            labels.partner_name(partner) or None,
+            partner or None,
+            signed_on.isoformat() if signed_on else None,
+            labels.kind.get(kind, kind),
+            labels.status.get(status, status),
+            parties,
+            url or None,
+            labels.yes if flag else labels.no,
+        ]
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    value = neutralise_formula(value)
+    if isinstance(value, str):
+        if any(char in value for char in ',"\r\n'):
+            return '"' + value.replace('"', '""') + '"'
+        return value
+    return str(value)
+
+
+def _csv_lines(queryset: QuerySet) -> Iterator[str]:
+    yield ",".join(_csv_cell(header) for header in headers()) + "\r\n"
+    batch = []
+    for row in rows(queryset):
+        batch.append(",".join([_csv_cell(cell) for cell in row]) + "\r\n")
+        if len(batch) >= CHUNK_ROWS:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
+def _json_value(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)  # an exact JSON number, cents kept
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_chunks(queryset: QuerySet) -> Iterator[str]:
+    keys = [json.dumps(header, ensure_ascii=False) + ": " for header in headers()]
+    yield "["
+    batch, first = [], True
+    for row in rows(queryset):
+        item = "{" + ", ".join(key + _json_value(cell) for key, cell in zip(keys, row, strict=True)) + "}"
+        batch.append(item if first else ",\n" + item)
+        first = False
+        if len(batch) >= CHUNK_ROWS:
+            yield "".join(batch)
+            batch = []
+    yield "".join(batch) + "]\n"
+
+
+def _attachment(response, filename: str):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(queryset: QuerySet, *, filename: str = "projects.csv") -> StreamingHttpResponse:
+    """Every row of the (filtered, sorted) queryset as CSV, written while it is read."""
+    response = StreamingHttpResponse(_csv_lines(queryset), content_type="text/csv; charset=utf-8")
+    return _attachment(response, filename)
+
+
+def json_response(queryset: QuerySet, *, filename: str = "projects.json") -> StreamingHttpResponse:
+    """Every row as a JSON array of objects keyed by the table's headers, written while it is read."""
+    response = StreamingHttpResponse(_json_chunks(queryset), content_type="application/json")
+    return _attachment(response, filename)
+
+
+def xlsx_response(queryset: QuerySet, *, filename: str = "projects.xlsx") -> FileResponse:
+    """Every row that fits in a worksheet, written with openpyxl's write-only mode into a temporary file."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Projects"))
+    sheet.append(headers())
+    written, truncated = 0, False
+    for row in rows(queryset):
+        if written >= XLSX_MAX_ROWS - 1:
+            truncated = True
+            break
+        sheet.append([neutralise_formula(cell) for cell in row])
+        written += 1
+    if truncated:
+        # The last row of the sheet says that rows are missing and where to get them all.
+        sheet.append(
+            [
+                _("Only the first %(count)s rows fit in a spreadsheet; download CSV or JSON for every row.")
+                % {"count": f"{written:,}"}
+            ]
+        )
+    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it when sent)
+    book.save(file)
+    file.seek(0)
+    response = FileResponse(file, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _attachment(response, filename)
+
+
+RESPONSES = {"csv": csv_response, "json": json_response, "xlsx": xlsx_response}
