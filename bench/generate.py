@@ -361,6 +361,10 @@ def generate(
         rows, n=n, batch_size=batch_size, progress=progress, on_row=lambda row: _record(generated, row, edition_index)
     )
     add_reported_data(edition_objects, source_objects, generated)
+    # The rows went in without signals; the portal's cached counts and summaries must not outlive them.
+    from projects.caching import projects_changed
+
+    projects_changed()
     generated.seconds = time.perf_counter() - started
     return generated
 

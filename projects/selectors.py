@@ -1,6 +1,5 @@
 """Reads for the public pages that span editions and projects: the edition summary and the list facets."""
 
-import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -260,15 +259,13 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
     """Everything the edition page shows; the project breakdowns come from the cache while no project changes."""
     published = _published_bands(edition)
     edges = [(band.lower_yuan, band.upper_yuan, band.is_nested) for band in published]
-    # Deep copies of the cached rows: the shares below are written into them.
-    breakdowns = copy.deepcopy(
-        cached(
-            "edition-summary",
-            edition.pk,
-            edges,
-            token=data_token(),
-            compute=lambda: _project_breakdowns(edition, published),
-        )
+    # The cache hands out its own copy (it stores a pickle), so the shares written below stay here.
+    breakdowns = cached(
+        "edition-summary",
+        edition.pk,
+        edges,
+        token=data_token(),
+        compute=lambda: _project_breakdowns(edition, published),
     )
     bands = breakdowns["bands"]
     recorded_count = sum(row.count for row in bands)

@@ -8,6 +8,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from editions.models import STAGE_PREFERENCE, Edition, Source
+from projects.caching import projects_changed
 from projects.demo import facts
 from projects.demo.data import DemoData, DemoDataError, FigureRow, read_demo_data
 from projects.demo.generator import ProjectGroup, generate_projects
@@ -139,6 +140,8 @@ def load_illustrative_projects(
         facts.validate_fields(project, exclude=["partner"])
     if to_create:
         bulk_create_with_history(to_create, Project, batch_size=500)
+        # Bulk inserts send no signals: stale the cached counts and summaries explicitly.
+        projects_changed()
     return len(regenerated), unchanged, len(cleared)
 
 
