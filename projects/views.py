@@ -14,7 +14,7 @@ from projects.exports import RESPONSES
 from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
 from projects.models import Project
 from projects.selectors import project_facets
-from projects.tables import ProjectTable
+from projects.tables import FastRows, ProjectTable
 
 PAGE_SIZES = (10, 25, 50, 100, 200)
 MAX_PAGE_SIZE = PAGE_SIZES[-1]
@@ -55,7 +55,9 @@ class ProjectPaginator(ClampedPaginator):
         ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
         chosen.query.select_related = queryset.query.select_related
-        return self._get_page(BoundRows(data=chosen, table=rows.table), number, self)
+        table = rows.table
+        page_rows = FastRows(chosen, table) if FastRows.serves(table) else BoundRows(data=chosen, table=table)
+        return self._get_page(page_rows, number, self)
 
 
 class ProjectListView(SingleTableMixin, ExportMixin, FilterView):

@@ -324,3 +324,25 @@ def test_editions_table_counts_follow_changes(client, warm):
     ProjectFactory(edition=editions[1], sector=sectors[0])
     rows = client.get(reverse("editions:list"), {"sort": "-recorded_count"}).context["table"].rows
     assert [(row.record.number, row.record.recorded_count) for row in rows][0] == (2, 4)
+
+
+def test_fast_rows_render_exactly_what_the_table_would(client, portal, monkeypatch):
+    editions, sectors = portal
+    add_projects(editions, sectors, 12)
+    ProjectFactory(edition=editions[0], sector=sectors[1], title="<script>alert(1)</script> & co", signed_on=None)
+    ProjectFactory(
+        edition=editions[1], sector=sectors[2], title="Marked", is_illustrative=True, scope=Scope.INTERNATIONAL,
+        partner="KP", value=Decimal("1234.56"),
+    )  # fmt: skip
+    params = {"per_page": "50", "sort": "title"}
+
+    def table_html(response) -> str:
+        html = response.content.decode()
+        return html[html.index("<table") : html.index("</table>")]
+
+    fast = table_html(client.get(LIST, params))
+    monkeypatch.setattr("projects.tables.FastRows.serves", classmethod(lambda cls, table: False))
+    standard = table_html(client.get(LIST, params))
+    assert fast.splitlines() == standard.splitlines()
+    assert fast.count("<tr") == 15
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in fast
