@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format e2e demo clean bench
+.PHONY: run test install lint format e2e demo clean bench messages
 
 $(VENV)/.installed: pyproject.toml
 	@command -v python$(PYTHON_VERSION) >/dev/null 2>&1 || python3 -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
@@ -36,6 +36,13 @@ test: install
 .PHONY: fuzz
 fuzz: install
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py
+
+# Translations: refresh the catalog from the code and templates, then compile it. Fill in the new
+# msgstr lines of locale/zh_Hans/LC_MESSAGES/django.po and run it again; commit the .po and the .mo.
+MESSAGE_FLAGS := --ignore='tests/*' --ignore='bench/*' --ignore='staticfiles/*' --ignore='$(VENV)/*'
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --add-location=file --no-obsolete $(MESSAGE_FLAGS)
+	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans $(MESSAGE_FLAGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -107,7 +107,8 @@ def format_signed_percent(value: Decimal, *, approximate: bool) -> str:
 def format_absolute_change(change: Change, unit: str) -> str:
     """'+28.891 billion yuan', '≈ +5,000', '+3.2 pp' (for shares)."""
     if unit == PERCENT:
-        text = f"{_sign(change.absolute)}{format_number(_round(abs(change.absolute), 1))} {_('pp')}"
+        points = format_number(_round(abs(change.absolute), 1))
+        text = _("%(sign)s%(points)s pp") % {"sign": _sign(change.absolute), "points": points}
     else:
         text = f"{_sign(change.absolute)}{format_quantity(abs(change.absolute), unit)}"
     return f"≈ {text}" if change.is_approximate else text

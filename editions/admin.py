@@ -13,7 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
+from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
+from editions.admin_publishing import PublishingAdminMixin
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, Source
+from editions.resources import ReportedFigureResource
 
 # Compact text boxes for notes inside tabular inlines.
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
@@ -120,8 +124,9 @@ def projects_changelist_url(edition: Edition) -> str:
 
 
 @admin.register(Edition)
-class EditionAdmin(RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+class EditionAdmin(PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
     form = EditionForm
+    actions = [delete_selected, "publish_selected", "unpublish_selected"]
     # projects/admin.py appends the inline of the sectors a release names (projects depend on editions).
     inlines = [ReportedFigureInline, ReportedBandInline]
     list_display = [
@@ -182,7 +187,7 @@ class EditionAdmin(RefuseDeletionInUseMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
     list_display = ["key", "title", "publisher", "published_on", "language", "link"]
     list_display_links = ["key", "title"]
     list_filter = ["language", "publisher"]
@@ -206,7 +211,7 @@ class SourceAdmin(RefuseDeletionInUseMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Metric)
-class MetricAdmin(RefuseDeletionInUseMixin, admin.ModelAdmin):
+class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_zh", "code", "unit", "position", "is_main"]
     list_editable = ["position", "is_main"]
     list_filter = ["unit", "is_main"]
@@ -225,7 +230,8 @@ class MetricAdmin(RefuseDeletionInUseMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(SimpleHistoryAdmin):
+class ReportedFigureAdmin(DraftOnlyForDataEntryMixin, StaffImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ReportedFigureResource]
     list_display = ["edition", "metric", "shown_as", "stage", "source_count"]
     list_filter = ["edition", "stage", "qualifier", "metric"]
     list_select_related = ["edition", "metric"]
@@ -246,7 +252,7 @@ class ReportedFigureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportedBand)
-class ReportedBandAdmin(admin.ModelAdmin):
+class ReportedBandAdmin(DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
     form = ReportedBandForm
     list_display = ["edition", "lower_yuan", "upper_yuan", "count", "is_nested"]
     list_filter = ["edition", "is_nested"]

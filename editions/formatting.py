@@ -4,6 +4,7 @@ English groups by thousands ("84.475 billion yuan", "over 20,000"); Chinese grou
 万 (10^4) and 亿 (10^8) ("844.75亿元", "超过2万").
 """
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language
@@ -19,6 +20,30 @@ _ZH_SCALES = [(Decimal(10) ** 12, "万亿"), (Decimal(10) ** 8, "亿"), (Decimal
 
 def _is_chinese(language: str | None) -> bool:
     return (language or get_language() or "en").lower().startswith("zh")
+
+
+def is_chinese(language: str | None = None) -> bool:
+    """True when the given language, or else the active one, is Chinese."""
+    return _is_chinese(language)
+
+
+def localized(obj, field: str, language: str | None = None) -> str:
+    """A bilingual field in the reader's language, falling back to the other one when it is empty.
+
+    Fields come in pairs named `<field>_zh` and `<field>_en`, or `<field>_zh` beside the English
+    `<field>` itself (Project.title / title_zh). No query: both are on the same row.
+    """
+    english = getattr(obj, f"{field}_en", None)
+    if english is None:
+        english = getattr(obj, field, "")
+    return pick(english or "", getattr(obj, f"{field}_zh", "") or "", language)
+
+
+def pick(english: str, chinese: str, language: str | None = None) -> str:
+    """The text for the reader's language, or the other one when that is empty."""
+    if _is_chinese(language):
+        return chinese or english
+    return english or chinese
 
 
 def _round(number: Decimal, places: int) -> Decimal:
@@ -98,3 +123,68 @@ def format_quantity(value, unit: str, qualifier: str = "exact", language: str | 
     if not prefix:
         return text
     return f"{prefix}{text}" if _is_chinese(language) else f"{prefix} {text}"
+
+
+_EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_ZH_DIGITS = "〇一二三四五六七八九"
+
+
+def format_date(value: datetime.date | None, language: str | None = None) -> str:
+    """'23 Aug 2023' / '2023年8月23日'."""
+    if value is None:
+        return "—"
+    if _is_chinese(language):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+
+
+def format_date_range(start: datetime.date | None, end: datetime.date | None, language: str | None = None) -> str:
+    """'23–27 Aug 2023' / '2023年8月23日至27日'; the shared month and year are written once."""
+    if start is None or end is None or start == end:
+        return format_date(start or end, language)
+    if _is_chinese(language):
+        if start.year != end.year:
+            tail = format_date(end, language)
+        elif start.month != end.month:
+            tail = f"{end.month}月{end.day}日"
+        else:
+            tail = f"{end.day}日"
+        return f"{format_date(start, language)}至{tail}"
+    if start.year != end.year:
+        return f"{format_date(start, language)} – {format_date(end, language)}"
+    if start.month != end.month:
+        return f"{start.day} {_EN_MONTHS[start.month - 1]} – {format_date(end, language)}"
+    return f"{start.day}–{format_date(end, language)}"
+
+
+def chinese_numeral(number: int) -> str:
+    """14 -> '十四', 20 -> '二十', 105 -> '一百〇五': how edition ordinals are written in Chinese."""
+    if number < 0:
+        raise ValueError("Only counting numbers have a Chinese ordinal here")
+    if number < 10:
+        return _ZH_DIGITS[number]
+    if number < 20:
+        return "十" + (_ZH_DIGITS[number % 10] if number % 10 else "")
+    if number < 100:
+        tens, units = divmod(number, 10)
+        return _ZH_DIGITS[tens] + "十" + (_ZH_DIGITS[units] if units else "")
+    if number < 1000:
+        hundreds, rest = divmod(number, 100)
+        if rest == 0:
+            text = ""
+        elif rest < 10:
+            text = "〇" + _ZH_DIGITS[rest]
+        elif rest < 20:
+            text = "一" + chinese_numeral(rest)
+        else:
+            text = chinese_numeral(rest)
+        return _ZH_DIGITS[hundreds] + "百" + text
+    return str(number)
+
+
+def format_ordinal(number: int, language: str | None = None) -> str:
+    """'14th' / '第十四届': an edition's ordinal."""
+    if _is_chinese(language):
+        return f"第{chinese_numeral(number)}届"
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

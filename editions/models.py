@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from editions.formatting import format_quantity
+from editions.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
 
 
 class EditionStatus(models.TextChoices):
@@ -123,6 +123,7 @@ class Edition(models.Model):
         ordering = ["number"]
         verbose_name = _("edition")
         verbose_name_plural = _("editions")
+        permissions = [("publish_edition", _("Can publish and unpublish editions"))]
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="edition_number_positive"),
             models.CheckConstraint(condition=Q(year__gte=1900) & Q(year__lte=2200), name="edition_year_plausible"),
@@ -142,9 +143,39 @@ class Edition(models.Model):
 
     @property
     def ordinal(self) -> str:
-        n = self.number
-        suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-        return f"{n}{suffix}"
+        """'14th' / '第十四届', in the active language."""
+        return format_ordinal(self.number)
+
+    @property
+    def name(self) -> str:
+        """The expo's name at this edition in the active language (the other one when that is empty)."""
+        return localized(self, "name")
+
+    @property
+    def other_name(self) -> str:
+        """The name in the other language, when it differs: shown beside the main one."""
+        other = self.name_en if is_chinese() else self.name_zh
+        return other if other and other != self.name else ""
+
+    @property
+    def theme(self) -> str:
+        return localized(self, "theme")
+
+    @property
+    def heading(self) -> str:
+        """'China-Northeast Asia Expo: 14th edition (2023)' / '第十四届中国—东北亚博览会（2023年）'."""
+        return _("%(name)s: %(ordinal)s edition (%(year)s)") % {
+            "name": self.name,
+            "ordinal": self.ordinal,
+            "year": self.year,
+        }
+
+    @property
+    def dates(self) -> str:
+        """'23–27 Aug 2023' / '2023年8月23日至27日'; empty when no date is known."""
+        if self.start_date is None and self.end_date is None:
+            return ""
+        return format_date_range(self.start_date, self.end_date)
 
     @property
     def is_published(self) -> bool:
@@ -171,7 +202,12 @@ class Metric(models.Model):
         constraints = [_choices_constraint("unit", Unit, "metric_unit_valid")]
 
     def __str__(self):
-        return self.name_en
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The metric's name in the active language (the other one when that is empty)."""
+        return localized(self, "name")
 
 
 class ReportedFigureQuerySet(models.QuerySet):

@@ -101,7 +101,11 @@ class FigureColumn(NumberColumn):
 
     def __init__(self, metric: Metric, **kwargs):
         self.metric = metric
-        header = metric.name_en if metric.unit == Unit.COUNT else f"{metric.name_en} ({metric.get_unit_display()})"
+        header = (
+            metric.name
+            if metric.unit == Unit.COUNT
+            else _("%(name)s (%(unit)s)") % {"name": metric.name, "unit": metric.get_unit_display()}
+        )
         kwargs.setdefault("attrs", {"th": {"class": "number wrap-header"}, "td": {"class": "number"}})
         super().__init__(accessor=figure_annotation_name(metric), verbose_name=header, tiebreak="-number", **kwargs)
 
@@ -138,10 +142,8 @@ def figure_columns(metrics: list[Metric], reserved: set[str]) -> list[tuple[str,
         if name in reserved:
             name = f"figure_{name}"
         columns.append((name, FigureColumn(metric)))
-        columns.append(
-            (f"{name}_qualifier", FigureDetailColumn(metric, "qualifier", _("%s: qualifier") % metric.name_en))
-        )
-        columns.append((f"{name}_stage", FigureDetailColumn(metric, "stage", _("%s: stage") % metric.name_en)))
+        columns.append((f"{name}_qualifier", FigureDetailColumn(metric, "qualifier", _("%s: qualifier") % metric.name)))
+        columns.append((f"{name}_stage", FigureDetailColumn(metric, "stage", _("%s: stage") % metric.name)))
     return columns
 
 

@@ -1,10 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from editions import views as edition_views
 from expoportal import health
+
+admin.site.site_header = _("Expo Portal administration")
+admin.site.site_title = _("Expo Portal staff")
+admin.site.index_title = _("Editions, figures and projects")
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

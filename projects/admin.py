@@ -7,9 +7,14 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from editions.admin import EditionAdmin, RefuseDeletionInUseMixin, related_count
+from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
+from editions.admin_permissions import DraftOnlyForDataEntryMixin
 from editions.formatting import format_yuan
+from projects.admin_conflicts import VersionCheckAdminMixin
+from projects.admin_history import DeletedProjectsAdminMixin
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
 from projects.models import Project, ReportedSector, Sector
+from projects.resources import ProjectResource
 
 
 class ValueBandFilter(admin.SimpleListFilter):
@@ -39,7 +44,7 @@ EditionAdmin.inlines = [*EditionAdmin.inlines, ReportedSectorInline]
 
 
 @admin.register(Sector)
-class SectorAdmin(RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
     list_display = ["name_en", "name_zh", "slug", "position", "project_count"]
     list_editable = ["position"]
     search_fields = ["name_en", "name_zh", "slug"]
@@ -67,7 +72,7 @@ class SectorAdmin(RefuseDeletionInUseMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ReportedSector)
-class ReportedSectorAdmin(admin.ModelAdmin):
+class ReportedSectorAdmin(DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
     list_display = ["edition", "position", "sector"]
     list_display_links = ["edition", "sector"]
     list_filter = ["edition", "sector"]
@@ -77,7 +82,14 @@ class ReportedSectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(
+    VersionCheckAdminMixin,
+    DeletedProjectsAdminMixin,
+    DraftOnlyForDataEntryMixin,
+    StaffImportExportMixin,
+    SimpleHistoryAdmin,
+):
+    resource_classes = [ProjectResource]
     list_display = [
         "title",
         "edition",

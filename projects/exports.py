@@ -18,9 +18,11 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.db.models.sql.constants import MULTI
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from editions.formatting import is_chinese
 from editions.tables import plain_number
 from expoportal.exports import neutralise_formula, neutralise_row
 from projects.bands import VALUE_BANDS
@@ -32,8 +34,8 @@ CENT = Decimal("0.01")
 # A worksheet holds 1,048,576 rows: the header and the rows that fit under it.
 XLSX_MAX_ROWS = 1_048_576 - 1
 FIELDS = (
-    "id", "title", "title_zh", "value", "edition__number", "sector__name_en", "scope", "partner", "signed_on",
-    "kind", "status", "parties", "source__url", "is_illustrative",
+    "id", "title", "title_zh", "value", "edition__number", "sector__name_en", "sector__name_zh", "scope", "partner",
+    "signed_on", "kind", "status", "parties", "parties_zh", "source__url", "is_illustrative",
 )  # fmt: skip
 
 
@@ -51,7 +53,7 @@ class _Labels:
         self.status = {value: neutralise_formula(str(label)) for value, label in ProjectStatus.choices}
         self.band = {band.slug: neutralise_formula(str(band.label)) for band in VALUE_BANDS}
         self.partner: dict[str, str] = {}
-        self.yes, self.no = "yes", "no"
+        self.yes, self.no = neutralise_formula(gettext("yes")), neutralise_formula(gettext("no"))
 
     def partner_name(self, code: str) -> str:
         if code not in self.partner:
@@ -100,38 +102,28 @@ def rows(queryset: QuerySet, *, neutralise: bool = True) -> Iterator[list]:
     """
     labels = _Labels()
     neutral = neutralise_formula if neutralise else _unchanged
-    for (
-        pk,
-        title,
-        title_zh,
-        value,
-        edition,
-        sector,
-        scope,
-        partner,
-        signed_on,
-        kind,
-        status,
-        parties,
-        url,
-        flag,
-    ) in _records(queryset):
+    # Text in the reader's language, the other one when that is empty (editions.formatting.pick, inlined:
+    # it is three calls a row); the second title column carries the other language's title.
+    chinese = is_chinese()
+    for record in _records(queryset):
+        pk, title, title_zh, value, edition, sector_en, sector_zh, scope, partner = record[:9]
+        signed_on, kind, status, parties_en, parties_zh, url, flag = record[9:]
         number = _plain_value(value)
         yield [
             pk,
-            neutral(title),
-            neutral(title_zh),
+            neutral((title_zh or title) if chinese else (title or title_zh)),
+            neutral(title if chinese else title_zh),
             number,
             labels.band[_band_slug(number)],
             edition,
-            neutral(sector),
+            neutral((sector_zh or sector_en) if chinese else (sector_en or sector_zh)),
             labels.scope.get(scope, scope),
             labels.partner_name(partner) or None,
             partner or None,
             (signed_on if isinstance(signed_on, str) else signed_on.isoformat()) if signed_on else None,
             labels.kind.get(kind, kind),
             labels.status.get(status, status),
-            neutral(parties),
+            neutral((parties_zh or parties_en) if chinese else (parties_en or parties_zh)),
             neutral(url) or None,
             labels.yes if flag else labels.no,
         ]

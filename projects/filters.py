@@ -21,7 +21,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         max_length=200,
-        help_text=_("Words in the title, signing parties or description."),
+        help_text=_("Words in the title, signing parties or description, in English or Chinese."),
     )
     edition = django_filters.NumberFilter(
         label=_("Edition"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from editions.formatting import format_yuan
+from editions.formatting import format_yuan, is_chinese, localized
 from editions.models import Edition, EditionStatus, Source
 from projects.bands import band_for, band_position_expression
 
@@ -46,7 +46,12 @@ class Sector(models.Model):
         verbose_name_plural = _("sectors")
 
     def __str__(self):
-        return self.name_en
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The sector's name in the active language (the other one when that is empty)."""
+        return localized(self, "name")
 
 
 class ReportedSector(models.Model):
@@ -156,6 +161,29 @@ class Project(models.Model):
     @property
     def band(self):
         return band_for(self.value)
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the other one when that is empty)."""
+        return localized(self, "title")
+
+    @property
+    def other_title(self) -> str:
+        """The title in the other language, when there is one that differs: shown under the main one."""
+        other = self.title if is_chinese() else self.title_zh
+        return other if other and other != self.display_title else ""
+
+    @property
+    def other_title_language(self) -> str:
+        return "en" if is_chinese() else "zh-Hans"
+
+    @property
+    def display_parties(self) -> str:
+        return localized(self, "parties")
+
+    @property
+    def display_description(self) -> str:
+        return localized(self, "description")
 
     @property
     def display_value(self) -> str:

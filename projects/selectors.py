@@ -220,8 +220,13 @@ def _project_breakdowns(edition: Edition, published: list[ReportedBand]) -> dict
     projects = Project.objects.filter(edition=edition).order_by()
     bands = _band_rows(edition, projects)
     by_sector = [
-        BreakdownRow(row["sector__name_en"], row["count"], row["total"], _query(edition, sector=row["sector__slug"]))
-        for row in _grouped(projects, "sector__slug", "sector__name_en")
+        BreakdownRow(
+            formatting.pick(row["sector__name_en"], row["sector__name_zh"]),
+            row["count"],
+            row["total"],
+            _query(edition, sector=row["sector__slug"]),
+        )
+        for row in _grouped(projects, "sector__slug", "sector__name_en", "sector__name_zh")
     ]
     by_scope = [
         BreakdownRow(str(Scope(row["scope"]).label), row["count"], row["total"], _query(edition, scope=row["scope"]))
@@ -349,7 +354,7 @@ class FacetCube:
 
     cells: list[tuple[str, str, str, str, str, int]]  # edition number, sector slug, scope, partner, band slug, count
     edition_years: dict[str, int]
-    sectors: dict[str, tuple[int, str]]  # slug: (position, name)
+    sectors: dict[str, tuple[int, str, str]]  # slug: (position, English name, Chinese name)
 
 
 def _facet_cube(base: QuerySet) -> FacetCube:
@@ -367,9 +372,9 @@ def _facet_cube(base: QuerySet) -> FacetCube:
         )
     }
     sectors = {
-        pk: (slug, position, name)
-        for pk, slug, position, name in Sector.objects.filter(pk__in={row[1] for row in rows}).values_list(
-            "pk", "slug", "position", "name_en"
+        pk: (slug, position, name_en, name_zh)
+        for pk, slug, position, name_en, name_zh in Sector.objects.filter(pk__in={row[1] for row in rows}).values_list(
+            "pk", "slug", "position", "name_en", "name_zh"
         )
     }
     cells = [
@@ -379,7 +384,7 @@ def _facet_cube(base: QuerySet) -> FacetCube:
     return FacetCube(
         cells=cells,
         edition_years={str(number): year for number, year in editions.values()},
-        sectors={slug: (position, name) for slug, position, name in sectors.values()},
+        sectors={slug: (position, name_en, name_zh) for slug, position, name_en, name_zh in sectors.values()},
     )
 
 
@@ -411,7 +416,7 @@ def _facets_from_cube(cube: FacetCube, labels: dict[str, str], selected: dict[st
     }
     describe = {
         "edition": lambda number: _edition_label(int(number), cube.edition_years.get(number)),
-        "sector": lambda slug: cube.sectors[slug][1],
+        "sector": lambda slug: formatting.pick(cube.sectors[slug][1], cube.sectors[slug][2]),
         "scope": lambda scope: str(Scope(scope).label),
         "partner": lambda code: countries.name(code) or code,
         "band": lambda slug: str(BANDS_BY_SLUG[slug].label),

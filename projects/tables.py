@@ -4,11 +4,13 @@ from types import SimpleNamespace
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from editions.formatting import format_yuan
+from editions.formatting import format_yuan, is_chinese
 from editions.tables import NumberColumn, PortalTable, YuanColumn
 from projects.bands import VALUE_BANDS, band_for
 from projects.models import Project, Scope
@@ -34,6 +36,13 @@ class BandColumn(NumberColumn):
         return str(band_for(value).label)
 
 
+def _other_title_header_text() -> str:
+    return str(_("Title (English)") if is_chinese() else _("Title (Chinese)"))
+
+
+_other_title_header = lazy(_other_title_header_text, str)()
+
+
 class ExportOnlyColumn(tables.Column):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("orderable", False)
@@ -43,8 +52,14 @@ class ExportOnlyColumn(tables.Column):
 class ProjectTable(PortalTable):
     id = ExportOnlyColumn(verbose_name=_("ID"))
     title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"), attrs={"td": {"class": "title"}})
-    title_zh = ExportOnlyColumn(verbose_name=_("Title (Chinese)"))
-    edition = tables.Column(verbose_name=_("Edition"), accessor="edition__number", order_by=("edition__number", "id"))
+    # Exports carry the title in both languages: the reader's in "Title", the other one here.
+    title_zh = ExportOnlyColumn(verbose_name=_other_title_header)
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="edition__number",
+        order_by=("edition__number", "id"),
+        attrs={"td": {"class": "nowrap"}},
+    )
     sector = tables.Column(verbose_name=_("Sector"), accessor="sector__name_en", order_by=("sector__name_en", "id"))
     scope = tables.Column(verbose_name=_("Scope"), order_by=("scope", "id"))
     # Through the Country object: get_partner_display() would walk ~250 choices on every row.
@@ -78,13 +93,25 @@ class ProjectTable(PortalTable):
         self.caption = caption or _("Signed projects of the published editions")
 
     def render_title(self, record):
-        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.title)
+        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.display_title)
         if record.is_illustrative:
             return format_html("{} {}", link, illustrative_badge())
         return link
 
-    def value_title(self, value):
-        return value
+    def value_title(self, record):
+        return record.display_title
+
+    def value_title_zh(self, record):
+        return record.title if is_chinese() else record.title_zh
+
+    def render_sector(self, record):
+        return record.sector.name
+
+    def value_sector(self, record):
+        return record.sector.name
+
+    def value_parties(self, record):
+        return record.display_parties
 
     def render_edition(self, record):
         return format_html('<a href="{}">{}</a>', record.edition.get_absolute_url(), record.edition.ordinal)
@@ -96,7 +123,7 @@ class ProjectTable(PortalTable):
         return value.isoformat()
 
     def value_is_illustrative(self, value):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
 
 
 class FastRow:
@@ -141,7 +168,7 @@ class FastRows:
         return SimpleNamespace(attrs=SimpleNamespace(td=td), localize=None)
 
     def _title(self, project):
-        link = format_html('<a href="{}">{}</a>', self.project_url.format(project.pk), project.title)
+        link = format_html('<a href="{}">{}</a>', self.project_url.format(project.pk), project.display_title)
         return format_html("{} {}", link, self.badge) if project.is_illustrative else link
 
     def _value(self, project):
@@ -157,7 +184,8 @@ class FastRows:
         return format_html('<a href="{}">{}</a>', self.edition_urls[edition.number], edition.ordinal)
 
     def _sector(self, project):
-        return conditional_escape(project.sector.name_en) if project.sector.name_en else "—"
+        name = project.sector.name
+        return conditional_escape(name) if name else "—"
 
     def _scope(self, project):
         return self.scope_labels.get(project.scope) or conditional_escape(project.scope) or "—"

@@ -65,7 +65,7 @@ def empty_database():
 def portal_data():
     admin_user = SuperuserFactory(username="archivist")
     editor = UserFactory(username="editor", is_staff=True)
-    group = Group.objects.create(name="Editors")
+    group, _ = Group.objects.get_or_create(name="Editors")  # the roles migration creates it
     group.permissions.set(Permission.objects.filter(codename__in=["change_project", "view_edition"]))
     editor.groups.add(group)
     source = SourceFactory(title="Closing release — 闭幕新闻稿")

@@ -60,7 +60,8 @@ def test_any_page_shows_the_503_page_and_logs_when_the_database_is_unreachable(c
         response = client.get(url)
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assertContains(response, "Temporarily unavailable", status_code=503)
+    heading = "暂时无法访问" if url.startswith("/zh-hans/") else "Temporarily unavailable"
+    assertContains(response, heading, status_code=503)
     assertNotContains(response, "Connection refused", status_code=503)
     assertNotContains(response, "Traceback", status_code=503)
     errors = [r for r in caplog.records if r.levelno == logging.ERROR and r.name == "expoportal.database"]

@@ -29,3 +29,27 @@ def figure(reported_figure):
     if reported_figure is None:
         return "—"
     return formatting.format_quantity(reported_figure.value, reported_figure.metric.unit, reported_figure.qualifier)
+
+
+@register.filter
+def day(value):
+    """{{ project.signed_on|day }} -> '23 Aug 2023' (Chinese: '2023年8月23日')."""
+    if value in (None, ""):
+        return "—"
+    return formatting.format_date(value)
+
+
+@register.simple_tag
+def date_range(start, end):
+    """{% date_range edition.start_date edition.end_date %} -> '23–27 Aug 2023' / '2023年8月23日至27日'."""
+    if not start and not end:
+        return ""
+    return formatting.format_date_range(start or None, end or None)
+
+
+@register.filter
+def localized(obj, field):
+    """{{ project|localized:"title" }}: a bilingual field in the active language, or the other one."""
+    if obj is None:
+        return ""
+    return formatting.localized(obj, field)

@@ -140,8 +140,6 @@ def load_illustrative_projects(
         facts.validate_fields(project, exclude=["partner"])
     if to_create:
         bulk_create_with_history(to_create, Project, batch_size=500)
-        # Bulk inserts send no signals: stale the cached counts and summaries explicitly.
-        projects_changed()
     return len(regenerated), unchanged, len(cleared)
 
 
@@ -167,6 +165,8 @@ def load_demo(*, seed: int = DEFAULT_SEED, report: Callable[[str], None] = print
     sector_outcome, outcome = facts.load_sectors(data.sectors, editions, sources)
     report(f"Sectors: {sector_outcome}; sectors named in releases: {outcome}.")
     regenerated, unchanged, cleared = load_illustrative_projects(data, editions, sources, seed=seed)
+    # Bulk inserts and updates send no signals: stale the cached counts and summaries explicitly.
+    projects_changed()
     total = Project.objects.filter(edition__in=editions.values(), is_illustrative=True).count()
     report(
         f"Illustrative projects: {regenerated} editions generated, {unchanged} unchanged, "

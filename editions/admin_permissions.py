@@ -1,0 +1,56 @@
+"""Who may change what in the admin: data entry works on drafts, editors on everything.
+
+Enforced on the server: object-level change/delete permissions, and forms that refuse to put
+anything into a published edition.
+"""
+
+from editions.forms import DraftEditionFormMixin
+from editions.models import Edition
+from editions.services import can_publish
+
+
+def edition_of(obj) -> Edition | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Edition):
+        return obj
+    return getattr(obj, "edition", None)
+
+
+class DraftOnlyForDataEntryMixin:
+    """For ModelAdmins and inlines of data that belongs to an edition (projects, figures, bands).
+
+    Users who cannot publish may change and delete only what belongs to a draft edition; they see
+    published data read-only.
+    """
+
+    def touches_published_data(self, obj) -> bool:
+        edition = edition_of(obj)
+        return edition is not None and edition.is_published
+
+    def _allowed(self, request, obj) -> bool:
+        return obj is None or can_publish(request.user) or not self.touches_published_data(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._allowed(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "edition" not in form.base_fields:
+            return form
+        return type(form.__name__, (DraftEditionFormMixin, form), {"request": request})
+
+
+class SourceRightsMixin(DraftOnlyForDataEntryMixin):
+    """A source cited by a published figure or project is changed only by editors."""
+
+    def touches_published_data(self, obj) -> bool:
+        if obj is None or obj.pk is None:
+            return False
+        return (
+            obj.figures.filter(edition__status="published").exists()
+            or obj.projects.filter(edition__status="published").exists()
+        )

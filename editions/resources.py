@@ -1,0 +1,533 @@
+"""Spreadsheet import and export of reported figures, and what every import resource shares.
+
+An import either takes every row or none (one transaction). File-level problems (wrong columns,
+empty file, too many rows) are refused before any row is read; row problems are reported as
+"Row 17: value must be a number in yuan", numbering rows as the spreadsheet does (header = row 1).
+"""
+
+import difflib
+from decimal import Decimal
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.instance_loaders import BaseInstanceLoader
+from import_export.results import RowResult
+
+from editions.models import Edition, Metric, Qualifier, ReportedFigure, Source, Stage
+from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, parse_amount, reject_formula
+from expoportal.exports import neutralise_row
+
+MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported at all; the message is shown to staff as it is."""
+
+
+class FormulaAwareXLSX(XLSX):
+    """Reads formulas as their text ("=SUM(B2:B9)") so the import can refuse them.
+
+    The stock reader returns a formula's cached result, which is missing in files written by tools
+    other than Excel and silently wrong when the formula refers to another file.
+    """
+
+    def create_dataset(self, in_stream):
+        from io import BytesIO
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
+        sheet = book.active
+        dataset = tablib.Dataset()
+        rows = sheet.iter_rows(values_only=True)
+        try:
+            dataset.headers = list(next(rows))
+        except StopIteration:
+            return dataset
+        width = len(dataset.headers)
+        for values in rows:
+            values = list(values)[:width]
+            dataset.append(values + [None] * (width - len(values)))
+        book.close()
+        return dataset
+
+
+def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
+    safe = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        safe.append(neutralise_row(row))
+    return safe
+
+
+class SafeCSV(CSV):
+    """CSV export whose text cells cannot run as formulas in a spreadsheet."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_neutralised(dataset), **kwargs)
+
+
+class SafeXLSX(XLSX):
+    """XLSX export whose text cells cannot run as formulas."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_neutralised(dataset), **kwargs)
+
+
+IMPORT_FORMATS = [CSV, FormulaAwareXLSX]
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]
+
+
+def normalise_headers(dataset: tablib.Dataset) -> None:
+    """' Value ' and 'VALUE' are the column 'value'."""
+    if dataset.headers:
+        dataset.headers = ["" if header is None else str(header).strip().lower() for header in dataset.headers]
+
+
+def drop_trailing_blank_rows(dataset: tablib.Dataset) -> None:
+    while len(dataset) and all(is_blank(value) for value in dataset[len(dataset) - 1]):
+        del dataset[len(dataset) - 1]
+
+
+def spreadsheet_row(row_number: int) -> int:
+    """import-export counts data rows from 1; people count spreadsheet rows, the header being row 1."""
+    return row_number + 1
+
+
+# -- widgets: each turns a cell into a value or raises CellError with a plain message ----------------
+
+
+class TextWidget(widgets.Widget):
+    def __init__(self, column: str, required: bool = False, max_length: int | None = None):
+        super().__init__()
+        self.column, self.required, self.max_length = column, required, max_length
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            if self.required:
+                raise CellError(_("%(column)s is missing") % {"column": self.column})
+            return ""
+        reject_formula(value, self.column)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip()
+        if self.max_length and len(text) > self.max_length:
+            raise CellError(
+                _("%(column)s is too long: at most %(max)s characters (it has %(length)s)")
+                % {"column": self.column, "max": self.max_length, "length": len(text)}
+            )
+        return text
+
+
+class AmountWidget(widgets.Widget):
+    def __init__(self, column: str, unit_words: str | None = None, required: bool = True):
+        super().__init__()
+        self.column, self.unit_words, self.required = column, unit_words, required
+
+    def clean(self, value, row=None, **kwargs):
+        amount = parse_amount(value, self.column, self.unit_words)
+        if amount is None and self.required:
+            raise CellError(_("%(column)s is missing") % {"column": self.column})
+        if amount is not None and amount < 0:
+            raise CellError(
+                _("%(column)s cannot be negative (got '%(value)s')") % {"column": self.column, "value": value}
+            )
+        return amount
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return format(Decimal(value).normalize(), "f") if value == int(value) else format(value, "f")
+
+
+class MatchWidget(widgets.Widget):
+    """A cell matched by name against a list built once per import."""
+
+    def __init__(self, column: str, build_matcher, render_value=str, required: bool = True, default=None):
+        super().__init__()
+        self.column, self.build_matcher, self.render_value = column, build_matcher, render_value
+        # A plain value, not the enum member: it is part of natural keys compared as dictionary keys.
+        self.required, self.default = required, getattr(default, "value", default)
+        self._matcher: NameMatcher | None = None
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            if self.default is not None:
+                return self.default
+            if self.required:
+                raise CellError(_("%(column)s is missing") % {"column": self.column})
+            return None
+        if self._matcher is None:
+            self._matcher = self.build_matcher()
+        return self._matcher.match(value, self.column)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else self.render_value(value)
+
+
+class EditionWidget(widgets.Widget):
+    """An edition by its number: 14, '14', '第14届'."""
+
+    def __init__(self, column: str = "edition"):
+        super().__init__()
+        self.column = column
+        self._by_number: dict[int, Edition] | None = None
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            raise CellError(_("%(column)s is missing: give the edition's number, such as 14") % {"column": self.column})
+        reject_formula(value, self.column)
+        text = str(value).strip().removeprefix("第").removesuffix("届").removesuffix(".0")
+        if not text.isdigit():
+            raise CellError(
+                _("%(column)s must be an edition number such as 14 (got '%(value)s')")
+                % {"column": self.column, "value": value}
+            )
+        if self._by_number is None:
+            self._by_number = {edition.number: edition for edition in Edition.objects.all()}
+        try:
+            return self._by_number[int(text)]
+        except KeyError:
+            raise CellError(
+                _("unknown edition %(number)s: add the edition in the admin first") % {"number": int(text)}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value.number)
+
+
+class SourcesWidget(widgets.ManyToManyWidget):
+    """Sources by their reference keys, separated by commas or semicolons: 'S12, S13'."""
+
+    def __init__(self, column: str = "sources", required: bool = True):
+        super().__init__(Source, field="key", separator=",")
+        self.column, self.required = column, required
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            if self.required:
+                raise CellError(
+                    _("%(column)s is missing: give one or more source references such as S12") % {"column": self.column}
+                )
+            return Source.objects.none()
+        reject_formula(value, self.column)
+        keys = [key.strip() for key in str(value).replace(";", ",").replace("，", ",").split(",") if key.strip()]
+        found = {source.key: source for source in Source.objects.filter(key__in=keys)}
+        unknown = [key for key in keys if key not in found]
+        if unknown:
+            raise CellError(_("unknown source '%(key)s': add the source in the admin first") % {"key": unknown[0]})
+        return [found[key] for key in keys]
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else ", ".join(source.key for source in value.all())
+
+
+class SourceWidget(widgets.Widget):
+    """One source by its reference key."""
+
+    def __init__(self, column: str = "source"):
+        super().__init__()
+        self.column = column
+        self._by_key: dict[str, Source] = {}
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        reject_formula(value, self.column)
+        key = str(value).strip()
+        if key not in self._by_key:
+            try:
+                self._by_key[key] = Source.objects.get(key=key)
+            except Source.DoesNotExist:
+                raise CellError(
+                    _("unknown source '%(key)s': add the source in the admin first") % {"key": key}
+                ) from None
+        return self._by_key[key]
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.key
+
+
+class NaturalKeyInstanceLoader(BaseInstanceLoader):
+    """Finds existing records by their natural key with one query per import, not one per row.
+
+    Loads every record sharing the first key field's values (the editions named in the file) and
+    indexes them by the whole key.
+    """
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
+        self.by_key: dict[tuple, object] = {}
+        first = self.key_fields[0]
+        values = set()
+        for row in dataset.dict if dataset is not None and dataset.headers else []:
+            try:
+                values.add(first.clean(row))
+            except (CellError, KeyError):
+                continue
+        values.discard(None)
+        if values:
+            for instance in resource.get_queryset().filter(**{f"{first.attribute}__in": values}):
+                self.by_key[tuple(getattr(instance, field.attribute) for field in self.key_fields)] = instance
+
+    def get_instance(self, row):
+        return self.by_key.get(tuple(field.clean(row) for field in self.key_fields))
+
+
+# -- the shared resource --------------------------------------------------------------------------------
+
+
+class StaffResource(resources.ModelResource):
+    """What every import resource shares: file checks, plain row errors, rights, history.
+
+    Subclasses declare ``required_columns``, ``example_row`` (the template file's second row) and
+    ``natural_key_label`` (for duplicate rows in one file).
+    """
+
+    required_columns: tuple[str, ...] = ()
+    example_row: dict[str, object] = {}
+    natural_key_label = gettext_lazy("the same key")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.user = None
+        self.file_name = None
+        self._seen_keys: dict[tuple, int] = {}
+
+    # file level
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [field.column_name for field in cls().get_import_fields()]
+
+    @classmethod
+    def check_dataset(cls, dataset: tablib.Dataset) -> None:
+        """Refuse files that cannot be imported at all, with a message saying why and what to do."""
+        columns = cls.columns()
+        listing = ", ".join(columns)
+        if not dataset.headers or all(is_blank(header) for header in dataset.headers):
+            raise ImportFileError(_("The file is empty: it needs a header row and at least one row of data."))
+        normalise_headers(dataset)
+        drop_trailing_blank_rows(dataset)
+        headers = [header for header in dataset.headers if header]
+        duplicated = sorted({header for header in headers if headers.count(header) > 1})
+        if duplicated:
+            raise ImportFileError(_("The column '%(column)s' appears more than once.") % {"column": duplicated[0]})
+        unknown = [header for header in headers if header not in columns]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], columns, n=1)
+            hint = _(" — did you mean '%(column)s'?") % {"column": close[0]} if close else ""
+            raise ImportFileError(
+                _("Unknown column '%(column)s'%(hint)s The columns are: %(columns)s.")
+                % {"column": unknown[0], "hint": hint, "columns": listing}
+            )
+        missing = [column for column in cls.required_columns if column not in headers]
+        if missing:
+            raise ImportFileError(
+                _("The file has no column '%(column)s'. Required columns: %(required)s; all columns: %(columns)s.")
+                % {"column": missing[0], "required": ", ".join(cls.required_columns), "columns": listing}
+            )
+        if len(dataset) == 0:
+            raise ImportFileError(_("The file has a header row but no data rows."))
+        if len(dataset) > MAX_IMPORT_ROWS:
+            raise ImportFileError(
+                _("The file has %(rows)s rows; at most %(max)s can be imported at once. Split it into smaller files.")
+                % {"rows": f"{len(dataset):,}", "max": f"{MAX_IMPORT_ROWS:,}"}
+            )
+
+    @classmethod
+    def template_dataset(cls) -> tablib.Dataset:
+        """The headers and one example row: the file staff download and fill in."""
+        columns = cls.columns()
+        dataset = tablib.Dataset(headers=columns)
+        dataset.append([cls.example_row.get(column, "") for column in columns])
+        return dataset
+
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user")
+        self.file_name = kwargs.get("file_name")
+        self.check_dataset(dataset)
+
+    # row level
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if all(is_blank(value) for value in row.values()):
+            result = self.get_row_result_class()()
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        formulas = {}
+        for column, value in row.items():
+            try:
+                reject_formula(value, column)
+            except CellError as error:
+                formulas[column] = ValidationError(str(error), code="cell")
+        if formulas:
+            raise ValidationError(formulas)
+        key = self.natural_key(row)
+        if key is not None:
+            number = spreadsheet_row(kwargs["row_number"])
+            if key in self._seen_keys:
+                raise ValidationError(
+                    _("same %(key)s as row %(row)s; each may appear only once in a file")
+                    % {"key": self.natural_key_label, "row": self._seen_keys[key]},
+                    code="cell",
+                )
+            self._seen_keys[key] = number
+
+    def natural_key(self, row) -> tuple | None:
+        """The row's identity as written, for spotting the same thing twice in one file."""
+        values = tuple(
+            str(row.get(self.fields[name].column_name) or "").strip().lower() for name in self._meta.import_id_fields
+        )
+        return values if any(values) else None
+
+    def get_instance(self, instance_loader, row):
+        # A key cell that cannot be read (unknown edition) is reported by import_instance as a plain
+        # row error; here it only means "no existing record".
+        try:
+            return super().get_instance(instance_loader, row)
+        except CellError:
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        for field in self.get_import_fields():
+            try:
+                if isinstance(field.widget, widgets.ManyToManyWidget):
+                    if field.column_name in row:
+                        field.clean(row)  # checked now, saved after the row itself
+                    continue
+                self.import_field(field, instance, row, **kwargs)
+            except CellError as error:
+                errors[field.attribute] = ValidationError(str(error), code="cell")
+        if errors:
+            raise ValidationError(errors)
+        self.check_rights(instance)
+
+    def check_rights(self, instance) -> None:
+        """Data entry may not touch a published edition; only editors may."""
+        edition = getattr(instance, "edition", None)
+        if edition is None or not edition.is_published or self.user is None:
+            return
+        if not self.user.has_perm("editions.publish_edition"):
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: ValidationError(
+                        _("edition %(number)s is published; only editors can change its data")
+                        % {"number": edition.number},
+                        code="cell",
+                    )
+                }
+            )
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if self.user is not None and self.user.is_authenticated:
+            instance._history_user = self.user
+        if self.file_name:
+            instance._change_reason = _("imported from %(file)s") % {"file": self.file_name}
+
+
+def import_error_lines(result, resource=None) -> list[str]:
+    """Every problem of an import in plain words, one line each: 'Row 17: value must be a number in yuan'."""
+    lines = [str(error.error) for error in result.base_errors]
+    for number, errors in result.row_errors():
+        for error in errors:
+            lines.append(_("Row %(row)s: %(error)s") % {"row": spreadsheet_row(number), "error": error.error})
+    column_of = {}
+    if resource is not None:
+        column_of = {field.attribute: field.column_name for field in resource.get_import_fields()}
+    for invalid in result.invalid_rows:
+        error_dict = getattr(invalid.error, "error_dict", None) or {NON_FIELD_ERRORS: invalid.error.error_list}
+        for attribute, field_errors in error_dict.items():
+            for error in field_errors:
+                message = " ".join(error.messages)
+                if error.code != "cell" and attribute != NON_FIELD_ERRORS:
+                    message = f"{column_of.get(attribute, attribute)}: {message}"
+                lines.append(_("Row %(row)s: %(error)s") % {"row": spreadsheet_row(invalid.number), "error": message})
+    return lines
+
+
+# -- reported figures --------------------------------------------------------------------------------------
+
+
+STAGE_WORDS = {"闭幕": Stage.CLOSING, "开幕": Stage.OPENING, "会前": Stage.PRE_EVENT, "回顾": Stage.RETROSPECTIVE}
+QUALIFIER_WORDS = {
+    "超过": Qualifier.MORE_THAN,
+    "more than": Qualifier.MORE_THAN,
+    "约": Qualifier.ABOUT,
+    "近": Qualifier.NEARLY,
+    "至少": Qualifier.AT_LEAST,
+}
+
+
+def _metric_matcher() -> NameMatcher:
+    entries = ((metric, [metric.code, metric.name_en, metric.name_zh]) for metric in Metric.objects.all())
+    return NameMatcher(entries, what=_("metric"))
+
+
+class ReportedFigureResource(StaffResource):
+    edition = fields.Field(attribute="edition", column_name="edition", widget=EditionWidget())
+    metric = fields.Field(
+        attribute="metric",
+        column_name="metric",
+        widget=MatchWidget("metric", _metric_matcher, render_value=lambda metric: metric.code),
+    )
+    stage = fields.Field(
+        attribute="stage",
+        column_name="stage",
+        widget=MatchWidget(
+            "stage",
+            lambda: choice_matcher(Stage, _("stage"), STAGE_WORDS),
+            default=Stage.CLOSING,
+        ),
+    )
+    value = fields.Field(attribute="value", column_name="value", widget=AmountWidget("value"))
+    qualifier = fields.Field(
+        attribute="qualifier",
+        column_name="qualifier",
+        widget=MatchWidget(
+            "qualifier",
+            lambda: choice_matcher(Qualifier, _("qualifier"), QUALIFIER_WORDS),
+            default=Qualifier.EXACT,
+        ),
+    )
+    sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
+    note = fields.Field(attribute="note", column_name="note", widget=TextWidget("note"))
+
+    required_columns = ("edition", "metric", "value", "sources")
+    natural_key_label = gettext_lazy("edition, metric and stage")
+    example_row = {
+        "edition": 14,
+        "metric": "participants",
+        "stage": "closing",
+        "value": "20000",
+        "qualifier": "more_than",
+        "sources": "S1",
+        "note": "",
+    }
+
+    class Meta:
+        model = ReportedFigure
+        fields = ("edition", "metric", "stage", "value", "qualifier", "sources", "note")
+        import_id_fields = ("edition", "metric", "stage")
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("edition", "metric").prefetch_related("sources")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        if "stage" not in dataset.headers:
+            # Part of the key, but optional: a file without stages gives closing figures.
+            dataset.append_col([""] * len(dataset), header="stage")

@@ -1,0 +1,54 @@
+"""Publishing: an edition is a draft until an editor publishes it."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from editions.models import Edition, EditionStatus
+
+PUBLISH_PERMISSION = "editions.publish_edition"
+
+
+def can_publish(user) -> bool:
+    return bool(user and user.is_active and user.has_perm(PUBLISH_PERMISSION))
+
+
+def _locked(edition: Edition) -> Edition:
+    return Edition.objects.select_for_update().get(pk=edition.pk)
+
+
+@transaction.atomic
+def publish_edition(*, edition: Edition, user) -> Edition:
+    """Make a draft edition public, recording who published it and when."""
+    if not can_publish(user):
+        raise PermissionDenied(_("Only editors can publish an edition."))
+    edition = _locked(edition)
+    if edition.is_published:
+        raise ValidationError(_("The %(edition)s is already published.") % {"edition": edition})
+    edition.status = EditionStatus.PUBLISHED
+    edition.published_at = timezone.now()
+    edition.published_by = user
+    edition.full_clean()
+    edition._history_user = user
+    edition._change_reason = _("published")
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def unpublish_edition(*, edition: Edition, user) -> Edition:
+    """Take a published edition off the public site; it becomes a draft again."""
+    if not can_publish(user):
+        raise PermissionDenied(_("Only editors can unpublish an edition."))
+    edition = _locked(edition)
+    if not edition.is_published:
+        raise ValidationError(_("The %(edition)s is not published.") % {"edition": edition})
+    edition.status = EditionStatus.DRAFT
+    edition.published_at = None
+    edition.published_by = None
+    edition.full_clean()
+    edition._history_user = user
+    edition._change_reason = _("unpublished")
+    edition.save()
+    return edition

@@ -1,0 +1,147 @@
+"""Spreadsheet import and export of signed projects.
+
+A project is known by its edition and title: importing the same file twice changes nothing.
+"""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields
+
+from editions.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date, sector_matcher
+from editions.resources import (
+    AmountWidget,
+    EditionWidget,
+    MatchWidget,
+    NaturalKeyInstanceLoader,
+    SourceWidget,
+    StaffResource,
+    TextWidget,
+)
+from projects.models import Project, ProjectKind, ProjectStatus, Scope, Sector
+
+
+class DateWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_date(value, self.column)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.isoformat()
+
+
+class BoolWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_bool(value, self.column)
+
+    def render(self, value, obj=None, **kwargs):
+        return "yes" if value else "no"
+
+
+class CountryWidget(MatchWidget):
+    def clean(self, value, row=None, **kwargs):
+        return super().clean(value, row, **kwargs) or ""
+
+    def render(self, value, obj=None, **kwargs):
+        return getattr(value, "code", value) or ""
+
+
+SCOPE_WORDS = {"国际": Scope.INTERNATIONAL, "foreign": Scope.INTERNATIONAL, "国内": Scope.DOMESTIC}
+KIND_WORDS = {"合同": ProjectKind.CONTRACT, "协议": ProjectKind.AGREEMENT, "意向": ProjectKind.INTENT}
+
+
+def _field(name: str, widget, column: str | None = None) -> fields.Field:
+    return fields.Field(attribute=name, column_name=column or name, widget=widget)
+
+
+class ProjectResource(StaffResource):
+    edition = _field("edition", EditionWidget())
+    title = _field("title", TextWidget("title", required=True, max_length=300))
+    title_zh = _field("title_zh", TextWidget("title_zh", max_length=300))
+    sector = _field(
+        "sector",
+        MatchWidget("sector", lambda: sector_matcher(Sector.objects.all()), render_value=lambda sector: sector.name_en),
+    )
+    value = _field("value", AmountWidget("value", unit_words=gettext_lazy("yuan")))
+    scope = _field(
+        "scope", MatchWidget("scope", lambda: choice_matcher(Scope, _("scope"), SCOPE_WORDS), required=False)
+    )
+    partner = _field("partner", CountryWidget("partner", country_matcher, required=False))
+    parties = _field("parties", TextWidget("parties"))
+    parties_zh = _field("parties_zh", TextWidget("parties_zh"))
+    location = _field("location", TextWidget("location", max_length=200))
+    signed_on = _field("signed_on", DateWidget("signed_on"))
+    kind = _field(
+        "kind",
+        MatchWidget("kind", lambda: choice_matcher(ProjectKind, _("kind"), KIND_WORDS), default=ProjectKind.CONTRACT),
+    )
+    status = _field(
+        "status",
+        MatchWidget("status", lambda: choice_matcher(ProjectStatus, _("status")), default=ProjectStatus.SIGNED),
+    )
+    source = _field("source", SourceWidget())
+    is_illustrative = _field("is_illustrative", BoolWidget("is_illustrative"))
+    description = _field("description", TextWidget("description"))
+    description_zh = _field("description_zh", TextWidget("description_zh"))
+
+    required_columns = ("edition", "title", "sector", "value")
+    natural_key_label = gettext_lazy("edition and title")
+    example_row = {
+        "edition": 14,
+        "title": "Wind farm phase 2",
+        "title_zh": "风电场二期",
+        "sector": "New energy",
+        "value": "1.5亿",
+        "scope": "international",
+        "partner": "Russia",
+        "parties": "Jilin Energy Group; Northeast Power Co.",
+        "location": "Changchun",
+        "signed_on": "2023-08-23",
+        "kind": "contract",
+        "status": "signed",
+        "source": "S1",
+        "is_illustrative": "no",
+    }
+
+    class Meta:
+        model = Project
+        fields = (
+            "edition",
+            "title",
+            "title_zh",
+            "sector",
+            "value",
+            "scope",
+            "partner",
+            "parties",
+            "parties_zh",
+            "location",
+            "signed_on",
+            "kind",
+            "status",
+            "source",
+            "is_illustrative",
+            "description",
+            "description_zh",
+        )
+        import_id_fields = ("edition", "title")
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("edition", "sector", "source")
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # An empty scope follows the partner: a partner country makes a project international.
+        if "scope" not in row or not str(row.get("scope") or "").strip():
+            instance.scope = Scope.INTERNATIONAL if instance.partner else Scope.DOMESTIC
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if instance.pk:
+            # An import is a save like any other: forms opened before it are now out of date.
+            instance.version += 1
+
+
+__all__ = ["CellError", "ProjectResource"]
