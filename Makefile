@@ -74,5 +74,13 @@ DB ?= sqlite
 bench: install
 	$(PY) -m bench --sizes $(N) --database $(DB) $(BENCH_ARGS)
 
+# Bounded load test (bench/README.md): CLIENTS concurrent clients for DURATION seconds across the public
+# pages, gunicorn with production settings on loopback; fails if any request fails.
+CLIENTS ?= 16
+DURATION ?= 30
+.PHONY: loadtest
+loadtest: install
+	$(PY) -m bench.loadtest --n $(N) --clients $(CLIENTS) --duration $(DURATION) $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 node_modules artifacts

@@ -35,6 +35,7 @@ from comparisons.growth import (
 from editions.formatting import format_quantity
 from editions.models import STAGE_PREFERENCE, Edition, EditionStatus, Metric, ReportedFigure, Source, Stage, Unit
 from projects.bands import VALUE_BANDS, band_position_expression
+from projects.caching import cached, data_token
 from projects.models import Project, Scope
 
 # Figures computed from recorded projects. The codes contain a colon, which a Metric.code (a slug)
@@ -219,8 +220,7 @@ def _medians(projects, edition_ids) -> dict[int, Decimal]:
     return {edition_id: sum(values) / len(values) for edition_id, values in middles.items()}
 
 
-def _recorded_rows(editions: list[Edition], projects) -> tuple[list[Row], dict[int, dict], bool]:
-    edition_ids = [edition.pk for edition in editions]
+def _recorded_stats(projects, edition_ids) -> tuple[dict[int, dict], dict[int, Decimal]]:
     stats = {
         row["edition_id"]: row
         for row in projects.filter(edition_id__in=edition_ids)
@@ -234,7 +234,14 @@ def _recorded_rows(editions: list[Edition], projects) -> tuple[list[Row], dict[i
             illustrative=Count("id", filter=Q(is_illustrative=True)),
         )
     }
-    medians = _medians(projects, edition_ids) if stats else {}
+    return stats, (_medians(projects, edition_ids) if stats else {})
+
+
+def _recorded_rows(editions: list[Edition], projects, token: str) -> tuple[list[Row], dict[int, dict], bool]:
+    edition_ids = [edition.pk for edition in editions]
+    stats, medians = cached(
+        "compare-recorded", edition_ids, token=token, compute=lambda: _recorded_stats(projects, edition_ids)
+    )
 
     def value(code: str, edition: Edition) -> Decimal | None:
         row = stats.get(edition.pk)
@@ -260,15 +267,16 @@ def _recorded_rows(editions: list[Edition], projects) -> tuple[list[Row], dict[i
     return rows, stats, has_illustrative
 
 
-def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> list[Row]:
+def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict], token: str) -> list[Row]:
     totals = defaultdict(dict)
     sectors = {}
-    for row in (
+    grouped = (
         projects.filter(edition__in=editions)
         .order_by()
         .values("edition_id", "sector_id", "sector__slug", "sector__name_en", "sector__name_zh", "sector__position")
         .annotate(count=Count("id"), total=Sum("value"))
-    ):
+    )
+    for row in cached("compare-sectors", [e.pk for e in editions], token=token, compute=lambda: list(grouped)):
         totals[row["sector_id"]][row["edition_id"]] = row
         sectors[row["sector_id"]] = row
     rows = []
@@ -288,15 +296,20 @@ def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> l
     return rows
 
 
-def _band_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> list[Row]:
-    counts = {
-        (row["edition_id"], row["band"]): row["count"]
-        for row in projects.filter(edition__in=editions)
+def _band_rows(editions: list[Edition], projects, stats: dict[int, dict], token: str) -> list[Row]:
+    grouped = (
+        projects.filter(edition__in=editions)
         .order_by()
         .annotate(band=band_position_expression())
         .values("edition_id", "band")
         .annotate(count=Count("id"))
-    }
+    )
+    counts = cached(
+        "compare-bands",
+        [edition.pk for edition in editions],
+        token=token,
+        compute=lambda: {(row["edition_id"], row["band"]): row["count"] for row in grouped},
+    )
     rows = []
     for band in VALUE_BANDS:
         cells = []
@@ -311,16 +324,20 @@ def _band_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> lis
     return rows
 
 
-def build_comparison(*, editions: list[Edition]) -> Comparison:
-    """Every metric of the given (published) editions, with changes and growth a year."""
+def build_comparison(*, editions: list[Edition], token: str | None = None) -> Comparison:
+    """Every metric of the given (published) editions, with changes and growth a year.
+
+    The project aggregates come from the cache while no project changes (projects/caching.py).
+    """
+    token = token or data_token()
     projects = Project.objects.public()
-    recorded, stats, has_illustrative = _recorded_rows(editions, projects)
+    recorded, stats, has_illustrative = _recorded_rows(editions, projects, token)
     return Comparison(
         editions=editions,
         reported=_reported_rows(editions),
         recorded=recorded,
-        sectors=_sector_rows(editions, projects, stats) if stats else [],
-        bands=_band_rows(editions, projects, stats) if stats else [],
+        sectors=_sector_rows(editions, projects, stats, token) if stats else [],
+        bands=_band_rows(editions, projects, stats, token) if stats else [],
         has_illustrative=has_illustrative,
     )
 
@@ -376,15 +393,17 @@ class Pair:
 
 def build_pair(*, first: Edition, second: Edition) -> Pair:
     """Two published editions side by side: metrics, sectors, bands, partners and a like-for-like line."""
-    comparison = build_comparison(editions=[first, second])
+    token = data_token()
+    comparison = build_comparison(editions=[first, second], token=token)
     projects = Project.objects.public()
     partners = defaultdict(dict)
-    for row in (
+    grouped = (
         projects.filter(edition__in=[first, second], scope=Scope.INTERNATIONAL)
         .order_by()
         .values("edition_id", "partner")
         .annotate(count=Count("id"), total=Sum("value"))
-    ):
+    )
+    for row in cached("compare-partners", [first.pk, second.pk], token=token, compute=lambda: list(grouped)):
         partners[row["partner"]][row["edition_id"]] = {"count": row["count"], "total": row["total"]}
     listed = sorted(
         (
@@ -410,14 +429,21 @@ def build_pair(*, first: Edition, second: Edition) -> Pair:
     ]
     if common_sectors:
         kept_codes = [partner.code for partner in kept]
-        totals = {
-            row["edition_id"]: row["total"]
-            for row in projects.filter(edition__in=[first, second], sector_id__in=common_sectors)
+        grouped = (
+            projects.filter(edition__in=[first, second], sector_id__in=common_sectors)
             .filter(Q(scope=Scope.DOMESTIC) | Q(partner__in=kept_codes))
             .order_by()
             .values("edition_id")
             .annotate(total=Sum("value"))
-        }
+        )
+        totals = cached(
+            "compare-like-for-like",
+            [first.pk, second.pk],
+            sorted(common_sectors),
+            kept_codes,
+            token=token,
+            compute=lambda: {row["edition_id"]: row["total"] for row in grouped},
+        )
         cells = [Cell(edition, Quantity(totals.get(edition.pk, Decimal(0))), Unit.YUAN) for edition in (first, second)]
         row = _with_changes(Row("like-for-like", "", Unit.YUAN, "recorded", cells))
         like_for_like = LikeForLike(len(common_sectors), len(kept), *row.cells)

@@ -1,8 +1,21 @@
 """Reads for the public edition pages that need only the editions app."""
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from editions.models import STAGE_PREFERENCE, Edition, Metric, ReportedFigure, Source, Stage
 
@@ -72,8 +85,12 @@ def figure_annotation_name(metric: Metric) -> str:
     return f"figure_{metric.pk}"
 
 
-def editions_for_table(*, metrics: list[Metric]) -> QuerySet:
-    """Published editions with each main figure's value (preferred stage) and their recorded projects' count and sum."""
+def editions_for_table(*, metrics: list[Metric], recorded: dict[int, tuple[int, Decimal]] | None = None) -> QuerySet:
+    """Published editions with each main figure's value (preferred stage) and their recorded projects' count and sum.
+
+    With `recorded` ({edition id: (count, total)}, e.g. cached) the two project columns are constants in
+    the query, still sortable, instead of a GROUP BY over every project on every request.
+    """
     annotations = {}
     for metric in metrics:
         preferred = (
@@ -82,11 +99,25 @@ def editions_for_table(*, metrics: list[Metric]) -> QuerySet:
             .order_by("stage_rank")
         )
         annotations[figure_annotation_name(metric)] = Subquery(preferred.values("value")[:1])
-    # The reverse relation is named, not imported: editions does not depend on projects.
-    return (
-        Edition.objects.published()
-        .annotate(recorded_count=Count("projects"), recorded_value=Sum("projects__value"), **annotations)
-        .order_by("-number")
+    if recorded is None:
+        # The reverse relation is named, not imported: editions does not depend on projects.
+        annotations["recorded_count"] = Count("projects")
+        annotations["recorded_value"] = Sum("projects__value")
+    else:
+        annotations["recorded_count"] = _constant_per_edition(
+            {pk: count for pk, (count, _total) in recorded.items()}, IntegerField(), default=0
+        )
+        annotations["recorded_value"] = _constant_per_edition(
+            {pk: total for pk, (_count, total) in recorded.items()}, DecimalField(max_digits=20, decimal_places=2)
+        )
+    return Edition.objects.published().annotate(**annotations).order_by("-number")
+
+
+def _constant_per_edition(values: dict, output_field, default=None) -> Case:
+    return Case(
+        *[When(pk=pk, then=Value(value)) for pk, value in values.items()],
+        default=Value(default),
+        output_field=output_field,
     )
 
 

@@ -7,10 +7,12 @@ from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.export import TableExport
+from tablib import Dataset
 
 from editions import formatting
 from editions.models import Edition, Metric, Unit
 from editions.selectors import figure_annotation_name
+from expoportal.exports import neutralise_row
 
 
 def plain_number(value):
@@ -25,11 +27,28 @@ EXPORT_FORMATS = ("csv", "xlsx", "json")
 
 
 class PortalExport(TableExport):
-    """Only the formats the site offers; any other ?_export= value just shows the page."""
+    """Only the formats the site offers; any other ?_export= value just shows the page.
+
+    Spreadsheet formats (CSV, XLSX) get every text cell through neutralise_formula; JSON is left as is.
+    """
+
+    def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
+        self.neutralise = export_format in ("csv", "xlsx")
+        super().__init__(export_format, table, exclude_columns, dataset_kwargs)
 
     @classmethod
     def is_valid_format(cls, export_format):
         return export_format in EXPORT_FORMATS
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
+        if not self.neutralise:
+            return dataset
+        neutral = Dataset(title=dataset.title)
+        neutral.headers = neutralise_row(dataset.headers or [])
+        for row in dataset:
+            neutral.append(neutralise_row(row))
+        return neutral
 
 
 class PortalTable(tables.Table):

@@ -49,7 +49,10 @@ class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_table_data(self):
-        return editions_for_table(metrics=self.metrics)
+        # Imported here: editions never imports projects at module level.
+        from projects.selectors import recorded_by_edition
+
+        return editions_for_table(metrics=self.metrics, recorded=recorded_by_edition())
 
     def get_table_kwargs(self):
         figures = main_figures_by_edition(editions=Edition.objects.published(), metrics=self.metrics)

@@ -3,14 +3,17 @@
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from editions.models import Edition
 from projects.bands import BAND_CHOICES, BANDS_BY_SLUG
-from projects.models import Scope
+from projects.models import Scope, Sector
 
 # The query parameters that filter (as opposed to sort, paginate or export).
 FILTER_PARAMS = ("q", "edition", "sector", "scope", "partner", "band", "value_min", "value_max")
+# The filters that have no facet (no list of choices with counts beside them).
+UNFACETED_PARAMS = ("q", "value_min", "value_max")
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -22,14 +25,14 @@ class ProjectFilter(django_filters.FilterSet):
     )
     edition = django_filters.NumberFilter(
         label=_("Edition"),
-        field_name="edition__number",
+        method="filter_edition",
         min_value=1,
         max_value=32767,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     sector = django_filters.CharFilter(
         label=_("Sector"),
-        field_name="sector__slug",
+        method="filter_sector",
         max_length=80,
         validators=[RegexValidator(r"^[-a-zA-Z0-9_]+$", _("Use a sector name from the list."))],
     )
@@ -62,6 +65,14 @@ class ProjectFilter(django_filters.FilterSet):
                 | Q(description_zh__icontains=word)
             )
         return queryset.filter(condition)
+
+    # Edition and sector are matched by a scalar subquery rather than a join, so that the planners walk
+    # the (edition, value) or (sector, value) index in the table's order and stop after one page.
+    def filter_edition(self, queryset, name, value):
+        return queryset.filter(edition_id=Subquery(Edition.objects.filter(number=value).order_by().values("pk")[:1]))
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(sector_id=Subquery(Sector.objects.filter(slug=value).order_by().values("pk")[:1]))
 
     def filter_partner(self, queryset, name, value):
         return queryset.filter(partner=value.upper())

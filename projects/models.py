@@ -77,7 +77,9 @@ class ReportedSector(models.Model):
 class ProjectQuerySet(models.QuerySet):
     def public(self):
         """Projects of published editions: the only door into public pages and exports."""
-        return self.filter(edition__status=EditionStatus.PUBLISHED)
+        # "Not in the (few) unpublished editions" rather than a join on the edition's status: the
+        # join made the planners sort every public project instead of walking the value index.
+        return self.exclude(edition__in=Edition.objects.exclude(status=EditionStatus.PUBLISHED))
 
     def with_band(self):
         return self.annotate(band_position=band_position_expression())
@@ -122,13 +124,15 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         indexes = [
-            models.Index(fields=["-value", "id"], name="project_value_desc"),
-            models.Index(fields=["edition", "-value"], name="project_edition_value"),
-            models.Index(fields=["sector", "-value"], name="project_sector_value"),
-            models.Index(fields=["partner", "-value"], name="project_partner_value"),
-            models.Index(fields=["scope", "-value"], name="project_scope_value"),
-            models.Index(fields=["signed_on"], name="project_signed_on"),
-            models.Index(fields=["title"], name="project_title"),
+            # Each sort and filter has an index in the table's order (ties by id), ending in the
+            # edition so that "published editions only" and deep pages read the index alone.
+            models.Index(fields=["-value", "id", "edition"], name="project_value_id_edition"),
+            models.Index(fields=["edition", "-value", "id"], name="project_edition_value_id"),
+            models.Index(fields=["sector", "-value", "id", "edition"], name="project_sector_value_id"),
+            models.Index(fields=["partner", "-value", "id", "edition"], name="project_partner_value_id"),
+            models.Index(fields=["scope", "-value", "id", "edition"], name="project_scope_value_id"),
+            models.Index(fields=["signed_on", "id", "edition"], name="project_signed_on_id"),
+            models.Index(fields=["title", "id", "edition"], name="project_title_id"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -184,3 +188,23 @@ class Project(models.Model):
     @property
     def display_value(self) -> str:
         return format_yuan(self.value)
+
+
+class DataVersion(models.Model):
+    """One row whose token changes whenever projects, sectors or editions change.
+
+    Cached aggregates (facet counts, summaries, comparisons) are keyed by the token, so a change seen
+    by any process makes every process's cached copies stale at once; see projects/caching.py.
+    """
+
+    name = models.CharField(_("name"), max_length=20, primary_key=True)
+    token = models.CharField(_("token"), max_length=32)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return f"{self.name}: {self.token}"

@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from editions import formatting
-from editions.models import Edition, ReportedBand, ReportedFigure, Source, Unit
+from editions.models import Edition, EditionStatus, ReportedBand, ReportedFigure, Source, Unit
 from editions.selectors import headline_figures
 from editions.tables import plain_number
-from projects.bands import VALUE_BANDS
-from projects.models import Project, Scope
+from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
+from projects.caching import cached, data_token
+from projects.models import Project, Scope, Sector
 
 LARGEST_PROJECTS = 10
 
@@ -165,23 +166,19 @@ def _matching_band(published: ReportedBand):
     return None
 
 
-def _published_band_rows(edition: Edition, projects: QuerySet) -> list[PublishedBandRow]:
-    published = list(
+def _published_bands(edition: Edition) -> list[ReportedBand]:
+    return list(
         ReportedBand.objects.filter(edition=edition)
         .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("published_on", "key")))
         .order_by("lower_yuan")
     )
-    if not published:
-        return []
-    # Every published band counted in one query, by conditional aggregation.
-    aggregates = {}
-    for index, band in enumerate(published):
-        edges = _band_edges(band)
-        aggregates[f"count_{index}"] = Count("pk", filter=edges)
-        aggregates[f"value_{index}"] = Sum("value", filter=edges)
-    counted = projects.aggregate(**aggregates)
+
+
+def _published_band_rows(
+    edition: Edition, published: list[ReportedBand], counts: list[tuple[int, Decimal]]
+) -> list[PublishedBandRow]:
     rows = []
-    for index, band in enumerate(published):
+    for band, (recorded_count, recorded_value) in zip(published, counts, strict=True):
         open_ended = band.upper_yuan is None or band.is_nested
         same_band = _matching_band(band)
         if same_band is not None:
@@ -194,8 +191,8 @@ def _published_band_rows(edition: Edition, projects: QuerySet) -> list[Published
             PublishedBandRow(
                 band=band,
                 label=_band_label(band),
-                recorded_count=counted[f"count_{index}"],
-                recorded_value=counted[f"value_{index}"] or Decimal(0),
+                recorded_count=recorded_count,
+                recorded_value=recorded_value,
                 query=query,
             )
         )
@@ -218,13 +215,10 @@ def _source_order(source: Source):
     return (source.published_on is None, source.published_on, source.key)
 
 
-def edition_summary(*, edition: Edition) -> EditionSummary:
-    """Everything the edition page shows, aggregated in the database: one GROUP BY query per breakdown."""
+def _project_breakdowns(edition: Edition, published: list[ReportedBand]) -> dict:
+    """What the summary aggregates from the edition's projects: one GROUP BY query per breakdown."""
     projects = Project.objects.filter(edition=edition).order_by()
     bands = _band_rows(edition, projects)
-    recorded_count = sum(row.count for row in bands)
-    recorded_value = sum((row.total for row in bands), Decimal(0))
-
     by_sector = [
         BreakdownRow(
             formatting.pick(row["sector__name_en"], row["sector__name_zh"]),
@@ -243,7 +237,44 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
                      _query(edition, partner=row["partner"]))
         for row in _grouped(projects.filter(scope=Scope.INTERNATIONAL), "partner")
     ]  # fmt: skip
-    largest = list(projects.select_related("sector").order_by("-value", "pk")[:LARGEST_PROJECTS])
+    return {
+        "bands": bands,
+        "by_sector": by_sector,
+        "by_scope": by_scope,
+        "by_partner": by_partner,
+        "largest": list(projects.select_related("sector").order_by("-value", "pk")[:LARGEST_PROJECTS]),
+        "published_counts": _published_band_counts(projects, published),
+    }
+
+
+def _published_band_counts(projects: QuerySet, published: list[ReportedBand]) -> list[tuple[int, Decimal]]:
+    if not published:
+        return []
+    # Every published band counted in one query, by conditional aggregation.
+    aggregates = {}
+    for index, band in enumerate(published):
+        edges = _band_edges(band)
+        aggregates[f"count_{index}"] = Count("pk", filter=edges)
+        aggregates[f"value_{index}"] = Sum("value", filter=edges)
+    counted = projects.aggregate(**aggregates)
+    return [(counted[f"count_{index}"], counted[f"value_{index}"] or Decimal(0)) for index in range(len(published))]
+
+
+def edition_summary(*, edition: Edition) -> EditionSummary:
+    """Everything the edition page shows; the project breakdowns come from the cache while no project changes."""
+    published = _published_bands(edition)
+    edges = [(band.lower_yuan, band.upper_yuan, band.is_nested) for band in published]
+    # The cache hands out its own copy (it stores a pickle), so the shares written below stay here.
+    breakdowns = cached(
+        "edition-summary",
+        edition.pk,
+        edges,
+        token=data_token(),
+        compute=lambda: _project_breakdowns(edition, published),
+    )
+    bands = breakdowns["bands"]
+    recorded_count = sum(row.count for row in bands)
+    recorded_value = sum((row.total for row in bands), Decimal(0))
 
     figures = headline_figures(edition=edition)
     by_code = {figure.metric.code: figure for figure in figures}
@@ -251,7 +282,7 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
         Comparison(_("Projects signed"), Unit.COUNT, by_code.get(PROJECT_COUNT_METRIC), Decimal(recorded_count)),
         Comparison(_("Total signed value"), Unit.YUAN, by_code.get(PROJECT_VALUE_METRIC), recorded_value),
     ]
-    published_bands = _published_band_rows(edition, projects)
+    published_bands = _published_band_rows(edition, published, breakdowns["published_counts"])
     previous_number, next_number = _neighbours(edition)
 
     sources: dict[int, Source] = {}
@@ -265,10 +296,10 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
         bands=_with_shares(bands, recorded_count, recorded_value),
         published_bands=published_bands,
         published_bands_nested=any(row.band.is_nested for row in published_bands),
-        by_sector=_with_shares(by_sector, recorded_count, recorded_value),
-        by_scope=_with_shares(by_scope, recorded_count, recorded_value),
-        by_partner=_with_shares(by_partner, recorded_count, recorded_value),
-        largest=largest,
+        by_sector=_with_shares(breakdowns["by_sector"], recorded_count, recorded_value),
+        by_scope=_with_shares(breakdowns["by_scope"], recorded_count, recorded_value),
+        by_partner=_with_shares(breakdowns["by_partner"], recorded_count, recorded_value),
+        largest=breakdowns["largest"],
         comparisons=comparisons,
         previous_number=previous_number,
         next_number=next_number,
@@ -278,6 +309,16 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
             sources.values(), key=lambda source: (source.published_on is None, source.published_on, source.key)
         ),
     )
+
+
+def recorded_by_edition(*, token: str | None = None) -> dict[int, tuple[int, Decimal]]:
+    """{edition id: (number of projects, their total value)} for every edition with projects; cached."""
+
+    def compute():
+        rows = Project.objects.order_by().values_list("edition_id").annotate(count=Count("pk"), total=Sum("value"))
+        return {edition_id: (count, total) for edition_id, count, total in rows}
+
+    return cached("recorded-by-edition", token=token or data_token(), compute=compute)
 
 
 @dataclass
@@ -300,59 +341,117 @@ def _edition_label(number: int, year: int | None) -> str:
     return _("%(ordinal)s (%(year)s)") % {"ordinal": ordinal, "year": year} if year else ordinal
 
 
-def project_facets(
-    *, filterset_class, data, queryset: QuerySet, labels: dict[str, str], selected: dict[str, str]
-) -> list[Facet]:
-    """Counts beside each filter's choices: one GROUP BY query per facet, under every other active filter."""
+FACET_NAMES = ("edition", "sector", "scope", "partner", "band")
 
-    def narrowed(without: str) -> QuerySet:
-        other = data.copy()
-        other.pop(without, None)
-        filterset = filterset_class(data=other, queryset=queryset)
-        return filterset.qs.order_by()
 
-    specs = [
-        (
-            "edition",
-            lambda qs: qs.values("edition__number", "edition__year")
-            .annotate(count=Count("pk"))
-            .order_by("-edition__number"),
-            lambda row: (str(row["edition__number"]), _edition_label(row["edition__number"], row["edition__year"])),
-        ),
-        (
-            "sector",
-            lambda qs: qs.values("sector__slug", "sector__name_en", "sector__name_zh", "sector__position")
-            .annotate(count=Count("pk"))
-            .order_by("sector__position", "sector__name_en"),
-            lambda row: (row["sector__slug"], formatting.pick(row["sector__name_en"], row["sector__name_zh"])),
-        ),
-        (
-            "scope",
-            lambda qs: qs.values("scope").annotate(count=Count("pk")).order_by("scope"),
-            lambda row: (row["scope"], str(Scope(row["scope"]).label)),
-        ),
-        (
-            "partner",
-            lambda qs: qs.exclude(partner="")
-            .values("partner")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "partner"),
-            lambda row: (row["partner"], countries.name(row["partner"]) or row["partner"]),
-        ),
-        (
-            "band",
-            lambda qs: qs.with_band().values("band_position").annotate(count=Count("pk")).order_by("band_position"),
-            lambda row: (VALUE_BANDS[row["band_position"]].slug, str(VALUE_BANDS[row["band_position"]].label)),
-        ),
-    ]  # fmt: skip
+@dataclass
+class FacetCube:
+    """Project counts grouped by every facet at once, under the filters that are not facets (text, value range).
+
+    Small (editions × sectors × partners × bands at most), so every facet's counts under any choice of the
+    other facets, and the number of matching projects, are sums over it in Python.
+    """
+
+    cells: list[tuple[str, str, str, str, str, int]]  # edition number, sector slug, scope, partner, band slug, count
+    edition_years: dict[str, int]
+    sectors: dict[str, tuple[int, str, str]]  # slug: (position, English name, Chinese name)
+
+
+def _facet_cube(base: QuerySet) -> FacetCube:
+    grouped = (
+        base.order_by()
+        .with_band()
+        .values_list("edition_id", "sector_id", "scope", "partner", "band_position")
+        .annotate(count=Count("pk"))
+    )
+    rows = list(grouped)
+    editions = {
+        pk: (number, year)
+        for pk, number, year in Edition.objects.filter(pk__in={row[0] for row in rows}).values_list(
+            "pk", "number", "year"
+        )
+    }
+    sectors = {
+        pk: (slug, position, name_en, name_zh)
+        for pk, slug, position, name_en, name_zh in Sector.objects.filter(pk__in={row[1] for row in rows}).values_list(
+            "pk", "slug", "position", "name_en", "name_zh"
+        )
+    }
+    cells = [
+        (str(editions[edition][0]), sectors[sector][0], scope, partner, VALUE_BANDS[band].slug, count)
+        for edition, sector, scope, partner, band, count in rows
+    ]
+    return FacetCube(
+        cells=cells,
+        edition_years={str(number): year for number, year in editions.values()},
+        sectors={slug: (position, name_en, name_zh) for slug, position, name_en, name_zh in sectors.values()},
+    )
+
+
+def _facets_from_cube(cube: FacetCube, labels: dict[str, str], selected: dict[str, str]) -> tuple[list[Facet], int]:
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
+    total = 0
+    wanted = [(index, selected.get(name, "")) for index, name in enumerate(FACET_NAMES)]
+    for cell in cube.cells:
+        misses = [index for index, value in wanted if value and cell[index] != value]
+        if len(misses) > 1:
+            continue
+        count = cell[5]
+        if not misses:
+            total += count
+            for index, name in enumerate(FACET_NAMES):
+                counts[name][cell[index]] = counts[name].get(cell[index], 0) + count
+        else:
+            # Under every other filter but not this one: the count this facet's option would give.
+            name = FACET_NAMES[misses[0]]
+            counts[name][cell[misses[0]]] = counts[name].get(cell[misses[0]], 0) + count
+    counts["partner"].pop("", None)
+    band_positions = {band.slug: band.position for band in VALUE_BANDS}
+    ordered = {
+        "edition": sorted(counts["edition"], key=lambda number: -int(number)),
+        "sector": sorted(counts["sector"], key=lambda slug: cube.sectors[slug]),
+        "scope": sorted(counts["scope"]),
+        "partner": sorted(counts["partner"], key=lambda code: (-counts["partner"][code], code)),
+        "band": sorted(counts["band"], key=band_positions.__getitem__),
+    }
+    describe = {
+        "edition": lambda number: _edition_label(int(number), cube.edition_years.get(number)),
+        "sector": lambda slug: formatting.pick(cube.sectors[slug][1], cube.sectors[slug][2]),
+        "scope": lambda scope: str(Scope(scope).label),
+        "partner": lambda code: countries.name(code) or code,
+        "band": lambda slug: str(BANDS_BY_SLUG[slug].label),
+    }
     facets = []
-    for name, group, describe in specs:
+    for name in FACET_NAMES:
         current = selected.get(name, "")
-        options = []
-        for row in group(narrowed(name)):
-            value, label = describe(row)
-            options.append(FacetOption(value, label, row["count"], selected=value == current))
+        options = [
+            FacetOption(value, describe[name](value), counts[name][value], selected=value == current)
+            for value in ordered[name]
+        ]
         if current and not any(option.selected for option in options):
             options.insert(0, FacetOption(current, current, 0, selected=True))
         facets.append(Facet(name, labels.get(name, name), options))
-    return facets
+    return facets, total
+
+
+def project_facets(
+    *, base: QuerySet, unfaceted: dict[str, str], labels: dict[str, str], selected: dict[str, str]
+) -> tuple[list[Facet], int]:
+    """Counts beside each filter's choices under every other active filter, and the number of matching projects.
+
+    `base` is the public projects under the filters that are not facets, described by `unfaceted`
+    (text, value range). Both results come from the cache while no project, sector or edition changes;
+    a miss costs one GROUP BY over the matching projects, shared by every facet choice.
+    """
+    token = data_token()
+    # Publishing or withdrawing an edition changes what is public even if it bypassed the signals.
+    drafts = sorted(Edition.objects.exclude(status=EditionStatus.PUBLISHED).values_list("pk", flat=True))
+    unfaceted_key = sorted(unfaceted.items())
+
+    def compute():
+        cube = cached("facet-cube", drafts, unfaceted_key, token=token, compute=lambda: _facet_cube(base))
+        return _facets_from_cube(cube, labels, selected)
+
+    return cached(
+        "facets", drafts, unfaceted_key, sorted(selected.items()), sorted(labels.items()), token=token, compute=compute
+    )

@@ -1,15 +1,19 @@
 """The projects table: what the page shows and, with the hidden columns, what exports carry."""
 
+from types import SimpleNamespace
+
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from editions.formatting import is_chinese
+from editions.formatting import format_yuan, is_chinese
 from editions.tables import NumberColumn, PortalTable, YuanColumn
-from projects.bands import band_for
-from projects.models import Project
+from projects.bands import VALUE_BANDS, band_for
+from projects.models import Project, Scope
 
 ILLUSTRATIVE_BADGE = '<span class="illustrative-badge">{}</span>'
 
@@ -120,3 +124,94 @@ class ProjectTable(PortalTable):
 
     def value_is_illustrative(self, value):
         return gettext("yes") if value else gettext("no")
+
+
+class FastRow:
+    """A table row with its cells already rendered: what the row template reads of a BoundRow."""
+
+    __slots__ = ("record", "attrs", "cells")
+
+    def __init__(self, record, attrs, cells):
+        self.record, self.attrs, self.cells = record, attrs, cells
+
+    def items(self):
+        return self.cells
+
+
+class FastRows:
+    """The rows of one page of the projects table, each cell rendered by one plain function.
+
+    Renders exactly what django-tables2's BoundRows would (tests compare the HTML), without its
+    per-cell machinery (signature inspection, accessor resolution, attribute dicts), which took most of
+    a page's time. Used only while the table's visible columns are the ones known here.
+    """
+
+    ROW_ATTRS = (SimpleNamespace(as_html=mark_safe('class="even"')), SimpleNamespace(as_html=mark_safe('class="odd"')))
+
+    def __init__(self, records, table: "ProjectTable"):
+        self.records, self.table = list(records), table
+        # Built once per page: a template URL rather than a reverse() per row.
+        self.project_url = reverse("projects:detail", kwargs={"pk": 2147483647}).replace("2147483647", "{}")
+        self.edition_urls: dict[int, str] = {}
+        self.band_labels = {band.slug: conditional_escape(str(band.label)) for band in VALUE_BANDS}
+        self.scope_labels = {value: conditional_escape(str(label)) for value, label in Scope.choices}
+        self.badge = illustrative_badge()
+        self.columns = [(self._column(column), self.RENDERERS[column.name]) for column in table.columns]
+
+    @classmethod
+    def serves(cls, table) -> bool:
+        return all(column.name in cls.RENDERERS for column in table.columns)
+
+    @staticmethod
+    def _column(bound_column):
+        td = SimpleNamespace(as_html=bound_column.attrs["td"].as_html())
+        return SimpleNamespace(attrs=SimpleNamespace(td=td), localize=None)
+
+    def _title(self, project):
+        link = format_html('<a href="{}">{}</a>', self.project_url.format(project.pk), project.display_title)
+        return format_html("{} {}", link, self.badge) if project.is_illustrative else link
+
+    def _value(self, project):
+        return conditional_escape(format_yuan(project.value))
+
+    def _band(self, project):
+        return self.band_labels[band_for(project.value).slug]
+
+    def _edition(self, project):
+        edition = project.edition
+        if edition.number not in self.edition_urls:
+            self.edition_urls[edition.number] = edition.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', self.edition_urls[edition.number], edition.ordinal)
+
+    def _sector(self, project):
+        name = project.sector.name
+        return conditional_escape(name) if name else "—"
+
+    def _scope(self, project):
+        return self.scope_labels.get(project.scope) or conditional_escape(project.scope) or "—"
+
+    def _partner(self, project):
+        name = project.partner.name if project.partner else ""
+        return conditional_escape(name) if name else "—"
+
+    def _signed_on(self, project):
+        return project.signed_on.isoformat() if project.signed_on else "—"
+
+    RENDERERS = {
+        "title": _title,
+        "value": _value,
+        "band": _band,
+        "edition": _edition,
+        "sector": _sector,
+        "scope": _scope,
+        "partner": _partner,
+        "signed_on": _signed_on,
+    }
+
+    def __iter__(self):
+        for index, record in enumerate(self.records):
+            cells = [(column, render(self, record)) for column, render in self.columns]
+            yield FastRow(record, self.ROW_ATTRS[index % 2], cells)
+
+    def __len__(self):
+        return len(self.records)

@@ -2,16 +2,19 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
+from django_tables2.rows import BoundRows
 
 from editions.tables import EXPORT_FORMATS, PortalExport
-from projects.filters import FILTER_PARAMS, ProjectFilter
+from projects.exports import RESPONSES
+from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
 from projects.models import Project
 from projects.selectors import project_facets
-from projects.tables import ProjectTable
+from projects.tables import FastRows, ProjectTable
 
 PAGE_SIZES = (10, 25, 50, 100, 200)
 MAX_PAGE_SIZE = PAGE_SIZES[-1]
@@ -27,11 +30,41 @@ class ClampedPaginator(Paginator):
         super().__init__(object_list, per_page, *args, **kwargs)
 
 
+class ProjectPaginator(ClampedPaginator):
+    """Pages of the projects table without counting or walking every row before the page.
+
+    The number of rows comes from the (cached) facet counts instead of a COUNT(*) over the table. A page
+    picks its rows' ids first, from the index alone however deep the page, then reads just those rows
+    ("deferred join"), instead of an OFFSET that reads every full row before it.
+    """
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        self.known_count = count
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+    @cached_property
+    def count(self):
+        return super().count if self.known_count is None else self.known_count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = self.object_list  # the table's BoundRows over its ordered queryset
+        queryset = rows.data.data
+        ids = queryset.values("pk")[bottom:top]
+        chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
+        chosen.query.select_related = queryset.query.select_related
+        table = rows.table
+        page_rows = FastRows(chosen, table) if FastRows.serves(table) else BoundRows(data=chosen, table=table)
+        return self._get_page(page_rows, number, self)
+
+
 class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
-    table_pagination = {"paginator_class": ClampedPaginator, "per_page": DEFAULT_PAGE_SIZE}
+    table_pagination = {"paginator_class": ProjectPaginator, "per_page": DEFAULT_PAGE_SIZE}
     export_class = PortalExport
     export_name = "projects"
     export_formats = EXPORT_FORMATS
@@ -51,7 +84,20 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         export_format = request.GET.get(self.export_trigger_param)
         if self.export_class.is_valid_format(export_format):
             return self.create_export(export_format)
+        self.facets, self.result_count = self._facets()
         return self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+
+    def create_export(self, export_format):
+        """Every matching row, in the table's order, streamed (projects.exports) rather than built in memory."""
+        table = self.get_table_class()(data=self.object_list)
+        RequestConfig(self.request, paginate=False).configure(table)
+        return RESPONSES[export_format](table.data.data)
+
+    def get_table_pagination(self, table):
+        pagination = super().get_table_pagination(table)
+        if pagination and getattr(self, "result_count", None) is not None:
+            pagination["count"] = self.result_count
+        return pagination
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -60,7 +106,7 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         context["per_page"] = table.paginator.per_page
         context["page_sizes"] = PAGE_SIZES
         context["result_count"] = table.paginator.count
-        context["facets"] = self._facets() if self.filters_valid else []
+        context["facets"] = getattr(self, "facets", [])
         context["active_filters"] = self._active_filters()
         context["export_links"] = self._export_links()
         context["keep_params"] = [
@@ -88,11 +134,16 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         return selected
 
     def _facets(self):
-        labels = {name: self.filterset.filters[name].label for name in self.filterset.filters}
+        """The facet counts and the number of matching rows, both from the cache while no project changes."""
+        labels = {name: str(self.filterset.filters[name].label) for name in self.filterset.filters}
+        data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+        unfaceted = {name: data.get(name) for name in UNFACETED_PARAMS if data.get(name) not in (None, "")}
+        base = self.filterset_class(
+            data={name: str(value) for name, value in unfaceted.items()}, queryset=self.get_queryset()
+        )
         return project_facets(
-            filterset_class=self.filterset_class,
-            data=self.request.GET.copy(),
-            queryset=self.get_queryset(),
+            base=base.qs,
+            unfaceted={name: str(value) for name, value in unfaceted.items()},
             labels=labels,
             selected=self._selected(),
         )

@@ -270,7 +270,7 @@ def test_search_matches_chinese_and_english_text(client, chinese_data):
 
 def test_csv_export_in_chinese_has_chinese_headers_and_labels(client, chinese_data):
     response = client.get("/zh-hans/projects/", {"edition": 14, "sort": "value", "_export": "csv"})
-    rows = response.content.decode("utf-8-sig").splitlines()
+    rows = response.getvalue().decode("utf-8-sig").splitlines()  # streamed: getvalue(), not content
     header = rows[0].split(",")
     assert header[:5] == ["编号", "标题", "英文标题", "金额（元）", "金额区间"]
     assert "行业" in header and "签约方" in header
@@ -281,7 +281,7 @@ def test_csv_export_in_chinese_has_chinese_headers_and_labels(client, chinese_da
 
 def test_csv_export_in_english_keeps_english(client, chinese_data):
     response = client.get("/projects/", {"edition": 14, "sort": "value", "_export": "csv"})
-    rows = response.content.decode("utf-8-sig").splitlines()
+    rows = response.getvalue().decode("utf-8-sig").splitlines()
     assert rows[0].split(",")[:5] == ["ID", "Title", "Title (Chinese)", "Value (yuan)", "Value band"]
     assert rows[1].split(",")[1:5] == ["Wind farm phase 2", "风电场2期", "500000000", "500 million–1 billion yuan"]
 

@@ -22,7 +22,7 @@ def titles(response) -> list[str]:
 
 def csv_rows(response) -> list[dict]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8"))))
 
 
 @pytest.fixture
@@ -289,13 +289,13 @@ def test_export_follows_sort_and_filters(client, three_projects):
 
 
 def test_json_and_xlsx_exports_carry_the_same_rows(client, three_projects):
-    data = json.loads(client.get(LIST, {"_export": "json", "edition": "14"}).content)
+    data = json.loads(client.get(LIST, {"_export": "json", "edition": "14"}).getvalue())
     assert [row["Title"] for row in data] == ["Wind farm", "Seed bank"]
     assert data[0]["Value (yuan)"] == 300000000
     assert data[0]["Illustrative"] == "no"
 
     response = client.get(LIST, {"_export": "xlsx", "edition": "14"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.values)
     assert rows[0][1] == "Title"
     assert len(rows) == 3
@@ -329,7 +329,7 @@ def test_draft_edition_projects_appear_nowhere(client, three_projects):
     assert len(csv_rows(client.get(LIST, {"_export": "csv"}))) == 3
     assert client.get(LIST, {"edition": "15"}).context["table"].paginator.count == 0
     assert len(csv_rows(client.get(LIST, {"edition": "15", "_export": "csv"}))) == 0
-    assert "Secret draft project" not in client.get(LIST, {"_export": "json"}).content.decode()
+    assert "Secret draft project" not in client.get(LIST, {"_export": "json"}).getvalue().decode()
 
 
 def test_draft_project_page_is_404(client):

@@ -8,6 +8,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from editions.models import STAGE_PREFERENCE, Edition, Source
+from projects.caching import projects_changed
 from projects.demo import facts
 from projects.demo.data import DemoData, DemoDataError, FigureRow, read_demo_data
 from projects.demo.generator import ProjectGroup, generate_projects
@@ -164,6 +165,8 @@ def load_demo(*, seed: int = DEFAULT_SEED, report: Callable[[str], None] = print
     sector_outcome, outcome = facts.load_sectors(data.sectors, editions, sources)
     report(f"Sectors: {sector_outcome}; sectors named in releases: {outcome}.")
     regenerated, unchanged, cleared = load_illustrative_projects(data, editions, sources, seed=seed)
+    # Bulk inserts and updates send no signals: stale the cached counts and summaries explicitly.
+    projects_changed()
     total = Project.objects.filter(edition__in=editions.values(), is_illustrative=True).count()
     report(
         f"Illustrative projects: {regenerated} editions generated, {unchanged} unchanged, "
