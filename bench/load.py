@@ -1,6 +1,6 @@
 """The load generator: a separate process that requests one URL on loopback, bounded in requests and time.
 
-    python -m bench.load --port 8123 --path "/projects/?sort=-value" --requests 300 --duration 10
+    python -m bench.load --port 8123 --path "/en/projects/?sort=-value" --requests 300 --duration 10
 
 Prints one JSON object on stdout. Standard library only (threads + http.client), so it needs no
 install and never imports the portal. Every request opens its own connection, as gunicorn's sync

@@ -32,20 +32,20 @@ def public_pages(*, editions: int, project_id: int | None) -> list[tuple[str, st
     """(label, path) of every kind of public page, with the query strings readers use."""
     middle = max(1, (editions + 1) // 2)
     pages = [
-        ("home", "/"),
-        ("editions", "/editions/"),
-        ("edition summary", f"/editions/{middle}/"),
-        ("projects by value", "/projects/?sort=-value"),
-        ("projects by sector", f"/projects/?sector={SECTOR_SLUG}&sort=-value"),
-        ("projects of an edition", f"/projects/?edition={middle}&sort=title"),
-        ("projects, text search", f"/projects/?q={SEARCH_WORD}"),
-        ("projects, page 20", "/projects/?page=20&per_page=50"),
-        ("comparison", "/compare/"),
-        ("comparison of two", f"/compare/1/{editions}/"),
+        ("home", "/en/"),
+        ("editions", "/en/editions/"),
+        ("edition summary", f"/en/editions/{middle}/"),
+        ("projects by value", "/en/projects/?sort=-value"),
+        ("projects by sector", f"/en/projects/?sector={SECTOR_SLUG}&sort=-value"),
+        ("projects of an edition", f"/en/projects/?edition={middle}&sort=title"),
+        ("projects, text search", f"/en/projects/?q={SEARCH_WORD}"),
+        ("projects, page 20", "/en/projects/?page=20&per_page=50"),
+        ("comparison", "/en/compare/"),
+        ("comparison of two", f"/en/compare/1/{editions}/"),
         ("health", "/healthz"),
     ]
     if project_id is not None:
-        pages.append(("project", f"/projects/{project_id}/"))
+        pages.append(("project", f"/en/projects/{project_id}/"))
     return pages
 
 

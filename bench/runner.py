@@ -43,7 +43,7 @@ class Page:
 def pages(*, n: int, editions: int, params: dict) -> list[Page]:
     """What is measured, with the Datasette query that answers the same question where there is one."""
     table = f"/{DATASETTE_DB}/projects_project"
-    listing = f"/projects/?sort=-value&per_page={PAGE_SIZE}"
+    listing = f"/en/projects/?sort=-value&per_page={PAGE_SIZE}"
     ds = f"_sort_desc=value&_size={PAGE_SIZE}"
     middle = params["edition_number"]
     first, last = 1, editions
@@ -74,13 +74,13 @@ def pages(*, n: int, editions: int, params: dict) -> list[Page]:
             f"{listing}&page={params['deep_page']}",
             f"{table}?{ds}&_next={params['deep_next']}" if params["deep_next"] else None,
         ),
-        Page("summary", f"edition summary ({middle})", f"/editions/{middle}/"),
-        Page("compare", "comparison index", "/compare/"),
-        Page("compare_pair", f"comparison {first} vs {last}", f"/compare/{first}/{last}/"),
+        Page("summary", f"edition summary ({middle})", f"/en/editions/{middle}/"),
+        Page("compare", "comparison index", "/en/compare/"),
+        Page("compare_pair", f"comparison {first} vs {last}", f"/en/compare/{first}/{last}/"),
         Page(
             "export",
             f"CSV export, all {n:,} rows",
-            "/projects/?_export=csv",
+            "/en/projects/?_export=csv",
             f"/{DATASETTE_DB}/projects_project.csv?_stream=on&_dl=1&_size=max&_sort_desc=value",
             export=True,
         ),

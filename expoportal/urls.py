@@ -14,6 +14,8 @@ admin.site.index_title = _("Editions, figures and projects")
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
+    # Staff pages keep one address; their language follows the browser (LocaleMiddleware).
+    path("admin/", admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
@@ -21,8 +23,7 @@ urlpatterns += i18n_patterns(
     path("editions/", include("editions.urls")),
     path("projects/", include("projects.urls")),
     path("compare/", include("comparisons.urls")),
-    path("admin/", admin.site.urls),
-    prefix_default_language=False,
+    prefix_default_language=True,
 )
 
 # 400, 403 and 404 use Django's handlers with templates/<code>.html; 500 also turns a database

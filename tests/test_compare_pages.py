@@ -1,4 +1,4 @@
-"""/compare/ and /compare/<a>/<b>/: figures, changes, growth, side by side, exports and bad input."""
+"""/en/compare/ and /compare/<a>/<b>/: figures, changes, growth, side by side, exports and bad input."""
 
 import csv
 import io
@@ -127,7 +127,7 @@ def test_figures_computed_from_recorded_projects(client, expo):
     # Sector names are escaped, and link to the filtered projects list.
     assertContains(response, "Energy &amp; &lt;Power&gt;")
     assertNotContains(response, "<Power>")
-    assertContains(response, "/projects/?edition=14&amp;sector=energy")
+    assertContains(response, "/en/projects/?edition=14&amp;sector=energy")
 
 
 def test_range_and_metric_in_the_url(client, expo):
@@ -173,20 +173,20 @@ def test_pair_picker_redirects(client, expo):
 @pytest.mark.parametrize(
     ("url", "status", "message"),
     [
-        ("/compare/12/99/", 404, "There is no published edition number 99."),
-        ("/compare/12/15/", 404, "There is no published edition number 15."),  # a draft
-        ("/compare/12/12/", 400, "Choose two different editions"),
-        ("/compare/?from=1&to=5", 400, "No published edition lies in that range."),
-        ("/compare/?from=14&to=12", 400, "The range starts after it ends"),
-        ("/compare/?from=abc", 400, "“from” must be an edition number"),
-        ("/compare/?to=-3", 400, "“to” must be an edition number"),
-        ("/compare/?from=%C2%B2", 400, "“from” must be an edition number"),  # a superscript two
-        ("/compare/12/99999999999999999999/", 404, "There is no published edition number 99999999999999999999."),
-        ("/compare/?metric=nope", 400, "There is no metric “nope”."),
-        ("/compare/?metric=<script>", 400, "There is no metric “&lt;script&gt;”."),
-        ("/compare/?_export=pdf", 400, "Downloads are available as CSV, XLSX or JSON"),
-        ("/compare/12/14/?_export=pdf", 400, "Downloads are available as CSV, XLSX or JSON"),
-        ("/compare/?a=12&b=x", 400, "“b” must be an edition number"),
+        ("/en/compare/12/99/", 404, "There is no published edition number 99."),
+        ("/en/compare/12/15/", 404, "There is no published edition number 15."),  # a draft
+        ("/en/compare/12/12/", 400, "Choose two different editions"),
+        ("/en/compare/?from=1&to=5", 400, "No published edition lies in that range."),
+        ("/en/compare/?from=14&to=12", 400, "The range starts after it ends"),
+        ("/en/compare/?from=abc", 400, "“from” must be an edition number"),
+        ("/en/compare/?to=-3", 400, "“to” must be an edition number"),
+        ("/en/compare/?from=%C2%B2", 400, "“from” must be an edition number"),  # a superscript two
+        ("/en/compare/12/99999999999999999999/", 404, "There is no published edition number 99999999999999999999."),
+        ("/en/compare/?metric=nope", 400, "There is no metric “nope”."),
+        ("/en/compare/?metric=<script>", 400, "There is no metric “&lt;script&gt;”."),
+        ("/en/compare/?_export=pdf", 400, "Downloads are available as CSV, XLSX or JSON"),
+        ("/en/compare/12/14/?_export=pdf", 400, "Downloads are available as CSV, XLSX or JSON"),
+        ("/en/compare/?a=12&b=x", 400, "“b” must be an edition number"),
     ],
 )
 def test_bad_input_gets_a_clear_message(client, expo, url, status, message):
@@ -232,7 +232,7 @@ def test_json_and_xlsx_exports(client, expo):
 
 
 def test_pair_export(client, expo):
-    data = json.loads(client.get("/compare/12/14/?_export=json").content)
+    data = json.loads(client.get("/en/compare/12/14/?_export=json").content)
     assert {row["Year"] for row in data} == {2019, 2023}
 
 

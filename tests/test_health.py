@@ -54,7 +54,7 @@ def test_healthz_refuses_writes(client):
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
-@pytest.mark.parametrize("url", ["/", "/editions/", "/projects/", "/zh-hans/editions/"])
+@pytest.mark.parametrize("url", ["/en/", "/en/editions/", "/en/projects/", "/zh-hans/editions/"])
 def test_any_page_shows_the_503_page_and_logs_when_the_database_is_unreachable(client, caplog, url, error):
     with database_down(error):
         response = client.get(url)
@@ -102,7 +102,7 @@ def test_any_other_error_outside_a_view_gets_the_500_page():
 def test_other_programming_errors_are_not_disguised_as_an_outage(client):
     client.raise_request_exception = False
     with mock.patch("editions.views.Edition.objects.published", side_effect=KeyError("bug")):
-        response = client.get("/editions/")
+        response = client.get("/en/editions/")
     assert response.status_code == 500
 
 

@@ -198,7 +198,7 @@ def test_the_check_catches_an_english_phrase(client, chinese_data):
 
 
 def test_edition_page_in_both_languages(client, chinese_data):
-    english = client.get("/editions/14/")
+    english = client.get("/en/editions/14/")
     assertContains(english, "China-Northeast Asia Expo: 14th edition (2023)")
     assertContains(english, "84.475 billion yuan")
     assertContains(english, "over 20,000")
@@ -219,7 +219,7 @@ def test_edition_page_in_both_languages(client, chinese_data):
     assertContains(chinese, ">国内</a>")
     assertContains(chinese, ">俄罗斯</a>")
     assertContains(chinese, "风电场3期")
-    assertContains(client.get("/editions/14/"), ">Offshore wind</a>")
+    assertContains(client.get("/en/editions/14/"), ">Offshore wind</a>")
     assertNotContains(chinese, "Wind farm")
 
 
@@ -229,7 +229,7 @@ def test_bilingual_content_falls_back_to_the_other_language(client):
     response = client.get(f"/zh-hans/projects/{english_only.pk}/")
     assertContains(response, "<h1>Solar park")
     assertContains(response, "Sun Co.")
-    response = client.get(f"/projects/{chinese_only.pk}/")
+    response = client.get(f"/en/projects/{chinese_only.pk}/")
     assertContains(response, "<h1>光伏电站")
     assertContains(response, chinese_only.sector.name_en)
     response = client.get(f"/zh-hans/projects/{chinese_only.pk}/")
@@ -247,7 +247,7 @@ def test_project_page_shows_the_other_language_title_beneath(client):
 
 
 def test_projects_table_filters_and_facets_in_chinese(client, chinese_data):
-    assertContains(client.get("/projects/?sort=-value"), "Offshore wind (3)")
+    assertContains(client.get("/en/projects/?sort=-value"), "Offshore wind (3)")
     response = client.get("/zh-hans/projects/?sort=-value")
     assertContains(response, "共3个项目符合条件")
     assertContains(response, "风电场3期")
@@ -262,9 +262,9 @@ def test_projects_table_filters_and_facets_in_chinese(client, chinese_data):
 def test_search_matches_chinese_and_english_text(client, chinese_data):
     response = client.get("/zh-hans/projects/", {"q": "风电场2"})
     assertContains(response, "共1个项目符合条件")
-    response = client.get("/projects/", {"q": "phase 2"})
+    response = client.get("/en/projects/", {"q": "phase 2"})
     assertContains(response, "1 project matches")
-    response = client.get("/projects/", {"q": "吉林能源"})
+    response = client.get("/en/projects/", {"q": "吉林能源"})
     assertContains(response, "3 projects match")
 
 
@@ -280,7 +280,7 @@ def test_csv_export_in_chinese_has_chinese_headers_and_labels(client, chinese_da
 
 
 def test_csv_export_in_english_keeps_english(client, chinese_data):
-    response = client.get("/projects/", {"edition": 14, "sort": "value", "_export": "csv"})
+    response = client.get("/en/projects/", {"edition": 14, "sort": "value", "_export": "csv"})
     rows = response.getvalue().decode("utf-8-sig").splitlines()
     assert rows[0].split(",")[:5] == ["ID", "Title", "Title (Chinese)", "Value (yuan)", "Value band"]
     assert rows[1].split(",")[1:5] == ["Wind farm phase 2", "风电场2期", "500000000", "500 million–1 billion yuan"]
@@ -299,7 +299,7 @@ def test_editions_table_headers_are_the_metric_names_in_chinese(client, chinese_
 @pytest.mark.parametrize("url", ["/projects/", "/editions/14/", "/", "/compare/"])
 def test_chinese_pages_need_no_more_queries_than_english(client, chinese_data, url):
     counts = []
-    for prefix in ("", "/zh-hans"):
+    for prefix in ("/en", "/zh-hans"):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(prefix + url).status_code == 200
         counts.append(len(queries))
@@ -316,20 +316,20 @@ def switcher_links(response) -> dict[str, str]:
 
 def test_switcher_keeps_page_filters_sort_and_page(client, chinese_data):
     query = f"?sector={chinese_data['sector'].slug}&sort=-value&page=1&q=%E9%A3%8E"
-    response = client.get("/projects/" + query)
+    response = client.get("/en/projects/" + query)
     assert switcher_links(response) == {"zh-hans": "/zh-hans/projects/" + query}
     response = client.get("/zh-hans/projects/" + query)
-    assert switcher_links(response) == {"en": "/projects/" + query}
+    assert switcher_links(response) == {"en": "/en/projects/" + query}
 
 
 @pytest.mark.parametrize(
     ("english", "chinese"),
     [
-        ("/", "/zh-hans/"),
-        ("/editions/14/", "/zh-hans/editions/14/"),
-        ("/editions/?sort=-year", "/zh-hans/editions/?sort=-year"),
-        ("/compare/13/14/", "/zh-hans/compare/13/14/"),
-        ("/compare/?from=13&to=14&metric=signed_value", "/zh-hans/compare/?from=13&to=14&metric=signed_value"),
+        ("/en/", "/zh-hans/"),
+        ("/en/editions/14/", "/zh-hans/editions/14/"),
+        ("/en/editions/?sort=-year", "/zh-hans/editions/?sort=-year"),
+        ("/en/compare/13/14/", "/zh-hans/compare/13/14/"),
+        ("/en/compare/?from=13&to=14&metric=signed_value", "/zh-hans/compare/?from=13&to=14&metric=signed_value"),
     ],
 )
 def test_switcher_links_to_the_same_page_in_the_other_language(client, chinese_data, english, chinese):
@@ -340,7 +340,7 @@ def test_switcher_links_to_the_same_page_in_the_other_language(client, chinese_d
 def test_switcher_marks_the_current_language_and_needs_no_form(client):
     response = client.get("/zh-hans/")
     assertContains(response, '<span aria-current="true" lang="zh-hans">简体中文</span>', html=True)
-    assertContains(response, '<a href="/" hreflang="en" lang="en" rel="alternate">English</a>', html=True)
+    assertContains(response, '<a href="/en/" hreflang="en" lang="en" rel="alternate">English</a>', html=True)
     assertNotContains(response, "csrfmiddlewaretoken")
 
 
@@ -352,15 +352,24 @@ def test_switcher_on_a_missing_page_goes_to_the_other_languages_home(client):
 
 @pytest.mark.parametrize("path", ["//evil.example/editions/", "//evil.example/", "///evil.example/projects/"])
 def test_switcher_never_links_off_site(client, path):
-    response = client.get(path)
+    response = client.get(path, follow=True)
+    assert all(url.startswith("/") and not url.startswith("//") for url, _ in response.redirect_chain)
     for href in switcher_links(response).values():
         assert href.startswith("/") and not href.startswith("//")
 
 
 def test_admin_reads_in_chinese(staff_client):
-    response = staff_client.get("/zh-hans/admin/")
+    chinese = {"accept-language": "zh-CN,zh;q=0.9"}  # the admin has one address; the browser picks its language
+    response = staff_client.get("/admin/", headers=chinese)
     assertContains(response, "博览会数据门户管理后台")
     assertContains(response, "届次、数据和项目")
     assertContains(response, "签约项目")  # the projects app's name
-    response = staff_client.get("/zh-hans/admin/projects/project/")
+    response = staff_client.get("/admin/projects/project/", headers=chinese)
     assertContains(response, "选择 项目 来修改")  # Django's own catalog with our verbose name
+
+
+@pytest.mark.parametrize(("accept_language", "target"), [("zh-CN,zh;q=0.9", "/zh-hans/"), ("en-GB,en;q=0.8", "/en/")])
+def test_first_visit_follows_the_browser_language(client, accept_language, target):
+    response = client.get("/", headers={"accept-language": accept_language})
+    assert response.status_code == 302
+    assert response["Location"] == target

@@ -42,7 +42,7 @@ def test_the_14th_edition_in_chinese(client):
 
 
 def test_the_14th_edition_in_english(client):
-    response = client.get("/editions/14/")
+    response = client.get("/en/editions/14/")
     assertContains(response, "China-Northeast Asia Expo: 14th edition (2023)")
     assertContains(response, "All 99 recorded projects")
     assertContains(response, "84.475 billion yuan")

@@ -56,7 +56,7 @@ def test_list_shows_main_figures_with_qualifiers(client, editions):
     assertContains(response, "84.475 billion yuan")
     assertContains(response, 'nearly 60 billion yuan <span class="stage">(opening)</span>', html=True)
     assertContains(response, "<caption>")
-    assertContains(response, '<a href="/editions/12/">12th</a>', html=True)
+    assertContains(response, '<a href="/en/editions/12/">12th</a>', html=True)
 
 
 def test_list_shows_recorded_projects(client, editions):
@@ -143,14 +143,16 @@ def test_draft_edition_appears_in_no_table_or_export(client, editions):
     home = client.get(reverse("home"))
     assertNotContains(home, "Secret City")
     assertNotContains(home, "77,777")
-    assertNotContains(home, "/editions/15/")
+    assertNotContains(home, "/en/editions/15/")
 
 
 def test_draft_edition_page_is_404(client):
     assert client.get(EditionFactory(draft=True).get_absolute_url()).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/editions/999/", "/editions/0/", "/editions/99999999999999999999/", "/editions/x/"])
+@pytest.mark.parametrize(
+    "path", ["/en/editions/999/", "/en/editions/0/", "/en/editions/99999999999999999999/", "/en/editions/x/"]
+)
 def test_unknown_edition_is_404(client, path):
     assert client.get(path).status_code == 404
 

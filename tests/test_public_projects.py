@@ -371,7 +371,7 @@ def test_real_project_has_no_marker(client):
     assertNotContains(response, "This is an illustrative demo record")
 
 
-@pytest.mark.parametrize("path", ["/projects/999999/", "/projects/99999999999999999999999/"])
+@pytest.mark.parametrize("path", ["/en/projects/999999/", "/en/projects/99999999999999999999999/"])
 def test_unknown_project_is_404(client, path):
     assert client.get(path).status_code == 404
 
@@ -443,7 +443,7 @@ def test_pagination_offers_first_and_last_pages(client):
 def test_a_sort_key_the_table_does_not_know_is_ignored(client, sort):
     small = ProjectFactory(value=Decimal("150000000"))
     large = ProjectFactory(value=Decimal("900000000"))
-    response = client.get("/projects/", {"sort": sort})
+    response = client.get("/en/projects/", {"sort": sort})
     assert response.status_code == 200
     content = response.content.decode()
     assert content.index(large.title) < content.index(small.title)  # the default order: largest first

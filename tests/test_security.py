@@ -73,7 +73,7 @@ def test_cookies_are_secure_and_http_only_when_debug_is_off():
 
 
 def test_pages_carry_the_security_headers(client):
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.status_code == 200
     csp = response["Content-Security-Policy"]
     assert "default-src 'self'" in csp
@@ -108,15 +108,15 @@ def test_admin_index_needs_no_inline_script_or_style(staff_client):
 
 @override_settings(SECURE_SSL_REDIRECT=True)
 def test_http_is_redirected_to_https_when_switched_on_except_the_health_check(client):
-    response = client.get("/editions/")
+    response = client.get("/en/editions/")
     assert response.status_code == 301
-    assert response["Location"] == "https://testserver/editions/"
+    assert response["Location"] == "https://testserver/en/editions/"
     assert client.get("/healthz").status_code == 200
 
 
 @override_settings(SECURE_SSL_REDIRECT=True, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
 def test_https_behind_the_proxy_is_recognised_and_gets_hsts(client):
-    response = client.get("/editions/", headers={"x-forwarded-proto": "https"})
+    response = client.get("/en/editions/", headers={"x-forwarded-proto": "https"})
     assert response.status_code == 200
     assert response["Strict-Transport-Security"].startswith("max-age=31536000")
 
@@ -186,12 +186,12 @@ def assert_reveals_nothing_internal(response):
 
 
 def test_404_page_is_friendly_in_the_site_style(client):
-    response = client.get("/editions/99999/")
+    response = client.get("/en/editions/99999/")
     assert response.status_code == 404
     assertTemplateUsed(response, "404.html")
     assertTemplateUsed(response, "base.html")
     assertContains(response, "Page not found", status_code=404)
-    assertContains(response, 'href="/editions/"', status_code=404)
+    assertContains(response, 'href="/en/editions/"', status_code=404)
 
 
 def test_404_for_a_draft_edition_looks_like_any_missing_page(client):
@@ -223,7 +223,7 @@ def test_400_page_is_friendly_and_reveals_nothing(client):
 
 
 def test_disallowed_host_gets_the_400_page(client):
-    response = client.get("/", headers={"host": "attacker.example"})
+    response = client.get("/en/", headers={"host": "attacker.example"})
     assertContains(response, "Bad request", status_code=400)
 
 

@@ -59,7 +59,7 @@ def test_band_table_counts_totals_and_shares(edition):
 def test_band_table_on_the_page_with_total_and_links(client, edition):
     response = client.get(edition.get_absolute_url())
     assertContains(
-        response, '<a href="/projects/?edition=14&amp;band=under-100m">under 100 million yuan</a>', html=True
+        response, '<a href="/en/projects/?edition=14&amp;band=under-100m">under 100 million yuan</a>', html=True
     )
     assertContains(response, "2.6 billion yuan")
     assertContains(response, '<td class="number">6</td>', html=True)
@@ -73,9 +73,9 @@ def test_breakdowns_by_sector_scope_and_partner_link_to_the_projects(client, edi
     assert rows_by_label(summary.by_scope) == {"international": (3, 2500 * MILLION), "domestic": (3, 100 * MILLION)}
     assert rows_by_label(summary.by_partner) == {"Japan": (1, 2000 * MILLION), "Russia": (2, 500 * MILLION)}
     response = client.get(edition.get_absolute_url())
-    assertContains(response, "/projects/?edition=14&amp;sector=farming")
-    assertContains(response, "/projects/?edition=14&amp;scope=international")
-    assertContains(response, "/projects/?edition=14&amp;partner=RU")
+    assertContains(response, "/en/projects/?edition=14&amp;sector=farming")
+    assertContains(response, "/en/projects/?edition=14&amp;scope=international")
+    assertContains(response, "/en/projects/?edition=14&amp;partner=RU")
 
 
 def test_largest_projects_come_first(client, edition):
@@ -171,7 +171,7 @@ def test_published_nested_bands_beside_recorded_in_the_same_edges(client, editio
     assertContains(response, "100 million yuan and over")
     assertContains(response, "nested counts")
     assertContains(response, "https://news.example.org/bands.html")
-    assertContains(response, "/projects/?edition=14&amp;value_min=1000000000")
+    assertContains(response, "/en/projects/?edition=14&amp;value_min=1000000000")
 
 
 def test_published_exclusive_bands_count_within_both_edges(edition):
@@ -201,9 +201,9 @@ def test_previous_and_next_skip_drafts(client):
     EditionFactory(number=14, draft=True)
     EditionFactory(number=15)
     response = client.get(middle.get_absolute_url())
-    assertContains(response, 'href="/editions/11/" rel="prev"')
-    assertContains(response, 'href="/editions/15/" rel="next"')
-    assertNotContains(response, "/editions/12/")
+    assertContains(response, 'href="/en/editions/11/" rel="prev"')
+    assertContains(response, 'href="/en/editions/15/" rel="next"')
+    assertNotContains(response, "/en/editions/12/")
 
 
 def test_summary_leaves_out_other_editions(edition):

@@ -27,7 +27,7 @@ PUBLIC_PAGES = {
     "project": largest_project_path,
     "compare": lambda: reverse("comparisons:index"),
     "compare-pair": latest_pair_path,
-    "not-found": lambda: "/editions/999/",
+    "not-found": lambda: "/en/editions/999/",
     "zh-home": lambda: _in_chinese(lambda: reverse("home")),
     "zh-projects": lambda: _in_chinese(lambda: reverse("projects:list")),
     "zh-edition-14": lambda: _in_chinese(lambda: reverse("editions:detail", kwargs={"number": 14})),

@@ -58,7 +58,7 @@ def tab_until(page, wanted, limit: int = 60) -> dict:
 
 
 def test_projects_table_and_filters_work_with_the_keyboard_alone(live_server, page, demo):
-    page.goto(live_server.url + "/projects/?sort=title")
+    page.goto(live_server.url + "/en/projects/?sort=title")
 
     page.keyboard.press("Tab")
     first = focused(page)

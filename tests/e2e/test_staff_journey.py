@@ -101,7 +101,7 @@ def test_editor_enters_previews_and_publishes_an_edition(live_server, page, brow
 
     # The public cannot see the draft anywhere.
     assert visitor.goto(base + edition.get_absolute_url()).status == 404
-    visitor.goto(base + "/projects/?q=Browser+test")
+    visitor.goto(base + "/en/projects/?q=Browser+test")
     expect(visitor.locator(".result-count")).to_have_text("0 projects match")
 
     # The editor previews it exactly as it will look; the preview is no door for the public.
@@ -132,7 +132,7 @@ def test_editor_enters_previews_and_publishes_an_edition(live_server, page, brow
     assert edition.is_published
 
     # The public finds it: in the editions table, on its own page, and its projects in the table.
-    visitor.goto(base + "/editions/")
+    visitor.goto(base + "/en/editions/")
     visitor.get_by_role("link", name="16th", exact=True).first.click()
     expect(visitor.get_by_role("heading", level=1)).to_contain_text("16th edition (2026)")
     expect(visitor.locator("#figures").locator("..")).to_contain_text("over 30,000")
