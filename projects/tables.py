@@ -120,7 +120,7 @@ class ProjectTable(PortalTable):
         return value
 
     def value_signed_on(self, value):
-        return value.isoformat()
+        return value.isoformat() if value else ""
 
     def value_is_illustrative(self, value):
         return gettext("yes") if value else gettext("no")
