@@ -185,7 +185,7 @@ class EditionTable(PortalTable):
         return value
 
     def value_start_date(self, value):
-        return value.isoformat()
+        return value.isoformat() if value else ""
 
     def value_end_date(self, value):
-        return value.isoformat()
+        return value.isoformat() if value else ""

@@ -202,3 +202,14 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         assert client.get(LIST).status_code == 200
     with django_assert_max_num_queries(6):
         assert client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx", "json"])
+def test_an_edition_without_dates_exports_with_empty_dates(client, export_format):
+    EditionFactory(number=8, year=2012, start_date=None, end_date=None)
+    response = client.get("/en/editions/", {"_export": export_format})
+    assert response.status_code == 200
+    if export_format == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        header, row = rows[0], rows[1]
+        assert row[header.index("Closed")] == ""
