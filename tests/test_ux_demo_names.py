@@ -67,3 +67,12 @@ def test_the_chinese_sector_names_cover_the_standard_sectors_and_the_data_file()
     named = {slugify(row.name_en) for row in read_demo_data(DATA_DIR).sectors}
     assert (named | set(STANDARD_SECTORS)) - set(SECTOR_NAMES_ZH) == set()
     assert all(SECTOR_NAMES_ZH.values())
+
+
+def test_a_metric_named_from_its_code_by_an_earlier_run_gets_its_proper_name():
+    load()
+    Metric.objects.filter(code="countries_regions").update(name_en="Countries regions", name_zh="")
+    assert "Metrics: 0 created, 1 updated" in load()
+    countries = Metric.objects.get(code="countries_regions")
+    assert (countries.name_en, countries.name_zh) == ("Countries and regions", "国家和地区")
+    assert "Metrics: 0 created, 0 updated" in load()

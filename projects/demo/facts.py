@@ -208,6 +208,12 @@ def load_metrics(rows: list[FigureRow]) -> tuple[dict[tuple[str, str], Metric], 
             metric.save()
             metrics[code] = metric
             outcome.created += 1
+        elif code in STANDARD_METRICS and metric.name_en == _metric_name(code) != STANDARD_METRICS[code]["name_en"]:
+            # Named from its code by an earlier run on a database without the seeded metrics.
+            metric.name_en = STANDARD_METRICS[code]["name_en"]
+            metric.name_zh = metric.name_zh or STANDARD_METRICS[code]["name_zh"]
+            metric.save(update_fields=["name_en", "name_zh"])
+            outcome.updated += 1
         else:
             outcome.unchanged += 1
         found[published_code, unit] = metric
