@@ -148,8 +148,8 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
             selected=self._selected(),
         )
 
-    def _active_filters(self) -> bool:
-        return any(self.request.GET.get(name) for name in FILTER_PARAMS)
+    def _active_filters(self) -> int:
+        return sum(1 for name in FILTER_PARAMS if self.request.GET.get(name))
 
     def _export_links(self) -> list[tuple[str, str]]:
         params = {key: value for key, value in self.request.GET.items() if key not in ("page", "per_page", "_export")}

@@ -21,6 +21,7 @@ from editions.models import (
     Unit,
 )
 from projects.demo.data import BandRow, DemoDataError, EditionRow, FigureRow, SectorRow, SourceRow
+from projects.demo.names import SECTOR_NAMES_ZH, STANDARD_METRICS, STANDARD_SECTORS
 from projects.models import ReportedSector, Sector
 
 # Sectors a release names that are not among the existing ones come after them.
@@ -198,6 +199,8 @@ def load_metrics(rows: list[FigureRow]) -> tuple[dict[tuple[str, str], Metric], 
                     position=base.position + 1,
                     description=f"{base.name_en} where a source gave them in {Unit(unit).label}.",
                 )
+        elif metric is None and STANDARD_METRICS.get(code, {}).get("unit") == unit:
+            metric = Metric(code=code, **STANDARD_METRICS[code])
         elif metric is None:
             metric = Metric(code=code, name_en=_metric_name(code), unit=unit, position=NEW_METRIC_POSITION)
         if metric.pk is None:
@@ -205,6 +208,12 @@ def load_metrics(rows: list[FigureRow]) -> tuple[dict[tuple[str, str], Metric], 
             metric.save()
             metrics[code] = metric
             outcome.created += 1
+        elif code in STANDARD_METRICS and metric.name_en == _metric_name(code) != STANDARD_METRICS[code]["name_en"]:
+            # Named from its code by an earlier run on a database without the seeded metrics.
+            metric.name_en = STANDARD_METRICS[code]["name_en"]
+            metric.name_zh = metric.name_zh or STANDARD_METRICS[code]["name_zh"]
+            metric.save(update_fields=["name_en", "name_zh"])
+            outcome.updated += 1
         else:
             outcome.unchanged += 1
         found[published_code, unit] = metric
@@ -279,31 +288,47 @@ def load_bands(rows: list[BandRow], editions: dict[int, Edition], sources: dict[
 
 
 def _match_sectors(rows: list[SectorRow]) -> tuple[dict[str, Sector], Outcome]:
-    """Each named sector: an existing one with the same English name (any case) or slug, or a new one."""
+    """Each named sector: an existing one with the same English name (any case) or slug, or a new one.
+
+    A sector without a Chinese name gets one from the data file or, failing that, from the demo's list;
+    a Chinese name already set is left alone.
+    """
     sectors = list(Sector.objects.all())
     by_name = {sector.name_en.lower(): sector for sector in sectors}
     by_slug = {sector.slug: sector for sector in sectors}
     outcome = Outcome()
     new = []
+    named = []
     found = {}
     for row in rows:
         name = row.name_en.lower()
         if name in found:
             continue
-        sector = by_name.get(name) or by_slug.get(slugify(row.name_en))
+        slug = slugify(row.name_en)
+        name_zh = row.name_zh or SECTOR_NAMES_ZH.get(slug, "")
+        sector = by_name.get(name) or by_slug.get(slug)
         if sector is None:
+            standard = STANDARD_SECTORS.get(slug, {})
             sector = Sector(
-                slug=slugify(row.name_en),
-                name_en=row.name_en[:1].upper() + row.name_en[1:],
-                name_zh=row.name_zh,
-                position=NEW_SECTOR_POSITION + len(new),
+                slug=slug,
+                name_en=standard.get("name_en") or row.name_en[:1].upper() + row.name_en[1:],
+                name_zh=name_zh,
+                position=standard.get("position")
+                or NEW_SECTOR_POSITION + sum(s.slug not in STANDARD_SECTORS for s in new),
             )
             validate_fields(sector)
             new.append(sector)
             by_name[name] = by_slug[sector.slug] = sector
+        elif not sector.name_zh and name_zh and sector.pk is not None:
+            sector.name_zh = name_zh
+            validate_fields(sector)
+            named.append(sector)
         else:
             outcome.unchanged += 1
         found[name] = sector
+    if named:
+        bulk_update_with_history(named, Sector, ["name_zh"])
+        outcome.updated = len(named)
     if new:
         bulk_create_with_history(new, Sector)
         outcome.created = len(new)

@@ -64,6 +64,10 @@ def test_projects_table_and_filters_work_with_the_keyboard_alone(live_server, pa
     first = focused(page)
     assert first["text"] == "Skip to content" and first["indicator"]
 
+    # The filters are folded behind their summary: Enter opens them.
+    summary = tab_until(page, lambda element: element["tag"] == "summary")
+    assert summary["text"].startswith("Filters") and summary["indicator"]
+    page.keyboard.press("Enter")
     search = tab_until(page, lambda element: element["id"] == "id_q")
     assert search["indicator"]
     page.keyboard.type("Yanji")

@@ -12,6 +12,13 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+def open_filters(page):
+    """The filter panel is folded until its summary is clicked."""
+    panel = page.locator("details.filters-panel")
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()
+
+
 def result_count(page) -> int:
     return int(re.match(r"[\d,]+", page.locator(".result-count").inner_text()).group().replace(",", ""))
 
@@ -55,6 +62,7 @@ def test_visitor_filters_by_sector_and_edition_and_sees_the_count_change(live_se
     everything = result_count(page)
     assert everything == 741
 
+    open_filters(page)
     page.get_by_label("Sector", exact=True).select_option(value="new-energy")
     page.get_by_role("button", name="Apply filters").click()
     in_sector = result_count(page)
@@ -62,6 +70,8 @@ def test_visitor_filters_by_sector_and_edition_and_sees_the_count_change(live_se
     assert "sector=new-energy" in page.url
     assert set(column_texts(page, "Sector")) == {"New energy"}
 
+    expect(page.locator(".filters-panel summary")).to_contain_text("(1 active)")
+    open_filters(page)
     page.get_by_label("Edition", exact=True).select_option(value="14")
     page.get_by_role("button", name="Apply filters").click()
     both = result_count(page)
@@ -69,6 +79,7 @@ def test_visitor_filters_by_sector_and_edition_and_sees_the_count_change(live_se
     assert set(column_texts(page, "Edition")) == {"14th"}
     assert set(column_texts(page, "Sector")) == {"New energy"}
     # The facets count what the other filters leave: the selected option says how many match.
+    open_filters(page)
     assert page.get_by_label("Edition", exact=True).locator("option:checked").inner_text().endswith(f"({both})")
 
     page.get_by_role("link", name="Clear all").click()
@@ -80,12 +91,14 @@ def test_visitor_searches_the_projects(live_server, page, demo):
 
     wanted = Project.objects.public().order_by("-value", "id").first()
     page.goto(live_server.url + "/en/projects/")
+    open_filters(page)
     page.get_by_label("Search", exact=True).fill(wanted.title)
     page.get_by_label("Search", exact=True).press("Enter")
 
     assert "q=" in page.url
     assert 1 <= result_count(page) < 741
     assert wanted.title in page.locator("tbody td.title a").all_inner_texts()
+    open_filters(page)
     expect(page.get_by_label("Search", exact=True)).to_have_value(wanted.title)
 
     page.get_by_label("Search", exact=True).fill("no such project anywhere")
@@ -182,4 +195,6 @@ def test_the_chinese_pages_are_in_chinese(live_server, page, demo):
         pytest.skip("no compiled Chinese translations (locale/zh_Hans/LC_MESSAGES/django.mo) in this code yet")
     page.goto(live_server.url + "/zh-hans/projects/")
     expect(page.get_by_role("heading", level=1)).to_have_text("项目")
+    open_filters(page)
+    expect(page.get_by_role("button", name="应用筛选")).to_be_visible()
     expect(page.get_by_role("button", name="Apply filters")).to_have_count(0)
