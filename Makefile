@@ -30,7 +30,7 @@ demo: install
 	DEBUG=1 $(PY) manage.py load_demo
 
 test: install
-	$(PY) -m pytest -q -m "not e2e"
+	$(PY) -m pytest -q
 
 # Browser tests: Playwright drives the system's Chromium (playwright cannot download browsers here);
 # axe-core comes from npm. Screenshots land in artifacts/screenshots/, axe results in artifacts/axe/.
