@@ -370,3 +370,25 @@ def test_summary_and_lists_follow_an_import(client, warm):
     index = client.get(reverse("comparisons:index")).context["comparison"].row("projects:count")
     assert [cell.quantity.value for cell in index.cells] == [3, 7, 3]
     assertContains(client.get(reverse("editions:detail", kwargs={"number": 2})), "Imported project")
+
+
+def test_text_search_has_trigram_indexes_on_postgresql_only():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'projects_project'")
+            definitions = dict(cursor.fetchall())
+            for column in ("title", "title_zh", "parties", "parties_zh", "description", "description_zh"):
+                assert "gin_trgm_ops" in definitions[f"projects_project_{column}_trgm"]
+                assert "upper(" in definitions[f"projects_project_{column}_trgm"]
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%trgm%'")
+            assert cursor.fetchall() == []
+
+
+def test_text_search_finds_words_in_any_column_and_case(client, portal):
+    editions, sectors = portal
+    ProjectFactory(edition=editions[0], sector=sectors[0], title="Solar farm", parties="Harbin HYDROGEN Works")
+    ProjectFactory(edition=editions[0], sector=sectors[0], title="Wind park", description="a hydrogen pilot")
+    ProjectFactory(edition=editions[0], sector=sectors[0], title="Grain silo")
+    titles = [row.record.title for row in client.get(LIST, {"q": "Hydrogen"}).context["table"].paginated_rows]
+    assert sorted(titles) == ["Solar farm", "Wind park"]
