@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from comparisons.selectors import (
     shares,
 )
 from editions.models import Edition, Unit
+from projects.caching import cached_fragment, data_token, query_parts
 
 MAX_EDITION_NUMBER = 32767  # Edition.number is a PositiveSmallIntegerField
 
@@ -169,13 +171,27 @@ def index(request):
     except BadInput as error:
         return _problem(request, error)
 
+    if file_format and editions:
+        name = f"expo-comparison-{editions[0].number}-{editions[-1].number}"
+        return export_response(build_comparison(editions=editions), file_format, name)
+
+    token = data_token()
+
+    def body() -> str:
+        context = _index_context(request, all_editions, editions, choices, known, metric_code, token)
+        return render_to_string("comparisons/index.html#body", context, request)
+
+    # Keyed by the published editions too: withdrawing one with a bare update() sends no signal.
+    published = [edition.pk for edition in all_editions]
+    cached_body = cached_fragment("compare-index", published, query_parts(request.GET), render=body, token=token)
+    return render(request, "comparisons/index.html", {"cached_body": cached_body})
+
+
+def _index_context(request, all_editions, editions, choices, known, metric_code, token: str) -> dict:
     context = {"all_editions": all_editions, "editions": editions, "metric_choices": choices, "metric": metric_code}
     if not editions:
-        return render(request, "comparisons/index.html", context)
-    comparison = build_comparison(editions=editions)
-    if file_format:
-        name = f"expo-comparison-{editions[0].number}-{editions[-1].number}"
-        return export_response(comparison, file_format, name)
+        return context
+    comparison = build_comparison(editions=editions, token=token)
     metric_name, metric_unit = known[metric_code]
     first, last = editions[0], editions[-1]
     span = {"first": first.ordinal, "last": last.ordinal}
@@ -212,7 +228,7 @@ def index(request):
         ],
         percent=PERCENT,
     )
-    return render(request, "comparisons/index.html", context)
+    return context
 
 
 def _export_links(request) -> list[tuple[str, str]]:
@@ -245,9 +261,22 @@ def pair(request, a: int, b: int):
         # One address per pair, earlier edition first, so changes read forward in time.
         url = reverse("comparisons:pair", kwargs={"a": b, "b": a})
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
-    result = build_pair(first=found[a], second=found[b])
     if file_format:
+        result = build_pair(first=found[a], second=found[b])
         return export_response(result.comparison, file_format, f"expo-comparison-{a}-{b}")
+
+    def body() -> str:
+        context = _pair_context(request, build_pair(first=found[a], second=found[b]))
+        return render_to_string("comparisons/pair.html#body", context, request)
+
+    # Both editions were just found published, and the page shows no other: the data token is enough.
+    cached_body = cached_fragment("compare-pair", a, b, query_parts(request.GET), render=body, token=data_token())
+    # The title and breadcrumbs need only the two editions.
+    context = {"pair": {"first": found[a], "second": found[b]}, "cached_body": cached_body}
+    return render(request, "comparisons/pair.html", context)
+
+
+def _pair_context(request, result) -> dict:
     comparison = result.comparison
     first, second = result.first.ordinal, result.second.ordinal
     context = {
@@ -267,4 +296,4 @@ def pair(request, a: int, b: int):
             (label, _query(request, _export=key)) for key, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"))
         ],
     }
-    return render(request, "comparisons/pair.html", context)
+    return context

@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -17,7 +18,20 @@ from editions.tables import EXPORT_FORMATS, EditionTable, PortalExport
 
 
 def home(request):
+    # Imported here: editions never imports projects at module level.
+    from projects.caching import cached_fragment, data_token
+
     editions = list(Edition.objects.published().order_by("number"))
+
+    def body() -> str:
+        return render_to_string("editions/home.html#body", _home_context(editions), request)
+
+    # Keyed by the published editions too: withdrawing one with a bare update() sends no signal.
+    cached_body = cached_fragment("home", [edition.pk for edition in editions], render=body, token=data_token())
+    return render(request, "editions/home.html", {"cached_body": cached_body})
+
+
+def _home_context(editions: list[Edition]) -> dict:
     latest = editions[-1] if editions else None
     metrics = main_metrics()
     trends = main_figure_trends(editions=editions, metrics=metrics) if editions else []
@@ -32,7 +46,7 @@ def home(request):
         "trend_rows": trend_rows,
         "editions": editions,
     }
-    return render(request, "editions/home.html", context)
+    return context
 
 
 class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
@@ -67,8 +81,16 @@ class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
 
 def edition_detail(request, number: int):
     # Imported here: the summary needs projects, and editions never imports projects at module level.
+    from projects.caching import cached_fragment, data_token
     from projects.selectors import edition_summary
 
     edition = get_object_or_404(Edition.objects.published(), number=number)
-    summary = edition_summary(edition=edition)
-    return render(request, "editions/edition_detail.html", {"edition": edition, "summary": summary})
+
+    def body() -> str:
+        context = {"edition": edition, "summary": edition_summary(edition=edition)}
+        return render_to_string("editions/edition_detail.html#body", context, request)
+
+    # The public summary only: the staff preview renders the template itself, without this cache.
+    # The edition was just found published; the token covers its figures, projects and neighbours.
+    cached_body = cached_fragment("edition-summary", edition.pk, render=body, token=data_token())
+    return render(request, "editions/edition_detail.html", {"edition": edition, "cached_body": cached_body})

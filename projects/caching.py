@@ -13,17 +13,38 @@ way calls :func:`projects_changed` itself.
 import hashlib
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, transaction
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from editions.models import Edition, EditionStatus
 from projects.models import DataVersion
 
 TOKEN_NAME = "projects"
 # Entries under an old token are never read again; they only need to expire eventually.
 CACHE_SECONDS = 6 * 60 * 60
+
+
+# Within one request the token is read once: the page's selectors and its cached HTML all ask for it.
+# Outside requests (commands, shells) nothing is remembered, so a long-running process sees every change.
+_request_token: ContextVar[dict | None] = ContextVar("expo_request_token", default=None)
+
+
+def _start_request(**kwargs) -> None:
+    _request_token.set({})
+
+
+def _end_request(**kwargs) -> None:
+    _request_token.set(None)
+
+
+request_started.connect(_start_request, dispatch_uid="expo-data-token-start")
+request_finished.connect(_end_request, dispatch_uid="expo-data-token-end")
 
 
 def _new_token() -> str:
@@ -32,6 +53,16 @@ def _new_token() -> str:
 
 def data_token() -> str:
     """The current data token; created on first use (an emptied database has none)."""
+    memo = _request_token.get()
+    if memo is not None and "token" in memo:
+        return memo["token"]
+    token = _read_token()
+    if memo is not None:
+        memo["token"] = token
+    return token
+
+
+def _read_token() -> str:
     token = DataVersion.objects.filter(name=TOKEN_NAME).values_list("token", flat=True).first()
     if token is not None:
         return token
@@ -46,6 +77,9 @@ def data_token() -> str:
 @transaction.atomic
 def projects_changed() -> None:
     """Mark every cached aggregate stale. Call after bulk inserts, updates or raw SQL on projects."""
+    memo = _request_token.get()
+    if memo is not None:
+        memo.clear()  # a write in this request: read the new token afresh
     updated = DataVersion.objects.filter(name=TOKEN_NAME).update(token=_new_token())
     if not updated:
         DataVersion.objects.update_or_create(name=TOKEN_NAME, defaults={"token": _new_token()})
@@ -65,3 +99,24 @@ def cached(name: str, *parts: Any, token: str, compute: Callable[[], Any]) -> An
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def public_token() -> str:
+    """The data token plus the unpublished editions: withdrawing an edition by a bare update() stales pages too."""
+    drafts = sorted(Edition.objects.exclude(status=EditionStatus.PUBLISHED).values_list("pk", flat=True))
+    return f"{data_token()}:{','.join(map(str, drafts))}"
+
+
+def query_parts(query) -> tuple:
+    """A request's query string in a stable order, so the same question reuses the same cached page."""
+    return tuple(sorted((key, tuple(values)) for key, values in query.lists()))
+
+
+def cached_fragment(name: str, *parts: Any, render: Callable[[], str], token: str | None = None) -> SafeString:
+    """Rendered public HTML for (name, parts) under the data token and the active language.
+
+    Only for what every visitor sees alike: never pass anything that depends on the user, the session
+    or a CSRF token (a staff preview of a draft renders without this, so it never reads or writes here).
+    """
+    html = cached(f"html-{name}", *parts, token=token or public_token(), compute=lambda: str(render()))
+    return mark_safe(html)  # rendered by our own templates, escaped there

@@ -10,6 +10,7 @@ from django_tables2.export import ExportMixin
 from django_tables2.rows import BoundRows
 
 from editions.tables import EXPORT_FORMATS, PortalExport
+from projects.caching import cache_key, public_token, query_parts
 from projects.exports import RESPONSES
 from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
 from projects.models import Project
@@ -109,6 +110,9 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         context["facets"] = getattr(self, "facets", [])
         context["active_filters"] = self._active_filters()
         context["export_links"] = self._export_links()
+        # The rendered table and facet lists are cached per data version, language and query (the template's
+        # {% cache %} tags); nothing in them depends on the visitor.
+        context["fragment_key"] = cache_key("projects-table", query_parts(self.request.GET), token=public_token())
         context["keep_params"] = [
             (name, self.request.GET[name]) for name in ("sort", "per_page") if self.request.GET.get(name)
         ]
