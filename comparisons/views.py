@@ -164,8 +164,10 @@ def index(request):
         choices = _metric_choices(metrics)
         known = {metric.code: (localized_name(metric.name_en, metric.name_zh), metric.unit) for metric in metrics}
         known.update({code: (name, unit) for code, name, unit in choices})
-        metric_code = request.GET.get("metric", "").strip() or (_default_metric(metrics) if metrics else "")
-        if metric_code not in known:
+        # With no reported figures yet (a new portal), the chart falls back to a computed metric.
+        fallback = _default_metric(metrics) if metrics else (choices[0][0] if choices else "")
+        metric_code = request.GET.get("metric", "").strip() or fallback
+        if metric_code not in known and (metric_code or known):
             raise BadInput(_("There is no metric “%(code)s”. Pick one from the list.") % {"code": metric_code})
         file_format = _export_format(request.GET)
     except BadInput as error:
@@ -192,7 +194,7 @@ def _index_context(request, all_editions, editions, choices, known, metric_code,
     if not editions:
         return context
     comparison = build_comparison(editions=editions, token=token)
-    metric_name, metric_unit = known[metric_code]
+    metric_name, metric_unit = known.get(metric_code, ("", ""))
     first, last = editions[0], editions[-1]
     span = {"first": first.ordinal, "last": last.ordinal}
     context.update(

@@ -262,3 +262,12 @@ def test_query_count_does_not_grow_with_editions_or_projects(
         assert client.get(compare_url(_export="csv")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("comparisons:pair", kwargs={"a": 40, "b": 41})).status_code == 200
+
+
+def test_a_new_portal_with_projects_but_no_reported_figures_still_compares(client):
+    from editions.models import Metric
+
+    Metric.objects.all().delete()
+    ProjectFactory(edition=EditionFactory(number=1, year=2005))
+    ProjectFactory(edition=EditionFactory(number=2, year=2006))
+    assert client.get("/en/compare/").status_code == 200
