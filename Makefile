@@ -46,7 +46,7 @@ e2e: $(VENV)/.installed-e2e node_modules/.package-lock.json
 	@test -x $(CHROMIUM) || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }; \
 	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)."; exit 1; fi; }
-	E2E_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -rxs -m e2e tests/e2e --output artifacts/playwright --screenshot only-on-failure
+	E2E_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -rxsR --reruns 1 -m e2e tests/e2e --output artifacts/playwright --screenshot only-on-failure
 
 # The long fuzzing run (thousands of hostile requests per test); the short one runs in `make test`.
 .PHONY: fuzz
