@@ -6,7 +6,6 @@ empty file, too many rows) are refused before any row is read; row problems are 
 """
 
 import difflib
-from decimal import Decimal
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,11 +13,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 
-from editions.models import Edition, Metric, Qualifier, ReportedFigure, Source, Stage
-from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, parse_amount, reject_formula
+from editions.import_widgets import (
+    AmountWidget,
+    EditionWidget,
+    MatchWidget,
+    NaturalKeyInstanceLoader,
+    SourcesWidget,
+    TextWidget,
+)
+from editions.models import Metric, Qualifier, ReportedFigure, Stage
+from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, reject_formula
 from expoportal.exports import neutralise_row
 
 MAX_IMPORT_ROWS = 20_000
@@ -99,187 +105,6 @@ def spreadsheet_row(row_number: int) -> int:
 
 
 # -- widgets: each turns a cell into a value or raises CellError with a plain message ----------------
-
-
-class TextWidget(widgets.Widget):
-    def __init__(self, column: str, required: bool = False, max_length: int | None = None):
-        super().__init__()
-        self.column, self.required, self.max_length = column, required, max_length
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            if self.required:
-                raise CellError(_("%(column)s is missing") % {"column": self.column})
-            return ""
-        reject_formula(value, self.column)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = str(value).strip()
-        if self.max_length and len(text) > self.max_length:
-            raise CellError(
-                _("%(column)s is too long: at most %(max)s characters (it has %(length)s)")
-                % {"column": self.column, "max": self.max_length, "length": len(text)}
-            )
-        return text
-
-
-class AmountWidget(widgets.Widget):
-    def __init__(self, column: str, unit_words: str | None = None, required: bool = True):
-        super().__init__()
-        self.column, self.unit_words, self.required = column, unit_words, required
-
-    def clean(self, value, row=None, **kwargs):
-        amount = parse_amount(value, self.column, self.unit_words)
-        if amount is None and self.required:
-            raise CellError(_("%(column)s is missing") % {"column": self.column})
-        if amount is not None and amount < 0:
-            raise CellError(
-                _("%(column)s cannot be negative (got '%(value)s')") % {"column": self.column, "value": value}
-            )
-        return amount
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        return format(Decimal(value).normalize(), "f") if value == int(value) else format(value, "f")
-
-
-class MatchWidget(widgets.Widget):
-    """A cell matched by name against a list built once per import."""
-
-    def __init__(self, column: str, build_matcher, render_value=str, required: bool = True, default=None):
-        super().__init__()
-        self.column, self.build_matcher, self.render_value = column, build_matcher, render_value
-        # A plain value, not the enum member: it is part of natural keys compared as dictionary keys.
-        self.required, self.default = required, getattr(default, "value", default)
-        self._matcher: NameMatcher | None = None
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            if self.default is not None:
-                return self.default
-            if self.required:
-                raise CellError(_("%(column)s is missing") % {"column": self.column})
-            return None
-        if self._matcher is None:
-            self._matcher = self.build_matcher()
-        return self._matcher.match(value, self.column)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else self.render_value(value)
-
-
-class EditionWidget(widgets.Widget):
-    """An edition by its number: 14, '14', '第14届'."""
-
-    def __init__(self, column: str = "edition"):
-        super().__init__()
-        self.column = column
-        self._by_number: dict[int, Edition] | None = None
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            raise CellError(_("%(column)s is missing: give the edition's number, such as 14") % {"column": self.column})
-        reject_formula(value, self.column)
-        text = str(value).strip().removeprefix("第").removesuffix("届").removesuffix(".0")
-        if not text.isdigit():
-            raise CellError(
-                _("%(column)s must be an edition number such as 14 (got '%(value)s')")
-                % {"column": self.column, "value": value}
-            )
-        if self._by_number is None:
-            self._by_number = {edition.number: edition for edition in Edition.objects.all()}
-        try:
-            return self._by_number[int(text)]
-        except KeyError:
-            raise CellError(
-                _("unknown edition %(number)s: add the edition in the admin first") % {"number": int(text)}
-            ) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value.number)
-
-
-class SourcesWidget(widgets.ManyToManyWidget):
-    """Sources by their reference keys, separated by commas or semicolons: 'S12, S13'."""
-
-    def __init__(self, column: str = "sources", required: bool = True):
-        super().__init__(Source, field="key", separator=",")
-        self.column, self.required = column, required
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            if self.required:
-                raise CellError(
-                    _("%(column)s is missing: give one or more source references such as S12") % {"column": self.column}
-                )
-            return Source.objects.none()
-        reject_formula(value, self.column)
-        keys = [key.strip() for key in str(value).replace(";", ",").replace("，", ",").split(",") if key.strip()]
-        found = {source.key: source for source in Source.objects.filter(key__in=keys)}
-        unknown = [key for key in keys if key not in found]
-        if unknown:
-            raise CellError(_("unknown source '%(key)s': add the source in the admin first") % {"key": unknown[0]})
-        return [found[key] for key in keys]
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else ", ".join(source.key for source in value.all())
-
-
-class SourceWidget(widgets.Widget):
-    """One source by its reference key."""
-
-    def __init__(self, column: str = "source"):
-        super().__init__()
-        self.column = column
-        self._by_key: dict[str, Source] = {}
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        reject_formula(value, self.column)
-        key = str(value).strip()
-        if key not in self._by_key:
-            try:
-                self._by_key[key] = Source.objects.get(key=key)
-            except Source.DoesNotExist:
-                raise CellError(
-                    _("unknown source '%(key)s': add the source in the admin first") % {"key": key}
-                ) from None
-        return self._by_key[key]
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.key
-
-
-class NaturalKeyInstanceLoader(BaseInstanceLoader):
-    """Finds existing records by their natural key with one query per import, not one per row.
-
-    Loads every record sharing the first key field's values (the editions named in the file) and
-    indexes them by the whole key.
-    """
-
-    def __init__(self, resource, dataset=None):
-        super().__init__(resource, dataset)
-        self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
-        self.by_key: dict[tuple, object] = {}
-        first = self.key_fields[0]
-        values = set()
-        for row in dataset.dict if dataset is not None and dataset.headers else []:
-            try:
-                values.add(first.clean(row))
-            except (CellError, KeyError):
-                continue
-        values.discard(None)
-        if values:
-            for instance in resource.get_queryset().filter(**{f"{first.attribute}__in": values}):
-                self.by_key[tuple(getattr(instance, field.attribute) for field in self.key_fields)] = instance
-
-    def get_instance(self, row):
-        return self.by_key.get(tuple(field.clean(row) for field in self.key_fields))
-
-
-# -- the shared resource --------------------------------------------------------------------------------
 
 
 class StaffResource(resources.ModelResource):

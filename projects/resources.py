@@ -7,16 +7,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from editions.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date, sector_matcher
-from editions.resources import (
+from editions.import_widgets import (
     AmountWidget,
     EditionWidget,
     MatchWidget,
     NaturalKeyInstanceLoader,
     SourceWidget,
-    StaffResource,
     TextWidget,
 )
+from editions.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date, sector_matcher
+from editions.resources import StaffResource
 from projects.models import Project, ProjectKind, ProjectStatus, Scope, Sector
 
 

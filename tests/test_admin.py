@@ -23,8 +23,6 @@ from tests.factories import (
 
 pytestmark = [
     pytest.mark.django_db,
-    # Tests run without collectstatic; whitenoise only warns that staticfiles/ is missing.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
 MODELS = [Edition, Source, Metric, ReportedFigure, ReportedBand, Sector, ReportedSector, Project]

@@ -12,7 +12,6 @@ from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactor
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 SVG = "{http://www.w3.org/2000/svg}"
 

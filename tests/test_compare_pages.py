@@ -24,7 +24,6 @@ from tests.factories import (
 pytestmark = [
     pytest.mark.django_db,
     # whitenoise warns when collectstatic has not run; tests do not need it.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
 MILLION = Decimal(10) ** 6
