@@ -22,6 +22,7 @@ from comparisons.selectors import (
     shares,
 )
 from editions.models import Edition, Unit
+from expoportal.pagecache import cache_public_page
 from projects.caching import cached_fragment, data_token, query_parts
 
 MAX_EDITION_NUMBER = 32767  # Edition.number is a PositiveSmallIntegerField
@@ -142,6 +143,7 @@ def _largest_and_other(rows, series: list[charts.Series]) -> list[charts.Series]
     return [series[index] for index in kept] + [charts.Series(label, other)]
 
 
+@cache_public_page(params=("a", "b", "from", "to", "metric", "_export"))
 def index(request):
     try:
         if request.GET.get("a") or request.GET.get("b"):
@@ -246,6 +248,7 @@ def _query(request, **changes) -> str:
     return f"?{query.urlencode()}"
 
 
+@cache_public_page(params=("_export",))
 def pair(request, a: int, b: int):
     try:
         if a == b:

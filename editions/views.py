@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -15,8 +16,10 @@ from editions.selectors import (
     main_metrics,
 )
 from editions.tables import EXPORT_FORMATS, EditionTable, PortalExport
+from expoportal.pagecache import cache_public_page
 
 
+@cache_public_page()
 def home(request):
     # Imported here: editions never imports projects at module level.
     from projects.caching import cached_fragment, data_token
@@ -49,6 +52,7 @@ def _home_context(editions: list[Edition]) -> dict:
     return context
 
 
+@method_decorator(cache_public_page(params=("sort", "_export")), name="get")
 class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
     table_class = EditionTable
     template_name = "editions/edition_list.html"
@@ -79,6 +83,7 @@ class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
         return context
 
 
+@cache_public_page()
 def edition_detail(request, number: int):
     # Imported here: the summary needs projects, and editions never imports projects at module level.
     from projects.caching import cached_fragment, data_token

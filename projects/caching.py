@@ -103,8 +103,14 @@ def cached(name: str, *parts: Any, token: str, compute: Callable[[], Any]) -> An
 
 def public_token() -> str:
     """The data token plus the unpublished editions: withdrawing an edition by a bare update() stales pages too."""
+    memo = _request_token.get()
+    if memo is not None and "public" in memo:
+        return memo["public"]
     drafts = sorted(Edition.objects.exclude(status=EditionStatus.PUBLISHED).values_list("pk", flat=True))
-    return f"{data_token()}:{','.join(map(str, drafts))}"
+    token = f"{data_token()}:{','.join(map(str, drafts))}"
+    if memo is not None:
+        memo["public"] = token
+    return token
 
 
 def query_parts(query) -> tuple:

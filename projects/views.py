@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
@@ -10,6 +11,7 @@ from django_tables2.export import ExportMixin
 from django_tables2.rows import BoundRows
 
 from editions.tables import EXPORT_FORMATS, PortalExport
+from expoportal.pagecache import cache_public_page
 from projects.caching import cache_key, public_token, query_parts
 from projects.exports import RESPONSES
 from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
@@ -61,6 +63,7 @@ class ProjectPaginator(ClampedPaginator):
         return self._get_page(page_rows, number, self)
 
 
+@method_decorator(cache_public_page(params=(*FILTER_PARAMS, "sort", "page", "per_page", "_export")), name="get")
 class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter

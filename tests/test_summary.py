@@ -220,7 +220,9 @@ def test_illustrative_projects_are_marked_in_the_largest_list(client):
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_summary_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+def test_summary_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, django_assert_num_queries, count
+):
     edition = EditionFactory()
     sectors = SectorFactory.create_batch(4)
     for index in range(count):
@@ -234,10 +236,13 @@ def test_summary_runs_a_fixed_number_of_queries(client, django_assert_max_num_qu
     for code in ("participants", "projects_signed", "signed_value"):
         ReportedFigureFactory(edition=edition, metric=standard_metric(code), value=Decimal(count))
     ReportedBandFactory(edition=edition, lower_yuan=100 * MILLION, upper_yuan=None, count=3, is_nested=True)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(edition.get_absolute_url())
     assert response.status_code == 200
     assert reverse("projects:list") in response.content.decode()
+    with django_assert_num_queries(2):  # the data token, the draft list, then the page from the cache
+        again = client.get(edition.get_absolute_url())
+    assert again.content == response.content
 
 
 def test_published_band_with_the_sites_edges_links_to_that_band(client, edition):

@@ -1,0 +1,82 @@
+"""Whole public pages from the cache, for every visitor who has nothing of their own on the page.
+
+A public page looks the same to every anonymous visitor: the filter form is a GET form, the language
+switcher is links, and nothing personal is shown without a session. So the complete HTML of a public
+page is cached per address (path and query, which carries the language prefix) under the public data
+token (projects.caching.public_token): every save, delete, import and publish replaces the token, and
+withdrawing an edition changes the draft list the token includes, so a cached page never outlives the
+data it shows. A hit costs the two queries of the token and one cache read; a miss renders the page as
+before (its own fragments are cached too) and stores it.
+
+What is never cached: a request with a session or messages cookie (staff see their edit links and
+their messages), anything but GET, a query parameter the page does not know (so arbitrary parameters
+cannot fill the cache), and any response that is not a plain 200 HTML page or that used the CSRF token,
+set a cookie or queued a message. Headers the middleware adds (CSP, HSTS, Content-Language, ...) are
+added afresh to every response, cached or not, because this runs inside the view.
+"""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+CACHED_HEADER = "X-Page-Cache"
+
+
+def cache_public_page(*, params: Iterable[str] = ()) -> Callable:
+    """Serve the view's page from the cache for visitors without a session; `params` are its known query keys."""
+    known = frozenset(params)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _cacheable_request(request, known):
+                return view(request, *args, **kwargs)
+            # Imported here: editions never imports projects at module level, and this wraps editions' views.
+            from projects.caching import CACHE_SECONDS, cache_key, public_token, query_parts
+
+            key = cache_key("page", request.path, query_parts(request.GET), token=public_token())
+            stored = cache.get(key)
+            if stored is not None:
+                return _response_from(stored)
+            response = view(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+                response = response.render()  # a TemplateResponse: its HTML is what gets stored
+            if _cacheable_response(request, response):
+                cache.set(key, (response.status_code, response.content, list(response.items())), CACHE_SECONDS)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _cacheable_request(request: HttpRequest, known: frozenset[str]) -> bool:
+    if request.method != "GET":
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
+        return False
+    return all(name in known for name in request.GET)
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token: it is this visitor's
+        return False
+    storage = getattr(request, "_messages", None)
+    return not getattr(storage, "_queued_messages", None)
+
+
+def _response_from(stored: tuple) -> HttpResponse:
+    status, content, headers = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response[CACHED_HEADER] = "hit"
+    return response

@@ -1,0 +1,122 @@
+"""Whole public pages from the cache (expoportal.pagecache): served again unchanged, never stale, never personal."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from editions.models import Edition, EditionStatus
+from expoportal.pagecache import CACHED_HEADER
+from projects.models import Project
+from tests.factories import EditionFactory, ProjectFactory, SuperuserFactory
+
+pytestmark = pytest.mark.django_db
+
+MILLION = Decimal(10) ** 6
+
+
+@pytest.fixture
+def edition():
+    edition = EditionFactory(number=14, year=2023)
+    ProjectFactory(edition=edition, title="Wind farm", value=300 * MILLION)
+    ProjectFactory(edition=edition, title="Rail depot", value=800 * MILLION)
+    return edition
+
+
+def public_urls(edition) -> list[str]:
+    return [
+        reverse("home"),
+        reverse("editions:list"),
+        edition.get_absolute_url(),
+        reverse("projects:list") + "?sort=-value&edition=14",
+        reverse("comparisons:index"),
+    ]
+
+
+def test_a_second_visit_is_the_same_page_from_the_cache(client, edition, django_assert_num_queries):
+    for url in public_urls(edition):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert CACHED_HEADER not in first
+        with django_assert_num_queries(2):  # the data token and the draft list
+            second = client.get(url)
+        assert second.status_code == 200
+        assert second[CACHED_HEADER] == "hit"
+        assert second.content == first.content, url
+        # The middleware's headers are added to the cached page as to any other.
+        assert second["Content-Language"] == "en"
+        assert "Content-Security-Policy" in second
+        assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_each_language_has_its_own_cached_page(client, edition):
+    english = client.get(edition.get_absolute_url())
+    with translation.override("zh-hans"):
+        chinese_url = edition.get_absolute_url()
+    client.get(chinese_url)
+    chinese = client.get(chinese_url)
+    assert chinese[CACHED_HEADER] == "hit"
+    assert "第十四届" in chinese.content.decode()
+    assert "第十四届" not in english.content.decode()
+
+
+def test_an_edited_project_shows_at_once(client, edition):
+    url = reverse("projects:list") + "?edition=14"
+    assert "Wind farm" in client.get(url).content.decode()
+    project = Project.objects.get(title="Wind farm")
+    project.title = "Solar park"
+    project.save()
+    response = client.get(url)
+    assert CACHED_HEADER not in response
+    assert "Solar park" in response.content.decode()
+    assert "Wind farm" not in response.content.decode()
+
+
+def test_an_edition_withdrawn_by_a_bare_update_is_gone_at_once(client, edition):
+    url = edition.get_absolute_url()
+    client.get(url)
+    assert client.get(url)[CACHED_HEADER] == "hit"
+    Edition.objects.filter(pk=edition.pk).update(status=EditionStatus.DRAFT)  # no signal, no new data token
+    assert client.get(url).status_code == 404
+    listing = client.get(reverse("projects:list"))
+    assert "Wind farm" not in listing.content.decode()
+
+
+def test_signed_in_staff_get_a_page_rendered_for_them(client, edition):
+    url = edition.get_absolute_url()
+    client.get(url)
+    client.get(url)  # cached now for anonymous visitors
+    client.force_login(SuperuserFactory())
+    response = client.get(url)
+    assert response.status_code == 200
+    assert CACHED_HEADER not in response
+
+
+def test_a_visitor_with_pending_messages_gets_a_page_rendered_for_them(client, edition):
+    url = edition.get_absolute_url()
+    client.get(url)
+    client.cookies["messages"] = "anything"
+    assert CACHED_HEADER not in client.get(url)
+
+
+@pytest.mark.parametrize("query", ["?utm_source=mail", "?sort=-value&tracking=1"])
+def test_a_query_parameter_the_page_does_not_know_is_never_cached(client, edition, query):
+    url = reverse("projects:list") + query
+    client.get(url)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert CACHED_HEADER not in response
+
+
+def test_downloads_and_errors_are_never_cached(client, edition):
+    csv_url = reverse("projects:list") + "?_export=csv"
+    client.get(csv_url)
+    download = client.get(csv_url)
+    assert CACHED_HEADER not in download
+    assert download["Content-Type"].startswith("text/csv")
+    bad = reverse("projects:list") + "?edition=x"
+    client.get(bad)
+    response = client.get(bad)
+    assert response.status_code == 400
+    assert CACHED_HEADER not in response
