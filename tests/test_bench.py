@@ -132,6 +132,19 @@ class TestArithmetic:
         assert "floor" in header
         assert "Datasette" in header
 
+    def test_table_shows_the_cold_first_request_beside_the_percentiles(self):
+        ok = {"status": "200", "statuses": {"200": 10}}
+        page = {"key": "sorted", "label": "sorted", "portal": {**ok, "first_ms": 412.0, "p50_ms": 5.0}}
+        run = {"database": "sqlite", "n": 1000, "pages": [page]}
+        report.add_ratios(run)
+
+        header, _rule, row = report.latency_table([run])
+
+        columns = [cell.strip() for cell in header.strip("|").split("|")]
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[columns.index("first (cold) ms")] == "412"
+        assert cells[columns.index("p50 ms")] == "5.0"
+
     def test_a_page_that_is_not_200_shows_its_statuses(self):
         assert report.status_text({"status": "500", "statuses": {"500": 3, "200": 7}}) == "200 ×7, 500 ×3"
         assert report.status_text({"status": "404", "statuses": {"404": 9}}) == "404"
