@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from bench import report, servers
 from bench.generate import DEFAULT_EDITIONS, DEFAULT_SEED
@@ -95,22 +96,27 @@ def manage(database_url: str, *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=servers.portal_env(database_url), check=True)
 
 
-def fresh_postgres() -> None:
+def fresh_postgres(url: str) -> None:
+    """Drop and recreate the bench database named in `url` (so it holds nothing but what the run puts there)."""
     import psycopg
+    from psycopg import sql
 
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS ep_bench WITH (FORCE)")
-        connection.execute("CREATE DATABASE ep_bench")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        # The run drops this database: refuse anything that does not look like a bench database.
+        raise SystemExit(f"--postgres-url must name a bench database (its name containing 'bench'), not {name!r}")
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def prepare(database: str, n: int, args) -> tuple[str, float]:
     """A freshly migrated bench database holding n generated projects; returns its URL and the seconds taken."""
     if database == "postgres":
         url = args.postgres_url
-        if url == POSTGRES_URL:
-            fresh_postgres()
-        else:
-            log(f"using {url} as given: it is flushed, not recreated")
+        fresh_postgres(url)
     else:
         path = RESULTS / f"bench-{n}.sqlite3"
         for stale in (path, path.with_name(path.name + "-journal")):
@@ -119,9 +125,6 @@ def prepare(database: str, n: int, args) -> tuple[str, float]:
         args.sqlite_generated.add(n)
     log(f"{database}, N={n:,}: migrating a fresh bench database")
     manage(url, "migrate", "--noinput", "-v0")
-    if database == "postgres" and url != POSTGRES_URL:
-        manage(url, "flush", "--noinput", "-v0")
-        manage(url, "migrate", "--noinput", "-v0")
     started = time.perf_counter()
     subprocess.run(
         [
@@ -265,7 +268,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="100000", help="comma-separated numbers of projects (default 100000)")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="sqlite")
-    parser.add_argument("--postgres-url", default=POSTGRES_URL)
+    parser.add_argument(
+        "--postgres-url",
+        default=POSTGRES_URL,
+        help=f"the PostgreSQL bench database, dropped and recreated on every run; its name must contain 'bench' "
+        f"(default {POSTGRES_URL})",
+    )
     parser.add_argument("--editions", type=int, default=DEFAULT_EDITIONS)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per page at most (default 5)")
