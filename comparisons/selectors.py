@@ -14,7 +14,6 @@ from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from comparisons.growth import (
     EXACT,
@@ -158,7 +157,7 @@ def metrics_with_figures() -> list[Metric]:
     return list(Metric.objects.annotate(published_figures=Count("figures", filter=published)))
 
 
-def _with_changes(row: Row) -> Row:
+def with_changes(row: Row) -> Row:
     """Fill in each cell's change against the previous edition, and the row's growth a year."""
     for previous, cell in zip(row.cells, row.cells[1:], strict=False):
         cell.years = cell.edition.year - previous.edition.year
@@ -198,7 +197,7 @@ def _reported_rows(editions: list[Edition]) -> list[Row]:
                 )
             )
         name = localized_name(metric.name_en, metric.name_zh)
-        rows.append(_with_changes(Row(metric.code, name, metric.unit, "reported", cells, key=metric.pk)))
+        rows.append(with_changes(Row(metric.code, name, metric.unit, "reported", cells, key=metric.pk)))
     return rows
 
 
@@ -262,7 +261,7 @@ def _recorded_rows(editions: list[Edition], projects, token: str) -> tuple[list[
         for edition in editions:
             number = value(code, edition)
             cells.append(Cell(edition, None if number is None else Quantity(number, EXACT), unit))
-        rows.append(_with_changes(Row(code, str(label), unit, "recorded", cells)))
+        rows.append(with_changes(Row(code, str(label), unit, "recorded", cells)))
     has_illustrative = any(row["illustrative"] for row in stats.values())
     return rows, stats, has_illustrative
 
@@ -292,7 +291,7 @@ def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict], toke
             count = found["count"] if found else 0
             cells.append(Cell(edition, Quantity(total), Unit.YUAN, link=link, count=count))
         name = localized_name(sector["sector__name_en"], sector["sector__name_zh"])
-        rows.append(_with_changes(Row(f"sector:{sector['sector__slug']}", name, Unit.YUAN, "sector", cells, sector_id)))
+        rows.append(with_changes(Row(f"sector:{sector['sector__slug']}", name, Unit.YUAN, "sector", cells, sector_id)))
     return rows
 
 
@@ -320,7 +319,7 @@ def _band_rows(editions: list[Edition], projects, stats: dict[int, dict], token:
             count = Decimal(counts.get((edition.pk, band.position), 0))
             link = projects_url(edition=edition.number, band=band.slug)
             cells.append(Cell(edition, Quantity(count), Unit.COUNT, link=link))
-        rows.append(_with_changes(Row(f"band:{band.slug}", str(band.label), Unit.COUNT, "band", cells, band.slug)))
+        rows.append(with_changes(Row(f"band:{band.slug}", str(band.label), Unit.COUNT, "band", cells, band.slug)))
     return rows
 
 
@@ -353,106 +352,3 @@ def shares(row_values: list[tuple[str, list[Quantity | None]]], column_count: in
         for index, (_label, values) in enumerate(row_values):
             result[index][column] = values[column].value * HUNDRED / total
     return result
-
-
-# Two editions side by side ---------------------------------------------------------------------
-
-
-@dataclass
-class Partner:
-    code: str
-    name: str
-    first: dict | None  # {"count": n, "total": yuan} in the first edition, None when absent
-    second: dict | None
-    first_link: str = ""
-    second_link: str = ""
-
-
-@dataclass
-class LikeForLike:
-    sector_count: int
-    partner_count: int
-    first: Cell
-    second: Cell
-
-
-@dataclass
-class Pair:
-    first: Edition
-    second: Edition
-    comparison: Comparison
-    partners_new: list[Partner]
-    partners_kept: list[Partner]
-    partners_gone: list[Partner]
-    like_for_like: LikeForLike | None
-
-    @property
-    def years(self) -> int:
-        return self.second.year - self.first.year
-
-
-def build_pair(*, first: Edition, second: Edition) -> Pair:
-    """Two published editions side by side: metrics, sectors, bands, partners and a like-for-like line."""
-    token = data_token()
-    comparison = build_comparison(editions=[first, second], token=token)
-    projects = Project.objects.public()
-    partners = defaultdict(dict)
-    grouped = (
-        projects.filter(edition__in=[first, second], scope=Scope.INTERNATIONAL)
-        .order_by()
-        .values("edition_id", "partner")
-        .annotate(count=Count("id"), total=Sum("value"))
-    )
-    for row in cached("compare-partners", [first.pk, second.pk], token=token, compute=lambda: list(grouped)):
-        partners[row["partner"]][row["edition_id"]] = {"count": row["count"], "total": row["total"]}
-    listed = sorted(
-        (
-            Partner(
-                code,
-                str(countries.name(code)) or code,
-                by_edition.get(first.pk),
-                by_edition.get(second.pk),
-                projects_url(edition=first.number, partner=code),
-                projects_url(edition=second.number, partner=code),
-            )
-            for code, by_edition in partners.items()
-        ),
-        key=lambda partner: partner.name,
-    )
-    kept = [partner for partner in listed if partner.first and partner.second]
-
-    like_for_like = None
-    common_sectors = [
-        row.key
-        for row in comparison.sectors
-        if all(cell.quantity is not None and cell.quantity.value > 0 for cell in row.cells)
-    ]
-    if common_sectors:
-        kept_codes = [partner.code for partner in kept]
-        grouped = (
-            projects.filter(edition__in=[first, second], sector_id__in=common_sectors)
-            .filter(Q(scope=Scope.DOMESTIC) | Q(partner__in=kept_codes))
-            .order_by()
-            .values("edition_id")
-            .annotate(total=Sum("value"))
-        )
-        totals = cached(
-            "compare-like-for-like",
-            [first.pk, second.pk],
-            sorted(common_sectors),
-            kept_codes,
-            token=token,
-            compute=lambda: {row["edition_id"]: row["total"] for row in grouped},
-        )
-        cells = [Cell(edition, Quantity(totals.get(edition.pk, Decimal(0))), Unit.YUAN) for edition in (first, second)]
-        row = _with_changes(Row("like-for-like", "", Unit.YUAN, "recorded", cells))
-        like_for_like = LikeForLike(len(common_sectors), len(kept), *row.cells)
-    return Pair(
-        first=first,
-        second=second,
-        comparison=comparison,
-        partners_new=[partner for partner in listed if partner.second and not partner.first],
-        partners_kept=kept,
-        partners_gone=[partner for partner in listed if partner.first and not partner.second],
-        like_for_like=like_for_like,
-    )

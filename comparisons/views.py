@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from comparisons import charts
 from comparisons.exports import FORMATS, export_response
 from comparisons.growth import PERCENT
+from comparisons.pairs import build_pair
 from comparisons.selectors import (
     RECORDED_METRICS,
     UNIT_LABELS,
     build_comparison,
-    build_pair,
     edition_label,
     localized_name,
     metrics_with_figures,

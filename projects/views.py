@@ -14,9 +14,9 @@ from editions.tables import EXPORT_FORMATS, PortalExport
 from expoportal.pagecache import cache_public_page
 from projects.caching import cache_key, public_token, query_parts
 from projects.exports import RESPONSES
+from projects.facets import project_facets
 from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
 from projects.models import Project
-from projects.selectors import project_facets
 from projects.tables import FastRows, ProjectTable
 
 PAGE_SIZES = (10, 25, 50, 100, 200)

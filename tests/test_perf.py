@@ -14,9 +14,9 @@ from pytest_django.asserts import assertContains
 
 from editions.models import Edition, EditionStatus
 from projects.caching import data_token, projects_changed
+from projects.facets import project_facets
 from projects.filters import ProjectFilter
 from projects.models import Project, Scope
-from projects.selectors import project_facets
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory, standard_metric
 
 pytestmark = pytest.mark.django_db
