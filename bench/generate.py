@@ -18,6 +18,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bench.vocabulary import (
+    ADJECTIVES,
+    EXTRA_SECTORS,
+    FACILITIES,
+    INTERNATIONAL_SHARE,
+    KINDS,
+    LOCATIONS,
+    PARTIES,
+    PARTNERS,
+    STATUSES,
+    THINGS,
+    THINGS_ZH,
+)
+
 DEFAULT_SEED = 20050902
 DEFAULT_EDITIONS = 20
 BATCH_SIZE = 10_000
@@ -25,79 +39,6 @@ FIRST_YEAR = 2005
 # Fixed so that the same seed gives byte-identical rows, including the timestamps.
 CREATED_AT = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
 
-EXTRA_SECTORS = [
-    ("digital-economy", "Digital economy", "数字经济"),
-    ("aviation-and-aerospace", "Aviation and aerospace", "航空航天"),
-    ("finance-and-insurance", "Finance and insurance", "金融保险"),
-    ("education-and-training", "Education and training", "教育培训"),
-]
-PARTNERS = ["RU", "JP", "KR", "MN", "KP", "DE", "US", "SG", "HK", "FR", "GB", "IT", "AU", "KZ", "TH", "VN", "MY"]
-INTERNATIONAL_SHARE = 0.4
-
-ADJECTIVES = [
-    "Northern",
-    "Green",
-    "Smart",
-    "Cross-border",
-    "Integrated",
-    "Modern",
-    "Regional",
-    "Advanced",
-    "Coastal",
-    "Digital",
-    "Cold-chain",
-    "High-speed",
-]
-THINGS = [
-    "wind",
-    "solar",
-    "hydrogen",
-    "grain",
-    "dairy",
-    "logistics",
-    "battery",
-    "steel",
-    "pharmaceutical",
-    "tourism",
-    "rail",
-    "software",
-    "textile",
-    "timber",
-    "seafood",
-    "semiconductor",
-]
-FACILITIES = ["park", "plant", "centre", "base", "hub", "project", "port", "campus"]
-THINGS_ZH = {
-    "wind": "风电",
-    "solar": "光伏",
-    "hydrogen": "氢能",
-    "grain": "粮食",
-    "dairy": "乳业",
-    "logistics": "物流",
-    "battery": "电池",
-    "steel": "钢铁",
-    "pharmaceutical": "医药",
-    "tourism": "旅游",
-    "rail": "铁路",
-    "software": "软件",
-    "textile": "纺织",
-    "timber": "木材",
-    "seafood": "海产品",
-    "semiconductor": "半导体",
-}
-LOCATIONS = ["Changchun", "Jilin", "Yanbian", "Siping", "Tonghua", "Baishan", "Songyuan", "Baicheng", "Liaoyuan"]
-PARTIES = [
-    "Jilin Energy Group",
-    "Northeast Power Co.",
-    "Changchun New Area Administration",
-    "Tumen River Development Co.",
-    "Songhua Holdings",
-    "Baishan Agricultural Cooperative",
-    "Eastern Logistics Ltd.",
-    "Far East Trading House",
-]
-KINDS = ["contract", "agreement", "intent"]
-STATUSES = ["signed", "under_construction", "operating", "stalled"]
 # Log-uniform values from about 3 million to 30 billion yuan reach every band of projects/bands.py.
 LOG10_VALUE_RANGE = (6.5, 10.5)
 # The first rows take one value in each band, so even a tiny run covers them all.
