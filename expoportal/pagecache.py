@@ -5,7 +5,7 @@ switcher is links, and nothing personal is shown without a session. So the compl
 page is cached per address (path and query, which carries the language prefix) under the public data
 token (projects.caching.public_token): every save, delete, import and publish replaces the token, and
 withdrawing an edition changes the draft list the token includes, so a cached page never outlives the
-data it shows. A hit costs the two queries of the token and one cache read; a miss renders the page as
+data it shows. A hit costs one query (the token with the draft list) and one cache read; a miss renders the page as
 before (its own fragments are cached too) and stores it.
 
 What is never cached: a request with a session or messages cookie (staff see their edit links and

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -106,11 +106,36 @@ def public_token() -> str:
     memo = _request_token.get()
     if memo is not None and "public" in memo:
         return memo["public"]
-    drafts = sorted(Edition.objects.exclude(status=EditionStatus.PUBLISHED).values_list("pk", flat=True))
-    token = f"{data_token()}:{','.join(map(str, drafts))}"
+    token, drafts = _read_token_and_drafts()
+    if token is None:
+        token = data_token()  # none yet: data_token creates it
+    elif memo is not None:
+        memo["token"] = token
+    public = f"{token}:{','.join(map(str, sorted(drafts)))}"
     if memo is not None:
-        memo["public"] = token
-    return token
+        memo["public"] = public
+    return public
+
+
+def _read_token_and_drafts() -> tuple[str | None, list[int]]:
+    """The data token and the ids of the unpublished editions, in one round trip.
+
+    Every cached public page asks for these first, and building two ORM queries took about two thirds
+    of a cached page's time, so this is one plain statement (it works alike on SQLite and PostgreSQL).
+    """
+    quote = connection.ops.quote_name
+    version, edition = DataVersion._meta, Edition._meta
+    sql = (
+        f"SELECT 'token', {quote(version.get_field('token').column)} FROM {quote(version.db_table)} "
+        f"WHERE {quote(version.get_field('name').column)} = %s "
+        f"UNION ALL SELECT 'draft', CAST({quote(edition.pk.column)} AS VARCHAR(20)) FROM {quote(edition.db_table)} "
+        f"WHERE {quote(edition.get_field('status').column)} <> %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [TOKEN_NAME, EditionStatus.PUBLISHED.value])
+        rows = cursor.fetchall()
+    token = next((value for kind, value in rows if kind == "token"), None)
+    return token, [int(value) for kind, value in rows if kind == "draft"]
 
 
 def query_parts(query) -> tuple:
