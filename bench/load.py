@@ -57,12 +57,33 @@ def fetch(port: int, path: str, timeout: float) -> dict:
     }
 
 
+def _concurrently(call, *, calls: int, threads: int) -> None:
+    remaining = iter(range(calls))
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if next(remaining, None) is None:
+                    return
+            call()
+
+    pool = [threading.Thread(target=worker, daemon=True) for _ in range(max(1, threads))]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+
+
 def run(*, port: int, path: str, requests: int, duration: float, concurrency: int, warmup: int, timeout: float) -> dict:
     """Request path until `requests` responses or `duration` seconds, whichever comes first."""
     # The first request is timed apart: nothing of this address is cached yet (on the portal, its page
     # cache and fragments are empty for it in the worker that answers), so it is the cost of a cold page.
-    warmed = [fetch(port, path, timeout) for _ in range(warmup)]
-    first_ms = warmed[0]["total_ms"] if warmed else None
+    first_ms = fetch(port, path, timeout)["total_ms"] if warmup else None
+    # Then the warm-up runs from every client thread at once, so that each server process (every gunicorn
+    # worker keeps its own local-memory cache) has answered before the measured requests start.
+    warmup_calls = max(0, warmup - 1) * max(1, concurrency)
+    _concurrently(lambda: fetch(port, path, timeout), calls=warmup_calls, threads=concurrency)
 
     results: list[dict] = []
     lock = threading.Lock()

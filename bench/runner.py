@@ -279,7 +279,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per page at most (default 5)")
     parser.add_argument("--requests", type=int, default=500, help="requests per page at most (default 500)")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured requests per page first (default 3)")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=3,
+        help="warm-up per page: one timed cold request, then this minus one rounds from every client thread "
+        "(default 3)",
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")
     parser.add_argument("--export-requests", type=int, default=2, help="full CSV downloads measured (default 2)")
     parser.add_argument(
