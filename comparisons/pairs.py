@@ -10,7 +10,7 @@ from django_countries import countries
 from comparisons.growth import Quantity
 from comparisons.selectors import Cell, Comparison, Row, build_comparison, projects_url, with_changes
 from editions.models import Edition, Unit
-from projects.caching import cached, data_token
+from projects.caching import cached, edition_token, per_edition
 from projects.models import Project, Scope
 
 
@@ -49,18 +49,24 @@ class Pair:
 
 def build_pair(*, first: Edition, second: Edition) -> Pair:
     """Two published editions side by side: metrics, sectors, bands, partners and a like-for-like line."""
-    token = data_token()
-    comparison = build_comparison(editions=[first, second], token=token)
-    projects = Project.objects.public()
+    comparison = build_comparison(editions=[first, second])
+
+    def compute(missing: list[int]) -> dict[int, list[dict]]:
+        grouped = (
+            Project.objects.filter(edition_id__in=missing, scope=Scope.INTERNATIONAL)
+            .order_by()
+            .values("edition_id", "partner")
+            .annotate(count=Count("id"), total=Sum("value"))
+        )
+        by_edition = defaultdict(list)
+        for row in grouped:
+            by_edition[row["edition_id"]].append(row)
+        return by_edition
+
     partners = defaultdict(dict)
-    grouped = (
-        projects.filter(edition__in=[first, second], scope=Scope.INTERNATIONAL)
-        .order_by()
-        .values("edition_id", "partner")
-        .annotate(count=Count("id"), total=Sum("value"))
-    )
-    for row in cached("compare-partners", [first.pk, second.pk], token=token, compute=lambda: list(grouped)):
-        partners[row["partner"]][row["edition_id"]] = {"count": row["count"], "total": row["total"]}
+    for rows in per_edition("compare-partners", [first.pk, second.pk], compute=compute, empty=()).values():
+        for row in rows:
+            partners[row["partner"]][row["edition_id"]] = {"count": row["count"], "total": row["total"]}
     listed = sorted(
         (
             Partner(
@@ -86,7 +92,7 @@ def build_pair(*, first: Edition, second: Edition) -> Pair:
     if common_sectors:
         kept_codes = [partner.code for partner in kept]
         grouped = (
-            projects.filter(edition__in=[first, second], sector_id__in=common_sectors)
+            Project.objects.filter(edition__in=[first, second], sector_id__in=common_sectors)
             .filter(Q(scope=Scope.DOMESTIC) | Q(partner__in=kept_codes))
             .order_by()
             .values("edition_id")
@@ -97,7 +103,8 @@ def build_pair(*, first: Edition, second: Edition) -> Pair:
             [first.pk, second.pk],
             sorted(common_sectors),
             kept_codes,
-            token=token,
+            # Valid while neither edition's projects change (both are published: asked for by the pair page).
+            token=f"{edition_token(first.pk)}|{edition_token(second.pk)}",
             compute=lambda: {row["edition_id"]: row["total"] for row in grouped},
         )
         cells = [Cell(edition, Quantity(totals.get(edition.pk, Decimal(0))), Unit.YUAN) for edition in (first, second)]

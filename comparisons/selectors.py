@@ -34,7 +34,7 @@ from comparisons.growth import (
 from editions.formatting import format_quantity
 from editions.models import STAGE_PREFERENCE, Edition, EditionStatus, Metric, ReportedFigure, Source, Stage, Unit
 from projects.bands import VALUE_BANDS, band_position_expression
-from projects.caching import cached, data_token
+from projects.caching import per_edition
 from projects.models import Project, Scope
 
 # Figures computed from recorded projects. The codes contain a colon, which a Metric.code (a slug)
@@ -236,11 +236,14 @@ def _recorded_stats(projects, edition_ids) -> tuple[dict[int, dict], dict[int, D
     return stats, (_medians(projects, edition_ids) if stats else {})
 
 
-def _recorded_rows(editions: list[Edition], projects, token: str) -> tuple[list[Row], dict[int, dict], bool]:
-    edition_ids = [edition.pk for edition in editions]
-    stats, medians = cached(
-        "compare-recorded", edition_ids, token=token, compute=lambda: _recorded_stats(projects, edition_ids)
-    )
+def _recorded_rows(editions: list[Edition], projects) -> tuple[list[Row], dict[int, dict], bool]:
+    def compute(missing: list[int]) -> dict[int, tuple[dict, Decimal | None]]:
+        stats, medians = _recorded_stats(projects, missing)
+        return {pk: (row, medians.get(pk)) for pk, row in stats.items()}
+
+    recorded = per_edition("compare-recorded", [edition.pk for edition in editions], compute=compute, empty=None)
+    stats = {pk: found[0] for pk, found in recorded.items() if found}
+    medians = {pk: found[1] for pk, found in recorded.items() if found}
 
     def value(code: str, edition: Edition) -> Decimal | None:
         row = stats.get(edition.pk)
@@ -266,16 +269,28 @@ def _recorded_rows(editions: list[Edition], projects, token: str) -> tuple[list[
     return rows, stats, has_illustrative
 
 
-def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict], token: str) -> list[Row]:
+def _by_edition(rows, key: str = "edition_id") -> dict[int, list]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> list[Row]:
     totals = defaultdict(dict)
     sectors = {}
-    grouped = (
-        projects.filter(edition__in=editions)
-        .order_by()
-        .values("edition_id", "sector_id", "sector__slug", "sector__name_en", "sector__name_zh", "sector__position")
-        .annotate(count=Count("id"), total=Sum("value"))
-    )
-    for row in cached("compare-sectors", [e.pk for e in editions], token=token, compute=lambda: list(grouped)):
+
+    def compute(missing: list[int]) -> dict[int, list[dict]]:
+        grouped = (
+            projects.filter(edition_id__in=missing)
+            .order_by()
+            .values("edition_id", "sector_id", "sector__slug", "sector__name_en", "sector__name_zh", "sector__position")
+            .annotate(count=Count("id"), total=Sum("value"))
+        )
+        return _by_edition(grouped)
+
+    by_edition = per_edition("compare-sectors", [edition.pk for edition in editions], compute=compute, empty=())
+    for row in (row for rows in by_edition.values() for row in rows):
         totals[row["sector_id"]][row["edition_id"]] = row
         sectors[row["sector_id"]] = row
     rows = []
@@ -295,20 +310,22 @@ def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict], toke
     return rows
 
 
-def _band_rows(editions: list[Edition], projects, stats: dict[int, dict], token: str) -> list[Row]:
-    grouped = (
-        projects.filter(edition__in=editions)
-        .order_by()
-        .annotate(band=band_position_expression())
-        .values("edition_id", "band")
-        .annotate(count=Count("id"))
-    )
-    counts = cached(
-        "compare-bands",
-        [edition.pk for edition in editions],
-        token=token,
-        compute=lambda: {(row["edition_id"], row["band"]): row["count"] for row in grouped},
-    )
+def _band_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> list[Row]:
+    def compute(missing: list[int]) -> dict[int, dict[int, int]]:
+        grouped = (
+            projects.filter(edition_id__in=missing)
+            .order_by()
+            .annotate(band=band_position_expression())
+            .values("edition_id", "band")
+            .annotate(count=Count("id"))
+        )
+        counts = defaultdict(dict)
+        for row in grouped:
+            counts[row["edition_id"]][row["band"]] = row["count"]
+        return counts
+
+    by_edition = per_edition("compare-bands", [edition.pk for edition in editions], compute=compute, empty={})
+    counts = {(pk, band): count for pk, bands in by_edition.items() for band, count in bands.items()}
     rows = []
     for band in VALUE_BANDS:
         cells = []
@@ -323,20 +340,22 @@ def _band_rows(editions: list[Edition], projects, stats: dict[int, dict], token:
     return rows
 
 
-def build_comparison(*, editions: list[Edition], token: str | None = None) -> Comparison:
+def build_comparison(*, editions: list[Edition]) -> Comparison:
     """Every metric of the given (published) editions, with changes and growth a year.
 
-    The project aggregates come from the cache while no project changes (projects/caching.py).
+    The project aggregates come from the cache, edition by edition, while none of that edition's
+    projects changes (projects.caching.per_edition).
     """
-    token = token or data_token()
-    projects = Project.objects.public()
-    recorded, stats, has_illustrative = _recorded_rows(editions, projects, token)
+    # Not .public(): an edition's cached aggregates must not depend on its status; only published
+    # editions are asked for.
+    projects = Project.objects.all()
+    recorded, stats, has_illustrative = _recorded_rows(editions, projects)
     return Comparison(
         editions=editions,
         reported=_reported_rows(editions),
         recorded=recorded,
-        sectors=_sector_rows(editions, projects, stats, token) if stats else [],
-        bands=_band_rows(editions, projects, stats, token) if stats else [],
+        sectors=_sector_rows(editions, projects, stats) if stats else [],
+        bands=_band_rows(editions, projects, stats) if stats else [],
         has_illustrative=has_illustrative,
     )
 

@@ -182,7 +182,7 @@ def index(request):
     token = data_token()
 
     def body() -> str:
-        context = _index_context(request, all_editions, editions, choices, known, metric_code, token)
+        context = _index_context(request, all_editions, editions, choices, known, metric_code)
         return render_to_string("comparisons/index.html#body", context, request)
 
     # Keyed by the published editions too: withdrawing one with a bare update() sends no signal.
@@ -191,11 +191,11 @@ def index(request):
     return render(request, "comparisons/index.html", {"cached_body": cached_body})
 
 
-def _index_context(request, all_editions, editions, choices, known, metric_code, token: str) -> dict:
+def _index_context(request, all_editions, editions, choices, known, metric_code) -> dict:
     context = {"all_editions": all_editions, "editions": editions, "metric_choices": choices, "metric": metric_code}
     if not editions:
         return context
-    comparison = build_comparison(editions=editions, token=token)
+    comparison = build_comparison(editions=editions)
     metric_name, metric_unit = known.get(metric_code, ("", ""))
     first, last = editions[0], editions[-1]
     span = {"first": first.ordinal, "last": last.ordinal}

@@ -70,7 +70,8 @@ class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
         # Imported here: editions never imports projects at module level.
         from projects.selectors import recorded_by_edition
 
-        return editions_for_table(metrics=self.metrics, recorded=recorded_by_edition())
+        published = Edition.objects.published().values_list("pk", flat=True)
+        return editions_for_table(metrics=self.metrics, recorded=recorded_by_edition(edition_ids=published))
 
     def get_table_kwargs(self):
         figures = main_figures_by_edition(editions=Edition.objects.published(), metrics=self.metrics)

@@ -8,17 +8,23 @@ made by any process, through the admin, an import or the ORM, stales every proce
 even with a per-process cache. Model signals replace the token on every save and delete
 (projects/signals.py); bulk inserts and ``QuerySet.update()`` send no signals, so code that writes that
 way calls :func:`projects_changed` itself.
+
+The most expensive aggregates (facet counts, comparisons, edition summaries) are also cached edition by
+edition (:func:`per_edition`, :func:`edition_token`) under a token of their own per edition, which a
+saved or deleted project replaces only for its edition: after one project changes, the pages render
+again but only that edition's projects are aggregated again.
 """
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -26,6 +32,9 @@ from editions.models import Edition, EditionStatus
 from projects.models import DataVersion
 
 TOKEN_NAME = "projects"
+# Per-edition aggregates: valid while both this generation and the edition's own token stay the same.
+AGGREGATES_NAME = "aggregates"
+EDITION_PREFIX = "edition:"
 # Entries under an old token are never read again; they only need to expire eventually.
 CACHE_SECONDS = 6 * 60 * 60
 
@@ -64,25 +73,88 @@ def data_token() -> str:
 
 def _read_token() -> str:
     token = DataVersion.objects.filter(name=TOKEN_NAME).values_list("token", flat=True).first()
-    if token is not None:
-        return token
+    return token if token is not None else _create_token(TOKEN_NAME)
+
+
+def _create_token(name: str) -> str:
     try:
         with transaction.atomic():
-            version, _created = DataVersion.objects.get_or_create(name=TOKEN_NAME, defaults={"token": _new_token()})
+            version, _created = DataVersion.objects.get_or_create(name=name, defaults={"token": _new_token()})
     except IntegrityError:  # another process created it at the same moment
-        version = DataVersion.objects.get(name=TOKEN_NAME)
+        version = DataVersion.objects.get(name=name)
     return version.token
 
 
 @transaction.atomic
-def projects_changed() -> None:
-    """Mark every cached aggregate stale. Call after bulk inserts, updates or raw SQL on projects."""
+def projects_changed(*, editions: Iterable[int] | None = None) -> None:
+    """Mark the cached pages stale, and the cached aggregates of `editions` (of every edition when None).
+
+    Call it with no argument after bulk inserts, updates or raw SQL on projects; the model signals pass
+    the editions a saved or deleted project belonged to, so only those are aggregated again.
+    """
     memo = _request_token.get()
     if memo is not None:
-        memo.clear()  # a write in this request: read the new token afresh
-    updated = DataVersion.objects.filter(name=TOKEN_NAME).update(token=_new_token())
-    if not updated:
-        DataVersion.objects.update_or_create(name=TOKEN_NAME, defaults={"token": _new_token()})
+        memo.clear()  # a write in this request: read the new tokens afresh
+    names = [TOKEN_NAME, AGGREGATES_NAME] if editions is None else [TOKEN_NAME]
+    names += [f"{EDITION_PREFIX}{pk}" for pk in sorted(set(editions or ()))]
+    existing = set(DataVersion.objects.filter(name__in=names).values_list("name", flat=True))
+    token = _new_token()
+    DataVersion.objects.filter(name__in=existing).update(token=token)
+    missing = [DataVersion(name=name, token=token) for name in names if name not in existing]
+    if missing:
+        # Another process may create the same rows meanwhile; theirs are as new as ours.
+        DataVersion.objects.bulk_create(missing, ignore_conflicts=True)
+
+
+def aggregate_tokens() -> tuple[str, dict[int, str]]:
+    """The generation of every edition's aggregates (replaced by a change to all) and each edition's token."""
+    memo = _request_token.get()
+    if memo is not None and "aggregates" in memo:
+        return memo["aggregates"]
+    rows = DataVersion.objects.filter(Q(name=AGGREGATES_NAME) | Q(name__startswith=EDITION_PREFIX))
+    generation, editions = None, {}
+    for name, token in rows.values_list("name", "token"):
+        if name == AGGREGATES_NAME:
+            generation = token
+        elif name.removeprefix(EDITION_PREFIX).isdigit():
+            editions[int(name.removeprefix(EDITION_PREFIX))] = token
+    tokens = (generation or _create_token(AGGREGATES_NAME), editions)
+    if memo is not None:
+        memo["aggregates"] = tokens
+    return tokens
+
+
+def edition_token(pk: int) -> str:
+    """The token under which one edition's cached aggregates are valid: no project of it changed since."""
+    generation, editions = aggregate_tokens()
+    return f"{generation}:{editions.get(pk, '')}"
+
+
+def per_edition(
+    name: str, edition_ids: Iterable[int], *parts: Any, compute: Callable[[list[int]], dict[int, Any]], empty: Any
+) -> dict[int, Any]:
+    """Aggregates of each edition's projects, cached edition by edition, whatever the language.
+
+    After a change to one edition's projects only that edition is aggregated again (a million projects
+    over twenty editions: a twentieth of the work). `compute(missing)` aggregates every missing edition
+    at once (one query, however many are missing) and returns {edition id: value}; an edition it leaves
+    out gets `empty`. Values must not depend on whether the edition is published: ask only for those
+    that are.
+    """
+    generation, tokens = aggregate_tokens()
+    keys = {}
+    for pk in edition_ids:
+        digest = hashlib.sha256(repr((generation, tokens.get(pk, ""), parts)).encode()).hexdigest()[:32]
+        keys[pk] = f"expo:edition-{name}:{pk}:{digest}"
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in values]
+    if missing:
+        computed = compute(missing)
+        fresh = {pk: computed.get(pk, empty) for pk in missing}
+        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, CACHE_SECONDS)
+        values.update(fresh)
+    return values
 
 
 def cache_key(name: str, *parts: Any, token: str) -> str:

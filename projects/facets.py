@@ -1,5 +1,6 @@
 """The facets of the public projects table: counts beside each filter's choices, and the number of matches."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
@@ -9,7 +10,7 @@ from django_countries import countries
 from editions import formatting
 from editions.models import Edition
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
-from projects.caching import cached, public_token
+from projects.caching import cached, per_edition, public_token
 from projects.models import Scope, Sector
 
 
@@ -49,20 +50,27 @@ class FacetCube:
     sectors: dict[str, tuple[int, str, str]]  # slug: (position, English name, Chinese name)
 
 
-def _facet_cube(base: QuerySet) -> FacetCube:
-    grouped = (
-        base.order_by()
-        .with_band()
-        .values_list("edition_id", "sector_id", "scope", "partner", "band_position")
-        .annotate(count=Count("pk"))
-    )
-    rows = list(grouped)
-    editions = {
-        pk: (number, year)
-        for pk, number, year in Edition.objects.filter(pk__in={row[0] for row in rows}).values_list(
-            "pk", "number", "year"
+def _facet_cube(base: QuerySet, unfaceted_key: list) -> FacetCube:
+    def compute(missing: list[int]) -> dict[int, list[tuple]]:
+        grouped = (
+            base.filter(edition_id__in=missing)
+            .order_by()
+            .with_band()
+            .values_list("edition_id", "sector_id", "scope", "partner", "band_position")
+            .annotate(count=Count("pk"))
         )
+        cells = defaultdict(list)
+        for edition_id, *cell in grouped:
+            cells[edition_id].append(tuple(cell))
+        return cells
+
+    # Edition by edition, so a change to one edition's projects counts only that edition's rows again.
+    editions = {
+        pk: (number, year) for pk, number, year in Edition.objects.published().values_list("pk", "number", "year")
     }
+    by_edition = per_edition("facet-cells", editions, unfaceted_key, compute=compute, empty=())
+    rows = [(edition_id, *cell) for edition_id, cells in by_edition.items() for cell in cells]
+    editions = {pk: editions[pk] for pk in by_edition if by_edition[pk]}  # only editions with matching projects
     sectors = {
         pk: (slug, position, name_en, name_zh)
         for pk, slug, position, name_en, name_zh in Sector.objects.filter(pk__in={row[1] for row in rows}).values_list(
@@ -141,7 +149,7 @@ def project_facets(
     unfaceted_key = sorted(unfaceted.items())
 
     def compute():
-        cube = cached("facet-cube", unfaceted_key, token=token, compute=lambda: _facet_cube(base))
+        cube = cached("facet-cube", unfaceted_key, token=token, compute=lambda: _facet_cube(base, unfaceted_key))
         return _facets_from_cube(cube, labels, selected)
 
     selected_key, labels_key = sorted(selected.items()), sorted(labels.items())

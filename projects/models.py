@@ -158,6 +158,15 @@ class Project(models.Model):
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"pk": self.pk})
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The edition it was read with: saving it into another edition stales the cached aggregates of
+        # both (projects/signals.py), without a query to find the old one.
+        if "edition_id" in instance.__dict__:
+            instance._loaded_edition_id = instance.edition_id
+        return instance
+
     @property
     def band(self):
         return band_for(self.value)

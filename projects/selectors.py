@@ -1,5 +1,6 @@
 """Reads for the public pages that span editions and projects: the edition summary and recorded totals."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -13,7 +14,7 @@ from editions.models import Edition, ReportedBand, ReportedFigure, Source, Unit
 from editions.selectors import headline_figures
 from editions.tables import plain_number
 from projects.bands import VALUE_BANDS
-from projects.caching import cached, data_token
+from projects.caching import cached, edition_token, per_edition
 from projects.models import Project, Scope
 
 LARGEST_PROJECTS = 10
@@ -269,7 +270,8 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
         "edition-summary",
         edition.pk,
         edges,
-        token=data_token(),
+        # Valid while none of this edition's projects changes, whatever happens to other editions.
+        token=edition_token(edition.pk),
         compute=lambda: _project_breakdowns(edition, published),
     )
     bands = breakdowns["bands"]
@@ -311,11 +313,17 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
     )
 
 
-def recorded_by_edition(*, token: str | None = None) -> dict[int, tuple[int, Decimal]]:
-    """{edition id: (number of projects, their total value)} for every edition with projects; cached."""
+def recorded_by_edition(*, edition_ids: Iterable[int]) -> dict[int, tuple[int, Decimal]]:
+    """{edition id: (number of projects, their total value)} for those editions that have projects; cached."""
 
-    def compute():
-        rows = Project.objects.order_by().values_list("edition_id").annotate(count=Count("pk"), total=Sum("value"))
+    def compute(missing: list[int]) -> dict[int, tuple[int, Decimal]]:
+        rows = (
+            Project.objects.filter(edition_id__in=missing)
+            .order_by()
+            .values_list("edition_id")
+            .annotate(count=Count("pk"), total=Sum("value"))
+        )
         return {edition_id: (count, total) for edition_id, count, total in rows}
 
-    return cached("recorded-by-edition", token=token or data_token(), compute=compute)
+    recorded = per_edition("recorded", edition_ids, compute=compute, empty=None)
+    return {pk: found for pk, found in recorded.items() if found}

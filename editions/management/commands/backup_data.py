@@ -4,8 +4,9 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-# Rebuilt by `migrate` (content types, permissions) or transient (sessions, sign-in attempts).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# Rebuilt by `migrate` (content types, permissions), transient (sessions, sign-in attempts), or cache
+# bookkeeping (data versions) that restore_data replaces with fresh tokens.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "projects.DataVersion"]
 EXTENSIONS = (".json", ".json.gz", ".json.bz2", ".json.xz")
 EXACT_JSON = "json-exact"
 

@@ -50,6 +50,10 @@ class Command(BaseCommand):
                     with connection.cursor() as cursor:
                         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 call_command("loaddata", str(Path(file).resolve()), verbosity=0)
+                # Loading sends no change signals: every cached page and aggregate is stale now.
+                from projects.caching import projects_changed
+
+                projects_changed()
         finally:
             settings.SIMPLE_HISTORY_ENABLED = history_was_enabled
             # flush recreated the content types; a rollback would leave cached ones that no longer exist.

@@ -1,0 +1,123 @@
+"""Aggregates cached edition by edition: a change to one edition's projects aggregates only that edition again,
+and every page still shows the change at once."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from comparisons import selectors as comparison_selectors
+from projects import facets
+from projects.caching import projects_changed
+from projects.models import Project
+from tests.factories import EditionFactory, ProjectFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+MILLION = Decimal(10) ** 6
+
+
+@pytest.fixture
+def editions():
+    sector = SectorFactory(slug="energy", name_en="Energy", name_zh="能源")
+    editions = [EditionFactory(number=number, year=2000 + number) for number in (1, 2, 3)]
+    for index, edition in enumerate(editions * 2):
+        ProjectFactory(edition=edition, sector=sector, value=(index + 1) * 100 * MILLION, title=f"Plant {index}")
+    return editions
+
+
+@pytest.fixture
+def aggregated(monkeypatch):
+    """The editions each aggregation query was asked for, in order."""
+    calls: dict[str, list[list[int]]] = {"comparison": [], "facets": []}
+    recorded_stats = comparison_selectors._recorded_stats
+
+    def spy_stats(projects, edition_ids):
+        calls["comparison"].append(sorted(edition_ids))
+        return recorded_stats(projects, edition_ids)
+
+    monkeypatch.setattr(comparison_selectors, "_recorded_stats", spy_stats)
+    base_filter = facets.per_edition
+
+    def spy_per_edition(name, edition_ids, *parts, compute, empty):
+        def recording(missing):
+            calls["facets"].append(sorted(missing))
+            return compute(missing)
+
+        return base_filter(name, edition_ids, *parts, compute=recording, empty=empty)
+
+    monkeypatch.setattr(facets, "per_edition", spy_per_edition)
+    return calls
+
+
+def recorded_counts(client) -> list[int]:
+    """The recorded project count of each edition as the comparison page has it (rendered, then its selector)."""
+    assert client.get(reverse("comparisons:index")).status_code == 200
+    row = comparison_selectors.build_comparison(editions=comparison_selectors.published_editions()).row(
+        comparison_selectors.PROJECT_COUNT
+    )
+    return [int(cell.quantity.value) if cell.quantity else 0 for cell in row.cells]
+
+
+def test_an_edit_aggregates_only_its_own_edition_again(client, editions, aggregated):
+    first, second, third = editions
+    assert client.get(reverse("comparisons:index")).status_code == 200
+    assert client.get(reverse("projects:list")).status_code == 200
+    assert aggregated == {"comparison": [[first.pk, second.pk, third.pk]], "facets": [[first.pk, second.pk, third.pk]]}
+
+    ProjectFactory(edition=second, sector=Project.objects.first().sector, value=5 * MILLION, title="Shed")
+
+    html = client.get(reverse("comparisons:index")).content.decode()
+    listing = client.get(reverse("projects:list")).content.decode()
+    assert aggregated["comparison"][1:] == [[second.pk]]
+    assert aggregated["facets"][1:] == [[second.pk]]
+    assert "Shed" in listing
+    assert recorded_counts(client) == [2, 3, 2]
+    assert html  # rendered afresh, not the cached page of before the edit
+
+
+def test_a_project_moved_between_editions_leaves_one_and_joins_the_other(client, editions, aggregated):
+    first, _second, third = editions
+    assert recorded_counts(client) == [2, 2, 2]
+    project = Project.objects.filter(edition=first).first()  # read from the database: its edition is known
+    project.edition = third
+    project.save()
+    assert recorded_counts(client) == [1, 2, 3]
+    assert sorted(aggregated["comparison"][-1]) == sorted([first.pk, third.pk])
+
+
+def test_a_project_moved_without_being_read_first_still_leaves_its_edition(client, editions):
+    first, _second, third = editions
+    assert recorded_counts(client) == [2, 2, 2]
+    stored = Project.objects.filter(edition=first).values().first()
+    stored["edition_id"] = third.pk
+    Project(**stored).save()  # built by hand, as an import might: the old edition is looked up
+    assert recorded_counts(client) == [1, 2, 3]
+
+
+def test_a_renamed_sector_shows_in_every_editions_aggregates(client, editions, aggregated):
+    assert "Energy" in client.get(reverse("comparisons:index")).content.decode()
+    sector = Project.objects.first().sector
+    sector.name_en = "Power"
+    sector.save()
+    html = client.get(reverse("comparisons:index")).content.decode()
+    assert "Power" in html and "Energy" not in html
+    assert aggregated["comparison"][-1] == sorted(edition.pk for edition in editions)
+
+
+def test_an_edition_with_a_new_year_shows_it_in_the_facets(client, editions):
+    url = reverse("projects:list")
+    assert "(2002)" in client.get(url).content.decode()
+    second = editions[1]
+    second.year = 2012
+    second.save()
+    html = client.get(url).content.decode()
+    assert "(2012)" in html and "(2002)" not in html
+
+
+def test_a_bulk_write_followed_by_projects_changed_aggregates_every_edition(client, editions, aggregated):
+    assert recorded_counts(client) == [2, 2, 2]
+    Project.objects.filter(edition=editions[0]).update(edition=editions[2])  # no signals
+    projects_changed()
+    assert recorded_counts(client) == [0, 2, 4]
+    assert aggregated["comparison"][-1] == sorted(edition.pk for edition in editions)
