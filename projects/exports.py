@@ -11,11 +11,15 @@ import bisect
 import csv
 import io
 import json
+import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import nullcontext
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db import connections, transaction
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext
@@ -23,20 +27,29 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from editions.formatting import is_chinese
+from editions.models import Edition, Source
 from editions.tables import plain_number
-from expoportal.exports import neutralise_formula, neutralise_row
+from expoportal.exports import FORMULA_TRIGGERS, neutralise_formula, neutralise_row
 from projects.bands import VALUE_BANDS
-from projects.models import ProjectKind, ProjectStatus, Scope
+from projects.models import ProjectKind, ProjectStatus, Scope, Sector
 from projects.tables import ProjectTable
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 CENT = Decimal("0.01")
 # A worksheet holds 1,048,576 rows: the header and the rows that fit under it.
 XLSX_MAX_ROWS = 1_048_576 - 1
-FIELDS = (
-    "id", "title", "title_zh", "value", "edition__number", "sector__name_en", "sector__name_zh", "scope", "partner",
-    "signed_on", "kind", "status", "parties", "parties_zh", "source__url", "is_illustrative",
-)  # fmt: skip
+# The project's own columns: edition, sector and source are looked up in dicts read once per download
+# (a few dozen rows) rather than joined to every row. Text in two languages comes as (reader's, other's).
+_FIELDS = {
+    False: (
+        "id", "title", "title_zh", "value", "edition_id", "sector_id", "scope", "partner", "signed_on", "kind",
+        "status", "parties", "parties_zh", "source_id", "is_illustrative",
+    ),
+    True: (
+        "id", "title_zh", "title", "value", "edition_id", "sector_id", "scope", "partner", "signed_on", "kind",
+        "status", "parties_zh", "parties", "source_id", "is_illustrative",
+    ),
+}  # fmt: skip
 
 
 def headers() -> list[str]:
@@ -44,21 +57,60 @@ def headers() -> list[str]:
     return [str(ProjectTable.base_columns[name].verbose_name) for name in ProjectTable._meta.sequence]
 
 
-class _Labels:
-    """The translated labels a row needs, looked up (and neutralised) once per download, not once per cell."""
+class _Lookup(dict):
+    """A dict filled up front that computes (and keeps) a value it lacks, e.g. a sector added mid-download."""
 
-    def __init__(self):
-        self.scope = {value: neutralise_formula(str(label)) for value, label in Scope.choices}
-        self.kind = {value: neutralise_formula(str(label)) for value, label in ProjectKind.choices}
-        self.status = {value: neutralise_formula(str(label)) for value, label in ProjectStatus.choices}
-        self.band = {band.slug: neutralise_formula(str(band.label)) for band in VALUE_BANDS}
-        self.partner: dict[str, str] = {}
+    def __init__(self, values, compute):
+        super().__init__(values)
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
+class _Cells:
+    """What a row's cells are looked up from, read (and neutralised) once per download, not once per cell.
+
+    The labels (scope, kind, status, band, country names) are the site's own; the edition numbers, sector
+    names and source URLs come from their (small) tables, in the reader's language.
+    """
+
+    def __init__(self, neutral, chinese: bool):
+        self.neutral = neutral
+        self.chinese = chinese
+        self.scope = _Lookup({value: neutralise_formula(str(label)) for value, label in Scope.choices}, _unchanged)
+        self.kind = _Lookup({value: neutralise_formula(str(label)) for value, label in ProjectKind.choices}, _unchanged)
+        self.status = _Lookup(
+            {value: neutralise_formula(str(label)) for value, label in ProjectStatus.choices}, _unchanged
+        )
+        self.band = [neutralise_formula(str(band.label)) for band in VALUE_BANDS]
+        self.partner = _Lookup({}, self._partner_name)
         self.yes, self.no = neutralise_formula(gettext("yes")), neutralise_formula(gettext("no"))
+        self.edition = _Lookup(Edition.objects.values_list("id", "number"), self._edition_number)
+        self.sector = _Lookup(
+            {pk: self._sector_name(en, zh) for pk, en, zh in Sector.objects.values_list("id", "name_en", "name_zh")},
+            self._missing_sector,
+        )
+        self.source = _Lookup({None: None}, self._source_url)
+        self.source.update((pk, neutral(url) or None) for pk, url in Source.objects.values_list("id", "url"))
 
-    def partner_name(self, code: str) -> str:
-        if code not in self.partner:
-            self.partner[code] = neutralise_formula(str(countries.name(code))) if code else ""
-        return self.partner[code]
+    @staticmethod
+    def _partner_name(code: str) -> str | None:
+        return (neutralise_formula(str(countries.name(code))) if code else "") or None
+
+    @staticmethod
+    def _edition_number(pk: int) -> int:
+        return Edition.objects.values_list("number", flat=True).get(pk=pk)
+
+    def _sector_name(self, name_en: str, name_zh: str) -> str:
+        return self.neutral((name_zh or name_en) if self.chinese else (name_en or name_zh))
+
+    def _missing_sector(self, pk: int) -> str:
+        return self._sector_name(*Sector.objects.values_list("name_en", "name_zh").get(pk=pk))
+
+    def _source_url(self, pk: int) -> str | None:
+        return self.neutral(Source.objects.values_list("url", flat=True).get(pk=pk)) or None
 
 
 def _plain_value(value):
@@ -70,24 +122,41 @@ def _plain_value(value):
     return plain_number(value)
 
 
-# The band of a value by bisection over the bands' lower bounds (projects.bands defines them).
-_BAND_LOWERS = [band.lower for band in VALUE_BANDS[1:]]
+# The band of a value by bisection over the bands' lower bounds (projects.bands defines them); whole
+# numbers, so comparing an int value is an int comparison and a Decimal one is still exact.
+_BAND_LOWERS = [int(band.lower) for band in VALUE_BANDS[1:]]
+assert all(lower == band.lower for lower, band in zip(_BAND_LOWERS, VALUE_BANDS[1:], strict=True))
 
 
-def _band_slug(value) -> str:
-    return VALUE_BANDS[bisect.bisect_right(_BAND_LOWERS, value)].slug
+def _date_text(value) -> str | None:
+    # SQLite may hand back the ISO text itself; PostgreSQL a date.
+    return (value if isinstance(value, str) else value.isoformat()) if value else None
 
 
-def _records(queryset: QuerySet) -> Iterator[tuple]:
-    """The FIELDS of every row as the database driver returns them, fetched in chunks.
+def _chunks(queryset: QuerySet, chinese: bool, cells_for) -> Iterator[tuple[object, list[tuple]]]:
+    """The lookups, then the _FIELDS of every row as the database driver returns them, a chunk at a time.
 
     Django's per-row converters (``values_list().iterator()``) cost as much as the query itself at a
-    million rows; the few conversions the export needs are done in ``rows`` instead.
+    million rows; the few conversions the export needs are done by the callers instead.
     """
-    query = queryset.values_list(*FIELDS).query
-    compiler = query.get_compiler(queryset.db)
-    for chunk in compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS):
-        yield from chunk
+    connection = connections[queryset.db]
+    fields = list(_FIELDS[chinese])
+    if connection.vendor == "sqlite":
+        # The date as the ISO text SQLite stores, not parsed into a date by the driver and written back.
+        fields[fields.index("signed_on")] = Cast("signed_on", CharField())
+    query = queryset.values_list(*fields).query
+    # On PostgreSQL the rows come through a server-side cursor. Outside a transaction that cursor is
+    # WITH HOLD, which makes the server compute and store the whole result before the first row (at a
+    # million rows, seconds and close to the statement timeout); inside one, rows flow as they are read.
+    with transaction.atomic(using=queryset.db) if connection.vendor == "postgresql" else nullcontext():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Plan for every row, not for the first tenth: a sort of the table, not an index walk
+                # that visits the table in the index's order.
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+        yield cells_for()
+        compiler = query.get_compiler(queryset.db)
+        yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS)
 
 
 def _unchanged(value):
@@ -100,50 +169,107 @@ def rows(queryset: QuerySet, *, neutralise: bool = True) -> Iterator[list]:
     For spreadsheets (`neutralise`), text from the database goes through neutralise_formula here; the
     labels (scope, kind, status, band, country names) are the site's own, neutralised once when looked up.
     """
-    labels = _Labels()
     neutral = neutralise_formula if neutralise else _unchanged
-    # Text in the reader's language, the other one when that is empty (editions.formatting.pick, inlined:
-    # it is three calls a row); the second title column carries the other language's title.
+    # Text in the reader's language, the other one when that is empty (editions.formatting.pick); the
+    # second title column carries the other language's title.
     chinese = is_chinese()
-    for record in _records(queryset):
-        pk, title, title_zh, value, edition, sector_en, sector_zh, scope, partner = record[:9]
-        signed_on, kind, status, parties_en, parties_zh, url, flag = record[9:]
-        number = _plain_value(value)
-        yield [
-            pk,
-            neutral((title_zh or title) if chinese else (title or title_zh)),
-            neutral(title if chinese else title_zh),
-            number,
-            labels.band[_band_slug(number)],
-            edition,
-            neutral((sector_zh or sector_en) if chinese else (sector_en or sector_zh)),
-            labels.scope.get(scope, scope),
-            labels.partner_name(partner) or None,
-            partner or None,
-            (signed_on if isinstance(signed_on, str) else signed_on.isoformat()) if signed_on else None,
-            labels.kind.get(kind, kind),
-            labels.status.get(status, status),
-            neutral((parties_zh or parties_en) if chinese else (parties_en or parties_zh)),
-            neutral(url) or None,
-            labels.yes if flag else labels.no,
-        ]
+    chunks = _chunks(queryset, chinese, lambda: _Cells(neutral, chinese))
+    cells = next(chunks)
+    band, edition, sector, partner, source = cells.band, cells.edition, cells.sector, cells.partner, cells.source
+    scope_label, kind_label, status_label, yes, no = cells.scope, cells.kind, cells.status, cells.yes, cells.no
+    lowers = _BAND_LOWERS
+    for chunk in chunks:
+        for record in chunk:
+            pk, title, other_title, value, edition_id, sector_id, scope, code = record[:8]
+            signed_on, kind, status, parties, other_parties, source_id, flag = record[8:]
+            number = _plain_value(value)
+            yield [
+                pk,
+                neutral(title or other_title),
+                neutral(other_title),
+                number,
+                band[bisect.bisect_right(lowers, number)],
+                edition[edition_id],
+                sector[sector_id],
+                scope_label[scope],
+                partner[code],
+                code or None,
+                _date_text(signed_on),
+                kind_label[kind],
+                status_label[status],
+                neutral(parties or other_parties),
+                source[source_id],
+                yes if flag else no,
+            ]
+
+
+# CSV is written here rather than by csv.writer, which costs as much as everything else per row: cells
+# from a small set (labels, editions, sectors, sources, countries, dates) are rendered once, by
+# csv.writer, and the free text (titles, parties) is quoted as csv.writer's excel dialect quotes it:
+# in double quotes, with quotes doubled, when it holds a comma, a quote or a line break.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
+# Text that needs neither: not empty, no formula trigger first, nothing to quote (most titles and parties).
+assert all(len(trigger) == 1 for trigger in FORMULA_TRIGGERS)
+_PLAIN_TEXT = re.compile("[^" + re.escape("".join(FORMULA_TRIGGERS)) + ',"\r\n][^,"\r\n]*').fullmatch
+
+
+def _csv_cell(value) -> str:
+    """One cell as csv.writer writes it (None as nothing), for cells rendered once."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([value, None])  # a second cell: a lone empty cell would be written as ""
+    return buffer.getvalue()[: -len(",\r\n")]
+
+
+def _csv_text(text: str) -> str:
+    """Free text from the database, neutralised and quoted: the cell csv.writer writes for neutralise_formula(text)."""
+    if not text:
+        return text
+    if text.startswith(FORMULA_TRIGGERS):
+        text = "'" + text
+    if _NEEDS_QUOTES(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _rendered(lookup: dict) -> _Lookup:
+    """A lookup whose values are CSV cells, followed by the delimiter."""
+    return _Lookup(
+        {key: _csv_cell(value) + "," for key, value in lookup.items()}, lambda key: _csv_cell(lookup[key]) + ","
+    )
 
 
 def _csv_lines(queryset: QuerySet) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)  # the excel dialect, as tablib writes: minimal quoting, CRLF
-    writer.writerow(neutralise_row(headers()))
-    batch = []
-    for row in rows(queryset):
-        batch.append(row)
-        if len(batch) >= CHUNK_ROWS:
-            writer.writerows(batch)
-            batch = []
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    writer.writerows(batch)
+    csv.writer(buffer).writerow(neutralise_row(headers()))  # the excel dialect, as tablib writes: CRLF
+    # The header goes out before the query runs: the download starts at once.
     yield buffer.getvalue()
+    chinese = is_chinese()
+    chunks = _chunks(queryset, chinese, lambda: _Cells(neutralise_formula, chinese))
+    cells = next(chunks)
+    band = [_csv_cell(label) + "," for label in cells.band]
+    edition, sector, source = _rendered(cells.edition), _rendered(cells.sector), _rendered(cells.source)
+    scope_label, kind_label, status_label = _rendered(cells.scope), _rendered(cells.kind), _rendered(cells.status)
+    partner = _Lookup({}, lambda code: _csv_cell(cells.partner[code]) + "," + _csv_cell(code) + ",")
+    date = _Lookup({None: ","}, lambda day: _csv_cell(_date_text(day)) + ",")
+    yes, no = _csv_cell(cells.yes), _csv_cell(cells.no)
+    lowers, text, plain, bisect_right = _BAND_LOWERS, _csv_text, _plain_value, bisect.bisect_right
+    plain_text = _PLAIN_TEXT
+    for chunk in chunks:
+        lines = []
+        for pk, title, other_title, value, edition_id, sector_id, scope, code, signed_on, kind, status, parties, \
+                other_parties, source_id, flag in chunk:  # fmt: skip
+            number = value if type(value) is int else plain(value)
+            title = title or other_title
+            parties = parties or other_parties
+            lines.append(
+                f"{pk},{title if plain_text(title) else text(title)},"
+                f"{other_title if plain_text(other_title) else text(other_title)},"
+                f"{number},{band[bisect_right(lowers, number)]}"
+                f"{edition[edition_id]}{sector[sector_id]}{scope_label[scope]}{partner[code]}{date[signed_on]}"
+                f"{kind_label[kind]}{status_label[status]}{parties if plain_text(parties) else text(parties)},"
+                f"{source[source_id]}{yes if flag else no}\r\n"
+            )
+        yield "".join(lines)
 
 
 def _json_value(value) -> str:

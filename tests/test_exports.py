@@ -9,13 +9,15 @@ import openpyxl
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
+from editions.tables import PortalExport
 from projects import exports
 from projects.models import Project, Scope
 from projects.tables import ProjectTable
-from tests.factories import EditionFactory, ProjectFactory
+from tests.factories import EditionFactory, ProjectFactory, SectorFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,67 @@ def test_streamed_csv_has_the_same_cells_as_the_table_export(client, varied):
     assert len(streamed) == 4
 
 
+# Text that CSV quotes, neutralises or leaves alone: the streamed CSV quotes free text itself.
+AWKWARD = [
+    *HOSTILE,
+    'Small, "quoted"\nand two lines',
+    "a\rb",
+    'say "hi"',
+    "=a,b",
+    "-\n",
+    ",",
+    '"',
+    "\t",
+    "x\x7fy",
+    " lead",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_streamed_csv_matches_the_table_export_for_awkward_text_in_both_languages(client, language):
+    edition = EditionFactory(number=9, year=2013)
+    unnamed = SectorFactory(name_en="=Sector, one", name_zh="")
+    for index, text in enumerate(AWKWARD):
+        ProjectFactory(
+            edition=edition,
+            title=text,
+            title_zh=text[::-1],
+            parties=text,
+            parties_zh="" if index % 2 else "@" + text,
+            value=Decimal((index + 1) * 100_000_000) + Decimal("0.05") * (index % 2),
+            sector=unnamed if index % 2 else SectorFactory(),
+            source=None if index % 4 == 0 else SourceFactory(url=f"https://example.org/{index},{text}"),
+            signed_on=None if index % 5 == 0 else edition.start_date,
+            scope=Scope.INTERNATIONAL if index % 3 == 0 else Scope.DOMESTIC,
+            partner="KR" if index % 3 == 0 else "",
+        )
+    with translation.override(language):
+        request = RequestFactory().get(LIST)
+        table = ProjectTable(Project.objects.public().select_related("edition", "sector", "source"))
+        RequestConfig(request, paginate=False).configure(table)
+        expected = PortalExport("csv", table).export()
+        streamed = body(client.get(f"/{language}/projects/", {"_export": "csv"}))
+    assert streamed == expected
+    assert len(streamed.splitlines()) > len(AWKWARD)
+
+
+@pytest.mark.parametrize("text", [*AWKWARD, "", "plain text", "中文, 标题", "'=already", "x\x00y", "a\u2028b"])
+def test_free_text_is_written_as_csv_writer_writes_its_neutralised_form(text):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([1, exports.neutralise_formula(text), 2])
+    assert f"1,{exports._csv_text(text)},2\r\n" == buffer.getvalue()
+
+
+def test_a_sector_or_source_added_during_a_download_is_still_looked_up():
+    cells = exports._Cells(exports.neutralise_formula, chinese=False)
+    sector, source = SectorFactory(name_en="+Late sector"), SourceFactory(url="https://example.org/late")
+    edition = EditionFactory(number=42)
+    assert cells.sector[sector.pk] == "'+Late sector"
+    assert cells.source[source.pk] == "https://example.org/late"
+    assert cells.edition[edition.pk] == 42
+    assert cells.source[None] is None
+
+
 def test_every_text_cell_of_csv_is_neutralised_and_numbers_stay_numbers(client):
     for index, text in enumerate(HOSTILE):
         ProjectFactory(title=text, parties=text, title_zh=text, value=Decimal(1000 + index))
@@ -95,6 +158,20 @@ def test_json_is_streamed_with_exact_numbers_and_untouched_text(client, varied):
 def test_json_text_is_not_neutralised(client):
     ProjectFactory(title="=1+1")
     assert json.loads(body(client.get(LIST, {"_export": "json"})))[0]["Title"] == "=1+1"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_text_missing_in_one_language_is_taken_from_the_other(client, language):
+    sector = SectorFactory(name_en="Energy", name_zh="")
+    ProjectFactory(title="Solar farm", title_zh="", parties="", parties_zh="=电力公司", sector=sector)
+    ProjectFactory(title="", title_zh="光伏电站", parties="=Power Co.", parties_zh="", sector=sector)
+    with translation.override(language):
+        rows = list(csv.reader(io.StringIO(body(client.get(f"/{language}/projects/", {"_export": "csv"})))))[1:]
+    # (title, other language's title, sector, parties) of each project, in the table's order (by id on a tie)
+    assert [(row[1], row[2], row[6], row[13]) for row in rows] == [
+        ("Solar farm", "" if language == "en" else "Solar farm", "Energy", "'=电力公司"),
+        ("光伏电站", "光伏电站" if language == "en" else "", "Energy", "'=Power Co."),
+    ]
 
 
 def test_a_project_without_a_signing_date_or_source_exports_empty_cells(client):
