@@ -35,6 +35,8 @@ from projects.models import ProjectKind, ProjectStatus, Scope, Sector
 from projects.tables import ProjectTable
 
 CHUNK_ROWS = 5000
+# PostgreSQL's limit on one statement of a download (pages keep settings.DB_STATEMENT_TIMEOUT_MS).
+EXPORT_STATEMENT_TIMEOUT_MS = 120_000
 CENT = Decimal("0.01")
 # A worksheet holds 1,048,576 rows: the header and the rows that fit under it.
 XLSX_MAX_ROWS = 1_048_576 - 1
@@ -154,6 +156,9 @@ def _chunks(queryset: QuerySet, chinese: bool, cells_for) -> Iterator[tuple[obje
                 # Plan for every row, not for the first tenth: a sort of the table, not an index walk
                 # that visits the table in the index's order.
                 cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+                # The first fetch waits for that sort (about a second at a million rows); a download of
+                # a larger table must not be cut off by the per-statement timeout meant for pages.
+                cursor.execute(f"SET LOCAL statement_timeout = {EXPORT_STATEMENT_TIMEOUT_MS}")
         yield cells_for()
         compiler = query.get_compiler(queryset.db)
         yield from compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_ROWS)
