@@ -38,7 +38,10 @@ def cache_public_page(*, params: Iterable[str] = ()) -> Callable:
             # Imported here: editions never imports projects at module level, and this wraps editions' views.
             from projects.caching import CACHE_SECONDS, cache_key, public_token, query_parts
 
-            key = cache_key("page", request.path, query_parts(request.GET), token=public_token())
+            # The host too: no page shows it today, but one that ever links to itself absolutely must not
+            # hand one allowed host's links to visitors of another.
+            parts = (request.get_host(), request.path, query_parts(request.GET))
+            key = cache_key("page", *parts, token=public_token())
             stored = cache.get(key)
             if stored is not None:
                 return _response_from(stored)

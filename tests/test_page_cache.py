@@ -133,3 +133,11 @@ def test_the_public_token_names_the_unpublished_editions_and_survives_an_emptied
     again = public_token()
     assert again != token and again.endswith(f":{draft.pk}")
     assert public_token() == again
+
+
+def test_each_host_has_its_own_cached_page(client, edition, settings):
+    settings.ALLOWED_HOSTS = ["expo.example.org", "www.expo.example.org"]
+    url = edition.get_absolute_url()
+    client.get(url, HTTP_HOST="expo.example.org")
+    assert client.get(url, HTTP_HOST="expo.example.org")[CACHED_HEADER] == "hit"
+    assert CACHED_HEADER not in client.get(url, HTTP_HOST="www.expo.example.org")
