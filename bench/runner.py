@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 from bench import report, servers
 from bench.generate import DEFAULT_EDITIONS, DEFAULT_SEED
 from bench.servers import RESULTS, ROOT
+from bench.stats import format_ms
 
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/ep_bench"
 PAGE_SIZE = 50
@@ -227,6 +228,37 @@ def measure(server: servers.Server, page_list: list[Page], attribute: str, args)
     return results
 
 
+def after_one_edit(server: servers.Server, page_list: list[Page], url: str, edition: int, results: dict) -> None:
+    """Edit one project of `edition` as staff would, then time each page's next request once.
+
+    Every page is rendered again (the change replaces the data token), but only the edited edition's
+    projects are aggregated again; this is what the first visitor after an edit waits for.
+    """
+    touch = [sys.executable, "-m", "bench.touch", "--edition", str(edition)]
+    subprocess.run(touch, cwd=ROOT, env=servers.portal_env(url), check=True, capture_output=True)
+    options = ["--requests", "1", "--duration", "60", "--concurrency", "1", "--warmup", "0", "--timeout", "60"]
+    for page in page_list:
+        if page.key == "floor" or page.export or page.key not in results:
+            continue
+        completed = subprocess.run(
+            [sys.executable, "-m", "bench.load", "--port", str(server.port), "--path", page.portal, *options],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if completed.returncode == 0:
+            results[page.key]["after_edit_ms"] = json.loads(completed.stdout).get("p50_ms")
+    log(
+        f"  after one edit of edition {edition}: "
+        + ", ".join(
+            f"{key} {format_ms(result.get('after_edit_ms'))} ms"
+            for key, result in results.items()
+            if "after_edit_ms" in result
+        )
+    )
+
+
 def run_one(database: str, n: int, args, page_log: Path) -> dict:
     url, generation_s = prepare(database, n, args)
     copy = datasette_copy(database, n, args)
@@ -238,6 +270,7 @@ def run_one(database: str, n: int, args, page_log: Path) -> dict:
     log(f"{database}, N={n:,}: gunicorn with {args.workers} workers")
     with servers.gunicorn(database_url=url, workers=args.workers, log=page_log) as server:
         measured["portal"] = measure(server, page_list, "portal", args)
+        after_one_edit(server, page_list, url, params["edition_number"], measured["portal"])
 
     if not args.no_datasette:
         binary = servers.ensure_datasette(log, page_log)
