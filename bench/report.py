@@ -125,7 +125,8 @@ def markdown(results: dict) -> str:
         f"{options['editions']} editions, seed {options['seed']}; gunicorn {options['workers']} sync workers; "
         f"{options['concurrency']} client threads, at most {options['requests']} requests or "
         f"{options['duration']:g} s per page after {options['warmup']} warm-up requests; "
-        f"{meta['page_size']} rows per table page. Datasette tuned: {tuned}.",
+        f"{meta['page_size']} rows per table page; portal cache: {meta.get('cache', 'local memory, one per worker')}. "
+        f"Datasette tuned: {tuned}.",
         "",
         "Latency in milliseconds on loopback; ratios are p50 ÷ p50 (below 1 means faster than the reference). "
         "“First (cold)” is the portal's first request for the address, before anything of it was cached; "

@@ -268,7 +268,9 @@ def run_one(database: str, n: int, args, page_log: Path) -> dict:
     measured = {}
 
     log(f"{database}, N={n:,}: gunicorn with {args.workers} workers")
-    with servers.gunicorn(database_url=url, workers=args.workers, log=page_log) as server:
+    if args.redis_url:
+        servers.flush_redis(args.redis_url)
+    with servers.gunicorn(database_url=url, workers=args.workers, log=page_log, redis_url=args.redis_url) as server:
         measured["portal"] = measure(server, page_list, "portal", args)
         after_one_edit(server, page_list, url, params["edition_number"], measured["portal"])
 
@@ -301,6 +303,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default="100000", help="comma-separated numbers of projects (default 100000)")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument(
+        "--redis-url",
+        help="cache in this Redis database (emptied before each portal run), as production does with REDIS_URL; "
+        "by default every gunicorn worker caches in its own memory",
+    )
     parser.add_argument(
         "--postgres-url",
         default=POSTGRES_URL,
@@ -372,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
                     "export_requests",
                 )
             },
+            "cache": "Redis, shared by the workers" if args.redis_url else "local memory, one per worker",
             "page_size": PAGE_SIZE,
             "datasette_tuned_settings": DATASETTE_TUNED,
         },

@@ -24,9 +24,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def portal_env(database_url: str) -> dict:
-    """Production settings (DEBUG off) for the bench database, with the floor view's URLconf."""
-    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "PLAIN_STATIC_STORAGE"}}
+def portal_env(database_url: str, redis_url: str | None = None) -> dict:
+    """Production settings (DEBUG off) for the bench database, with the floor view's URLconf.
+
+    The cache is each process's own memory unless `redis_url` is given (never a REDIS_URL that happens
+    to be in the environment: the run says which cache it measured).
+    """
+    skipped = {"DEBUG", "PLAIN_STATIC_STORAGE", "REDIS_URL"}
+    env = {key: value for key, value in os.environ.items() if key not in skipped}
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DATABASE_URL=database_url,
@@ -125,7 +132,14 @@ class Server:
         return [root, *children]
 
 
-def gunicorn(*, database_url: str, workers: int, log: Path) -> Server:
+def flush_redis(url: str) -> None:
+    """Empty the Redis database the bench caches in, so the first request of each page is really cold."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def gunicorn(*, database_url: str, workers: int, log: Path, redis_url: str | None = None) -> Server:
     port = free_port()
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -141,7 +155,7 @@ def gunicorn(*, database_url: str, workers: int, log: Path) -> Server:
         "--log-level",
         "warning",
     ]
-    return Server("gunicorn", command, portal_env(database_url), log, "/bench/floor/", port)
+    return Server("gunicorn", command, portal_env(database_url, redis_url), log, "/bench/floor/", port)
 
 
 def ensure_datasette(log, pip_log: Path) -> Path | None:

@@ -5,8 +5,10 @@ switcher is links, and nothing personal is shown without a session. So the compl
 page is cached per address (path and query, which carries the language prefix) under the public data
 token (projects.caching.public_token): every save, delete, import and publish replaces the token, and
 withdrawing an edition changes the draft list the token includes, so a cached page never outlives the
-data it shows. A hit costs one query (the token with the draft list) and one cache read; a miss renders the page as
-before (its own fragments are cached too) and stores it.
+data it shows. A hit costs one query (the token with the draft list) and one cache read; a miss renders
+the page as before (its own fragments are cached too) and stores it. With a shared cache (Redis) each worker also
+keeps its own copy of the pages it served (settings.CACHES["local"]): a key names one version of one
+page, so the copy is never stale, and a repeat visit skips the round trip to Redis.
 
 What is never cached: a request with a session or messages cookie (staff see their edit links and
 their messages), anything but GET, a query parameter the page does not know (so arbitrary parameters
@@ -20,10 +22,11 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 
 CACHED_HEADER = "X-Page-Cache"
+LOCAL_CACHE = "local"
 
 
 def cache_public_page(*, params: Iterable[str] = ()) -> Callable:
@@ -42,19 +45,42 @@ def cache_public_page(*, params: Iterable[str] = ()) -> Callable:
             # hand one allowed host's links to visitors of another.
             parts = (request.get_host(), request.path, query_parts(request.GET))
             key = cache_key("page", *parts, token=public_token())
-            stored = cache.get(key)
+            stored = _read(key)
             if stored is not None:
                 return _response_from(stored)
             response = view(request, *args, **kwargs)
             if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
                 response = response.render()  # a TemplateResponse: its HTML is what gets stored
             if _cacheable_response(request, response):
-                cache.set(key, (response.status_code, response.content, list(response.items())), CACHE_SECONDS)
+                _write(key, (response.status_code, response.content, list(response.items())), CACHE_SECONDS)
             return response
 
         return wrapper
 
     return decorator
+
+
+def _local():
+    """The worker's own cache in front of a shared one (settings.CACHES["local"]), if there is one."""
+    return caches[LOCAL_CACHE] if LOCAL_CACHE in settings.CACHES else None
+
+
+def _read(key: str):
+    # A key names one version of one page (the data token is in it), so a local copy is never stale.
+    local = _local()
+    stored = local.get(key) if local is not None else None
+    if stored is None:
+        stored = cache.get(key)
+        if stored is not None and local is not None:
+            local.set(key, stored, timeout=None)
+    return stored
+
+
+def _write(key: str, value, seconds: int) -> None:
+    cache.set(key, value, seconds)
+    local = _local()
+    if local is not None:
+        local.set(key, value, timeout=None)
 
 
 def _cacheable_request(request: HttpRequest, known: frozenset[str]) -> bool:

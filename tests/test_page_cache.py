@@ -141,3 +141,46 @@ def test_each_host_has_its_own_cached_page(client, edition, settings):
     client.get(url, HTTP_HOST="expo.example.org")
     assert client.get(url, HTTP_HOST="expo.example.org")[CACHED_HEADER] == "hit"
     assert CACHED_HEADER not in client.get(url, HTTP_HOST="www.expo.example.org")
+
+
+LOCAL_IN_FRONT = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "worker"},
+}
+
+
+def test_a_workers_own_copy_serves_a_page_the_shared_cache_has_lost(client, edition, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = LOCAL_IN_FRONT
+    url = edition.get_absolute_url()
+    first = client.get(url)
+    caches["default"].clear()  # the shared cache evicted it (or restarted)
+    again = client.get(url)
+    assert again[CACHED_HEADER] == "hit"
+    assert again.content == first.content
+
+
+def test_a_worker_copies_a_page_another_worker_stored(client, edition, settings):
+    from django.core.cache import caches
+
+    settings.CACHES = LOCAL_IN_FRONT
+    url = edition.get_absolute_url()
+    client.get(url)
+    caches["local"].clear()  # as if another worker had rendered it: only the shared cache has it
+    assert client.get(url)[CACHED_HEADER] == "hit"
+    caches["default"].clear()
+    assert client.get(url)[CACHED_HEADER] == "hit"  # the copy this worker just made
+
+
+def test_a_workers_own_copy_never_outlives_an_edit(client, edition, settings):
+    settings.CACHES = LOCAL_IN_FRONT
+    url = reverse("projects:list") + "?edition=14"
+    client.get(url)
+    assert client.get(url)[CACHED_HEADER] == "hit"
+    project = Project.objects.get(title="Wind farm")
+    project.title = "Solar park"
+    project.save()
+    response = client.get(url)
+    assert CACHED_HEADER not in response
+    assert "Solar park" in response.content.decode()
