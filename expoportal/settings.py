@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from expoportal.release import code_fingerprint
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -126,6 +128,9 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# A new release never reads what an older one cached (expoportal/release.py).
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("RELEASE") or code_fingerprint(BASE_DIR)
 
 # django-axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
