@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from comparisons.growth import PERCENT
 from comparisons.selectors import Comparison, edition_label
+from expoportal.exports import with_byte_order_mark
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -79,7 +80,9 @@ def comparison_dataset(comparison: Comparison) -> tablib.Dataset:
 
 
 def export_response(comparison: Comparison, file_format: str, filename: str) -> HttpResponse:
-    dataset = comparison_dataset(comparison)
-    response = HttpResponse(dataset.export(file_format), content_type=FORMATS[file_format])
+    content = comparison_dataset(comparison).export(file_format)
+    if file_format == "csv":
+        content = with_byte_order_mark(content)
+    response = HttpResponse(content, content_type=FORMATS[file_format])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response

@@ -25,7 +25,7 @@ from editions.import_widgets import (
 )
 from editions.models import Metric, Qualifier, ReportedFigure, Stage
 from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, reject_formula
-from expoportal.exports import neutralise_row
+from expoportal.exports import neutralise_row, with_byte_order_mark
 
 MAX_IMPORT_ROWS = 20_000
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -71,10 +71,14 @@ def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
 
 
 class SafeCSV(CSV):
-    """CSV export whose text cells cannot run as formulas in a spreadsheet."""
+    """CSV export (and import template) whose text cells cannot run as formulas in a spreadsheet.
+
+    It starts with the byte-order mark, as the public downloads do, so Excel shows the Chinese columns;
+    the import reads files with or without one.
+    """
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(_neutralised(dataset), **kwargs)
+        return with_byte_order_mark(super().export_data(_neutralised(dataset), **kwargs))
 
 
 class SafeXLSX(XLSX):

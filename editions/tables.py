@@ -12,7 +12,7 @@ from tablib import Dataset
 from editions import formatting
 from editions.models import Edition, Metric, Unit
 from editions.selectors import figure_annotation_name
-from expoportal.exports import neutralise_row
+from expoportal.exports import neutralise_row, with_byte_order_mark
 
 
 def plain_number(value):
@@ -30,6 +30,7 @@ class PortalExport(TableExport):
     """Only the formats the site offers; any other ?_export= value just shows the page.
 
     Spreadsheet formats (CSV, XLSX) get every text cell through neutralise_formula; JSON is left as is.
+    A CSV file starts with the byte-order mark.
     """
 
     def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
@@ -39,6 +40,10 @@ class PortalExport(TableExport):
     @classmethod
     def is_valid_format(cls, export_format):
         return export_format in EXPORT_FORMATS
+
+    def export(self):
+        exported = super().export()
+        return with_byte_order_mark(exported) if self.format == "csv" else exported
 
     def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
         dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)

@@ -29,7 +29,7 @@ from django_countries import countries
 from editions.formatting import is_chinese
 from editions.models import Edition, Source
 from editions.tables import plain_number
-from expoportal.exports import FORMULA_TRIGGERS, neutralise_formula, neutralise_row
+from expoportal.exports import FORMULA_TRIGGERS, neutralise_formula, neutralise_row, with_byte_order_mark
 from projects.bands import VALUE_BANDS
 from projects.models import ProjectKind, ProjectStatus, Scope, Sector
 from projects.tables import ProjectTable
@@ -246,8 +246,9 @@ def _rendered(lookup: dict) -> _Lookup:
 def _csv_lines(queryset: QuerySet) -> Iterator[str]:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(neutralise_row(headers()))  # the excel dialect, as tablib writes: CRLF
-    # The header goes out before the query runs: the download starts at once.
-    yield buffer.getvalue()
+    # The header goes out before the query runs: the download starts at once. The file's one byte-order mark
+    # goes with it, so no row pays for it.
+    yield with_byte_order_mark(buffer.getvalue())
     chinese = is_chinese()
     chunks = _chunks(queryset, chinese, lambda: _Cells(neutralise_formula, chinese))
     cells = next(chunks)

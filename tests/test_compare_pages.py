@@ -205,7 +205,7 @@ def test_csv_export_has_human_headers_and_plain_numbers(client, expo):
     response = client.get(compare_url(_export="csv"))
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="expo-comparison-12-14.csv"' in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert list(rows[0])[:7] == ["Section", "Metric", "Code", "Unit", "Edition", "Year", "Value"]
     signed = {row["Year"]: row for row in rows if row["Code"] == "signed_value"}
     assert signed["2019"]["Value"] == "55584000000"

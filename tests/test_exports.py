@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from editions.tables import PortalExport
+from expoportal.exports import CSV_BYTE_ORDER_MARK
 from projects import exports
 from projects.models import Project, Scope
 from projects.tables import ProjectTable
@@ -25,14 +26,28 @@ LIST = reverse("projects:list")
 HOSTILE = ['=HYPERLINK("https://evil.example","x")', "+86 431", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
-def body(response) -> str:
+BOM = b"\xef\xbb\xbf"
+
+
+def raw(response) -> bytes:
     assert response.streaming
-    return b"".join(response.streaming_content).decode("utf-8")
+    return b"".join(response.streaming_content)
+
+
+def body(response) -> str:
+    return raw(response).decode("utf-8")
+
+
+def csv_body(response) -> str:
+    """The CSV file's text after its one byte-order mark, as a spreadsheet reads it."""
+    assert response["Content-Type"].startswith("text/csv")
+    content = raw(response)
+    assert content.startswith(BOM) and BOM not in content[len(BOM) :]
+    return content.decode("utf-8-sig")
 
 
 def csv_rows(response) -> list[dict]:
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(body(response))))
+    return list(csv.DictReader(io.StringIO(csv_body(response))))
 
 
 @pytest.fixture
@@ -59,7 +74,7 @@ def test_streamed_csv_has_the_same_cells_as_the_table_export(client, varied):
     table = ProjectTable(Project.objects.public().select_related("edition", "sector", "source"))
     RequestConfig(request, paginate=False).configure(table)
     expected = list(csv.reader(io.StringIO(TableExport("csv", table).export())))
-    streamed = list(csv.reader(io.StringIO(body(client.get(LIST, {"_export": "csv"})))))
+    streamed = list(csv.reader(io.StringIO(csv_body(client.get(LIST, {"_export": "csv"})))))
     assert streamed == expected
     assert len(streamed) == 4
 
@@ -103,8 +118,12 @@ def test_streamed_csv_matches_the_table_export_for_awkward_text_in_both_language
         table = ProjectTable(Project.objects.public().select_related("edition", "sector", "source"))
         RequestConfig(request, paginate=False).configure(table)
         expected = PortalExport("csv", table).export()
-        streamed = body(client.get(f"/{language}/projects/", {"_export": "csv"}))
-    assert streamed == expected
+        streamed = raw(client.get(f"/{language}/projects/", {"_export": "csv"}))
+    # Both start with the one byte-order mark; after it, the same file byte for byte.
+    assert expected.startswith(CSV_BYTE_ORDER_MARK) and not expected[1:].startswith(CSV_BYTE_ORDER_MARK)
+    assert streamed.startswith(BOM) and not streamed[len(BOM) :].startswith(BOM)
+    streamed = streamed[len(BOM) :].decode("utf-8")
+    assert streamed == expected[len(CSV_BYTE_ORDER_MARK) :]
     assert len(streamed.splitlines()) > len(AWKWARD)
 
 
@@ -166,7 +185,7 @@ def test_text_missing_in_one_language_is_taken_from_the_other(client, language):
     ProjectFactory(title="Solar farm", title_zh="", parties="", parties_zh="=电力公司", sector=sector)
     ProjectFactory(title="", title_zh="光伏电站", parties="=Power Co.", parties_zh="", sector=sector)
     with translation.override(language):
-        rows = list(csv.reader(io.StringIO(body(client.get(f"/{language}/projects/", {"_export": "csv"})))))[1:]
+        rows = list(csv.reader(io.StringIO(csv_body(client.get(f"/{language}/projects/", {"_export": "csv"})))))[1:]
     # (title, other language's title, sector, parties) of each project, in the table's order (by id on a tie)
     assert [(row[1], row[2], row[6], row[13]) for row in rows] == [
         ("Solar farm", "" if language == "en" else "Solar farm", "Energy", "'=电力公司"),
@@ -182,7 +201,7 @@ def test_a_project_without_a_signing_date_or_source_exports_empty_cells(client):
 
 def test_an_empty_selection_exports_just_the_header(client, varied):
     response = client.get(LIST, {"_export": "csv", "edition": "99"})
-    assert body(response).splitlines() == [",".join(exports.headers())]
+    assert raw(response) == BOM + (",".join(exports.headers()) + "\r\n").encode("utf-8")
     assert json.loads(body(client.get(LIST, {"_export": "json", "edition": "99"}))) == []
 
 
@@ -203,7 +222,8 @@ def test_exports_follow_the_filters_and_sort_of_the_view(client, varied):
 
 def test_edition_table_exports_neutralise_text_too(client):
     EditionFactory(number=3, city="=cmd|' /C calc'!A0")
-    rows = list(csv.DictReader(io.StringIO(client.get(reverse("editions:list"), {"_export": "csv"}).content.decode())))
+    content = client.get(reverse("editions:list"), {"_export": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(content)))
     assert rows[0]["City"] == "'=cmd|' /C calc'!A0"
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(reverse("editions:list"), {"_export": "xlsx"}).content)).active
     header, first = list(sheet.values)[:2]

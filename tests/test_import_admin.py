@@ -92,7 +92,8 @@ def test_the_template_file_has_the_columns_and_an_example_row(staff_client, exte
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="project-import-template.{extension}"'
     if extension == "csv":
-        lines = response.content.decode().splitlines()
+        assert response.content.startswith(b"\xef\xbb\xbfedition,")  # the byte-order mark, once, for Excel
+        lines = response.content.decode("utf-8-sig").splitlines()
         assert lines[0].startswith("edition,title,title_zh,sector,value,scope,partner")
         assert lines[1].startswith("14,Wind farm phase 2,风电场二期,New energy,1.5亿")
 
@@ -105,6 +106,7 @@ def test_every_changelist_exports_csv(staff_client, model):
     response = export(staff_client, model, "0")
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf") and response.content.count(b"\xef\xbb\xbf") == 1
 
 
 def export(client, model: str, file_format: str):
@@ -120,6 +122,10 @@ def test_project_export_csv_reimports_as_it_is(staff_client):
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("edition,title,title_zh,sector,value")
     assert lines[1].startswith(f"14,Exported wind farm,{project.title_zh},{project.sector.name_en},250000000")
+    # The file as downloaded, byte-order mark and all, goes back in: the first column is still "edition".
+    preview = upload(staff_client, "projects.csv", response.content)
+    assert preview.status_code == 200
+    assert "confirm_form" in preview.context, preview.context.get("error_lines")
 
 
 def test_project_export_xlsx(staff_client):
