@@ -103,7 +103,7 @@ def _metric_chart(comparison, code: str, name: str, unit: str):
     return {"svg": svg, "row": row, "name": name, "unit": UNIT_LABELS.get(unit, unit)}
 
 
-def _share_chart(comparison, rows, *, chart_id: str, title: str, desc: str):
+def _share_chart(comparison, rows, *, chart_id: str, title: str, desc: str, row_heading: str):
     if not rows:
         return None
     table = shares([(row.label, [cell.quantity for cell in row.cells]) for row in rows], len(comparison.editions))
@@ -121,7 +121,7 @@ def _share_chart(comparison, rows, *, chart_id: str, title: str, desc: str):
     table_rows = [
         (row, list(zip(row.cells, row_shares, strict=True))) for row, row_shares in zip(rows, table, strict=True)
     ]
-    return {"svg": svg, "rows": table_rows, "title": title}
+    return {"svg": svg, "rows": table_rows, "title": title, "row_heading": row_heading}
 
 
 def _largest_and_other(rows, series: list[charts.Series]) -> list[charts.Series]:
@@ -209,6 +209,7 @@ def _index_context(request, all_editions, editions, choices, known, metric_code)
             comparison,
             comparison.sectors,
             chart_id="chart-sectors",
+            row_heading=_("Sector"),
             title=_("Sector mix of recorded projects (share of value)"),
             desc=_(
                 "Stacked columns, one per edition from the %(first)s to the %(last)s, each split into the share "
@@ -220,6 +221,7 @@ def _index_context(request, all_editions, editions, choices, known, metric_code)
             comparison,
             comparison.bands,
             chart_id="chart-bands",
+            row_heading=_("Value band"),
             title=_("Recorded projects by value band (share of projects)"),
             desc=_(
                 "Stacked columns, one per edition from the %(first)s to the %(last)s, each split into the share "

@@ -97,9 +97,11 @@ def test_compare_page_charts_parse_and_match_the_table(client):
     bands = texts(found["chart-bands"])
     assert "12th (2019): 100–500 million yuan 100%" in bands
     assert "14th (2023): 5 billion yuan and over 100%" in bands
-    # The table beside each chart gives the same data.
+    # The table beside each chart gives the same data, and says what its rows are.
     assert html.count("over 84.475 billion yuan") >= 2
     assert "Wind &lt;power&gt;" in html
+    assert '<thead><tr><th scope="col">Sector</th><th scope="col" class="number">12th (2019)</th>' in html
+    assert '<thead><tr><th scope="col">Value band</th><th scope="col" class="number">12th (2019)</th>' in html
 
 
 def test_sector_chart_groups_sectors_beyond_the_palette(client):
