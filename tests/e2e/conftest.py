@@ -64,9 +64,23 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """On SQLite, a test database in a file rather than in memory.
+
+    An in-memory database is one connection, which the live server then shares between the threads
+    that answer the browser's concurrent requests; now and then one of them found it busy and the page
+    answered 503. With a file, every thread has its own connection, as in production.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("e2e-db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def live_server(django_db_setup, live_server):
-    """The live server, started once the test database exists: on SQLite it then shares the test
-    thread's in-memory connection instead of opening one per request that nothing closes."""
+    """The live server, started once the test database exists."""
     return live_server
 
 
