@@ -184,3 +184,51 @@ def test_a_workers_own_copy_never_outlives_an_edit(client, edition, settings):
     response = client.get(url)
     assert CACHED_HEADER not in response
     assert "Solar park" in response.content.decode()
+
+
+def _counting_view(calls: list, body):
+    from django.http import HttpResponse
+
+    from expoportal.pagecache import cache_public_page
+
+    @cache_public_page()
+    def view(request):
+        calls.append(request)
+        body(request)
+        return HttpResponse("<p>page</p>")
+
+    return view
+
+
+def test_a_page_holding_a_csrf_token_is_never_cached(rf):
+    from django.middleware.csrf import get_token
+
+    calls = []
+    view = _counting_view(calls, get_token)
+    view(rf.get("/en/form/"))
+    response = view(rf.get("/en/form/"))
+    assert len(calls) == 2 and CACHED_HEADER not in response
+
+
+def test_a_page_that_queued_a_message_is_never_cached(rf):
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    def tell(request):
+        messages.info(request, "Saved.")
+
+    calls = []
+    view = _counting_view(calls, tell)
+    for _ in range(2):
+        request = rf.get("/en/told/")
+        request._messages = CookieStorage(request)
+        view(request)
+    assert len(calls) == 2
+
+
+def test_a_plain_page_is_rendered_once(rf):
+    calls = []
+    view = _counting_view(calls, lambda request: None)
+    view(rf.get("/en/plain/"))
+    assert view(rf.get("/en/plain/"))[CACHED_HEADER] == "hit"
+    assert len(calls) == 1
