@@ -217,3 +217,28 @@ def test_publishing_bumps_the_version_and_refuses_a_form_opened_before(client, e
     edition.refresh_from_db()
     assert (edition.city, edition.version) == ("Changchun", 3)
 
+
+def test_an_import_of_figures_bumps_each_changed_edition_once_and_refuses_a_form_opened_before(
+    client, edition, editors
+):
+    from editions.resources import IMPORT_FORMATS, ReportedFigureResource
+    from tests.test_import_projects import csv_bytes, run_import
+
+    alice, bob = editors
+    login(client, bob)
+    bob_form = opened_form(client, edition)
+    SourceFactory(key="S7")
+    rows = [[14, "Visitors", "closing", "40000", "S7"], [14, "Visitors", "opening", "15000", "S7"]]
+    data = csv_bytes(["edition", "metric", "stage", "value", "sources"], rows)
+    result = run_import(ReportedFigureResource, data, IMPORT_FORMATS[0], dry_run=False, user=alice)
+    assert (result.totals["new"], result.totals["update"]) == (1, 1)
+    edition.refresh_from_db()
+    assert edition.version == 2
+
+    response = save(client, edition, bob_form | {"figures-0-value": "25000"})
+    assertContains(response, REFUSAL.format(changes="imported from projects.csv; saved by alice"))
+    assert ReportedFigure.objects.get(edition=edition, stage="closing").value == Decimal("40000")
+
+    run_import(ReportedFigureResource, data, IMPORT_FORMATS[0], dry_run=False, user=alice)  # nothing changes
+    edition.refresh_from_db()
+    assert edition.version == 2
