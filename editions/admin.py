@@ -18,6 +18,7 @@ from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsM
 from editions.admin_publishing import PublishingAdminMixin
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, Source
 from editions.resources import ReportedFigureResource
+from editions.versioning import VersionCheckAdminMixin, VersionedModelForm
 
 # Compact text boxes for notes inside tabular inlines.
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
@@ -60,12 +61,22 @@ class RefuseDeletionInUseMixin:
         return super().delete_view(request, object_id, extra_context)
 
 
-class EditionForm(forms.ModelForm):
+class EditionForm(VersionedModelForm):
     """Plain sentences for the rules whose database constraint carries no message of its own.
 
     The admin builds the model form around this one; a field that fails here keeps Django from also
-    reporting the bare "Constraint … is violated" of the same rule.
+    reporting the bare "Constraint … is violated" of the same rule. It carries the version the edition was
+    opened at: a save after someone else's (of the edition or of its inline rows) is refused.
     """
+
+    # Publishing is listed by its status and its change reason ("published"); the stamps add nothing.
+    ignored_in_changes = ["version", "published_at", "published_by"]
+    stale_message = _(
+        "Someone else saved this edition since you opened it, so your changes were not saved, neither to the "
+        "edition nor to its figures, bands or sectors. Their changes: %(changes)s. Reload the page to see the "
+        "current version, then make your changes again."
+    )
+    deleted_message = _("This edition has been deleted since you opened it.")
 
     def clean_number(self):
         number = self.cleaned_data["number"]
@@ -124,7 +135,9 @@ def projects_changelist_url(edition: Edition) -> str:
 
 
 @admin.register(Edition)
-class EditionAdmin(PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+class EditionAdmin(
+    VersionCheckAdminMixin, PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin
+):
     form = EditionForm
     actions = [delete_selected, "publish_selected", "unpublish_selected"]
     # projects/admin.py appends the inline of the sectors a release names (projects depend on editions).
@@ -144,11 +157,14 @@ class EditionAdmin(PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMi
     search_fields = ["=number", "year", "name_en", "name_zh", "theme_en", "theme_zh", "city", "venue"]
     ordering = ["-number"]
     date_hierarchy = "start_date"
-    readonly_fields = ["published_at", "published_by", "projects_link"]
+    readonly_fields = ["published_at", "published_by", "projects_link", "version"]
     fieldsets = [
         (None, {"fields": ["number", "year", "start_date", "end_date", "city", "venue"]}),
         (_("Name and theme"), {"fields": ["name_en", "name_zh", "theme_en", "theme_zh"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "published_by", "projects_link", "notes"]}),
+        (
+            _("Publication"),
+            {"fields": ["status", "published_at", "published_by", "projects_link", "notes", "version"]},
+        ),
     ]
 
     def get_queryset(self, request):

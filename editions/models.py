@@ -115,6 +115,8 @@ class Edition(models.Model):
         verbose_name=_("published by"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Bumped on every save, inline rows included; a form carrying an older version is refused (no lost updates).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = EditionQuerySet.as_manager()
     history = HistoricalRecords()

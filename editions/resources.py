@@ -23,7 +23,7 @@ from editions.import_widgets import (
     SourcesWidget,
     TextWidget,
 )
-from editions.models import Metric, Qualifier, ReportedFigure, Stage
+from editions.models import Edition, Metric, Qualifier, ReportedFigure, Stage
 from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, reject_formula
 from expoportal.exports import neutralise_row, with_byte_order_mark
 
@@ -357,6 +357,20 @@ class ReportedFigureResource(StaffResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
+        self._changed_editions = set()
         if "stage" not in dataset.headers:
             # Part of the key, but optional: a file without stages gives closing figures.
             dataset.append_col([""] * len(dataset), header="stage")
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self._changed_editions.add(instance.edition_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # An edition form opened before the import shows the old figures, and saving it would put them back:
+        # each edition whose figures changed gets a new version, so that form is refused (editions/versioning.py).
+        for edition in Edition.objects.select_for_update().filter(pk__in=self._changed_editions):
+            edition.version += 1
+            self.before_save_instance(edition, None)
+            edition.save(update_fields=["version"])

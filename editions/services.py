@@ -27,6 +27,7 @@ def publish_edition(*, edition: Edition, user) -> Edition:
     if edition.is_published:
         raise ValidationError(_("The %(edition)s is already published.") % {"edition": edition})
     edition.status = EditionStatus.PUBLISHED
+    edition.version += 1  # a form opened before this save is refused (editions/versioning.py)
     edition.published_at = timezone.now()
     edition.published_by = user
     edition.full_clean()
@@ -45,6 +46,7 @@ def unpublish_edition(*, edition: Edition, user) -> Edition:
     if not edition.is_published:
         raise ValidationError(_("The %(edition)s is not published.") % {"edition": edition})
     edition.status = EditionStatus.DRAFT
+    edition.version += 1  # a form opened before this save is refused (editions/versioning.py)
     edition.published_at = None
     edition.published_by = None
     edition.full_clean()

@@ -10,9 +10,10 @@ from editions.admin import EditionAdmin, RefuseDeletionInUseMixin, related_count
 from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin
 from editions.formatting import format_yuan
-from projects.admin_conflicts import VersionCheckAdminMixin
+from editions.versioning import VersionCheckAdminMixin
 from projects.admin_history import DeletedProjectsAdminMixin
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
+from projects.forms import VersionedProjectForm
 from projects.models import Project, ReportedSector, Sector
 from projects.resources import ProjectResource
 
@@ -89,6 +90,7 @@ class ProjectAdmin(
     StaffImportExportMixin,
     SimpleHistoryAdmin,
 ):
+    form = VersionedProjectForm
     resource_classes = [ProjectResource]
     list_display = [
         "title",

@@ -123,6 +123,8 @@ def edition_post_data(edition=None, **changes):
         "status": edition.status,
         "notes": edition.notes,
     }
+    if edition.pk:
+        data["loaded_version"] = edition.version
     for prefix in ("figures", "reported_bands", "reported_sectors"):
         data.update(
             {

@@ -181,7 +181,7 @@ def test_admin_explains_a_negative_figure(admin_client):
 
 def test_edition_form_explains_a_negative_figure_inline(admin_client):
     edition, metric, source = EditionFactory(number=15), MetricFactory(), SourceFactory()
-    data = edition_data(status="published") | inline_management(
+    data = edition_data(status="published", loaded_version=edition.version) | inline_management(
         "figures", "reported_bands", "reported_sectors", total=1
     )
     data |= {
@@ -221,9 +221,9 @@ def test_admin_explains_two_figures_for_one_metric_at_one_stage(admin_client):
 def test_edition_form_explains_two_figures_for_one_metric_at_one_stage_inline(admin_client):
     figure = ReportedFigureFactory(stage="closing", value=Decimal("1006"))
     edition = figure.edition
-    data = edition_data(number=str(edition.number), year=str(edition.year)) | inline_management(
-        "figures", "reported_bands", "reported_sectors", total=2, initial=1
-    )
+    data = edition_data(
+        number=str(edition.number), year=str(edition.year), loaded_version=edition.version
+    ) | inline_management("figures", "reported_bands", "reported_sectors", total=2, initial=1)
     row = {"metric": figure.metric.pk, "qualifier": "exact", "stage": "closing", "note": ""}
     source = figure.sources.get().pk
     data |= {f"figures-0-{k}": v for k, v in row.items()} | {
