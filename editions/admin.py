@@ -18,7 +18,7 @@ from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsM
 from editions.admin_publishing import PublishingAdminMixin
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, Source
 from editions.resources import ReportedFigureResource
-from editions.versioning import VersionCheckAdminMixin, VersionedModelForm
+from editions.versioning import EditionRowAdminMixin, VersionCheckAdminMixin, VersionedModelForm
 
 # Compact text boxes for notes inside tabular inlines.
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
@@ -246,7 +246,7 @@ class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(DraftOnlyForDataEntryMixin, StaffImportExportMixin, SimpleHistoryAdmin):
+class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [ReportedFigureResource]
     list_display = ["edition", "metric", "shown_as", "stage", "source_count"]
     list_filter = ["edition", "stage", "qualifier", "metric"]
@@ -268,7 +268,7 @@ class ReportedFigureAdmin(DraftOnlyForDataEntryMixin, StaffImportExportMixin, Si
 
 
 @admin.register(ReportedBand)
-class ReportedBandAdmin(DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
+class ReportedBandAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
     form = ReportedBandForm
     list_display = ["edition", "lower_yuan", "upper_yuan", "count", "is_nested"]
     list_filter = ["edition", "is_nested"]

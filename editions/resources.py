@@ -23,8 +23,9 @@ from editions.import_widgets import (
     SourcesWidget,
     TextWidget,
 )
-from editions.models import Edition, Metric, Qualifier, ReportedFigure, Stage
+from editions.models import Metric, Qualifier, ReportedFigure, Stage
 from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, reject_formula
+from editions.services import record_edition_change
 from expoportal.exports import neutralise_row, with_byte_order_mark
 
 MAX_IMPORT_ROWS = 20_000
@@ -370,7 +371,5 @@ class ReportedFigureResource(StaffResource):
         super().after_import(dataset, result, **kwargs)
         # An edition form opened before the import shows the old figures, and saving it would put them back:
         # each edition whose figures changed gets a new version, so that form is refused (editions/versioning.py).
-        for edition in Edition.objects.select_for_update().filter(pk__in=self._changed_editions):
-            edition.version += 1
-            self.before_save_instance(edition, None)
-            edition.save(update_fields=["version"])
+        reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
+        record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)

@@ -1,4 +1,4 @@
-"""Publishing: an edition is a draft until an editor publishes it."""
+"""Publishing (an edition is a draft until an editor publishes it), and changes made to an edition through its rows."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -54,3 +54,18 @@ def unpublish_edition(*, edition: Edition, user) -> Edition:
     edition._change_reason = _("unpublished")
     edition.save()
     return edition
+
+
+@transaction.atomic
+def record_edition_change(*, edition_ids, reason: str, user=None) -> None:
+    """A change to rows that belong to editions (figures, bands, sector shares) made outside their forms.
+
+    Each edition gets a new version, so a change form opened before is refused instead of putting the old
+    rows back (editions/versioning.py), and a history record saying what changed and who changed it.
+    """
+    for edition in Edition.objects.select_for_update().filter(pk__in=set(edition_ids) - {None}):
+        edition.version += 1
+        edition._change_reason = reason[:100]  # the history's change reason holds 100 characters
+        if user is not None and user.is_authenticated:
+            edition._history_user = user
+        edition.save(update_fields=["version"])

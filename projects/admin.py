@@ -10,7 +10,7 @@ from editions.admin import EditionAdmin, RefuseDeletionInUseMixin, related_count
 from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin
 from editions.formatting import format_yuan
-from editions.versioning import VersionCheckAdminMixin
+from editions.versioning import EditionRowAdminMixin, VersionCheckAdminMixin
 from projects.admin_history import DeletedProjectsAdminMixin
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
 from projects.forms import VersionedProjectForm
@@ -73,7 +73,7 @@ class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin
 
 
 @admin.register(ReportedSector)
-class ReportedSectorAdmin(DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
+class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
     list_display = ["edition", "position", "sector"]
     list_display_links = ["edition", "sector"]
     list_filter = ["edition", "sector"]

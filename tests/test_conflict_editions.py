@@ -242,3 +242,69 @@ def test_an_import_of_figures_bumps_each_changed_edition_once_and_refuses_a_form
     run_import(ReportedFigureResource, data, IMPORT_FORMATS[0], dry_run=False, user=alice)  # nothing changes
     edition.refresh_from_db()
     assert edition.version == 2
+
+
+# Rows changed on their own admin pages, not through the edition's form.
+
+
+def own_page_form(client, url_name, row) -> dict:
+    page = client.get(reverse(url_name, args=[row.pk]))
+    assert page.status_code == 200
+    return _form_fields(page.context["adminform"].form)
+
+
+def test_a_figure_changed_on_its_own_page_refuses_an_edition_form_opened_before(client, edition, editors):
+    alice, bob = editors
+    login(client, alice)
+    alice_form = opened_form(client, edition)
+
+    login(client, bob)
+    figure = ReportedFigure.objects.get(edition=edition)
+    figure_form = own_page_form(client, "admin:editions_reportedfigure_change", figure)
+    response = client.post(
+        reverse("admin:editions_reportedfigure_change", args=[figure.pk]), figure_form | {"value": "30000"}
+    )
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.version == 2
+
+    login(client, alice)
+    response = save(client, edition, alice_form | {"city": "Harbin"})
+    assert response.status_code == 200
+    assertContains(response, REFUSAL.format(changes="changed reported figure “Visitors: 30,000”; saved by bob"))
+    edition.refresh_from_db()
+    assert edition.city == "Changchun"
+    assert ReportedFigure.objects.get(edition=edition).value == Decimal("30000")
+
+
+def test_a_band_deleted_on_its_own_page_refuses_an_edition_form_opened_before(client, edition, editors):
+    alice, bob = editors
+    login(client, alice)
+    alice_form = opened_form(client, edition)
+
+    login(client, bob)
+    band = ReportedBand.objects.get(edition=edition)
+    described = str(band)
+    response = client.post(reverse("admin:editions_reportedband_delete", args=[band.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not ReportedBand.objects.filter(edition=edition).exists()
+
+    login(client, alice)
+    response = save(client, edition, alice_form | {"city": "Harbin"})
+    assertContains(response, REFUSAL.format(changes=f"deleted reported value band “{described}”; saved by bob"))
+    assert not ReportedBand.objects.filter(edition=edition).exists()  # not put back by the stale form
+
+
+def test_a_sector_share_added_on_its_own_page_gives_its_edition_one_new_version(client, edition, editors):
+    alice, _bob = editors
+    login(client, alice)
+    sector = ReportedSectorFactory.build().sector
+    sector.save()
+    response = client.post(
+        reverse("admin:projects_reportedsector_add"),
+        {"edition": edition.pk, "position": "1", "sector": sector.pk, "sources": [SourceFactory().pk]},
+    )
+    assert response.status_code == 302
+    edition.refresh_from_db()
+    assert edition.version == 2
+    assert edition.history.first().history_change_reason == f"added sector named in a release “{edition}: {sector}”"
