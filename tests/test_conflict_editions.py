@@ -66,6 +66,15 @@ def save(client, edition, data):
     return client.post(reverse("admin:editions_edition_change", args=[edition.pk]), data)
 
 
+def both_open(client, edition, editors) -> tuple[dict, dict]:
+    """Each editor in turn opens the edition's change form: what each one's page would post back."""
+    forms = []
+    for editor in editors:
+        login(client, editor)
+        forms.append(opened_form(client, edition))
+    return forms[0], forms[1]
+
+
 @pytest.fixture
 def edition():
     edition = EditionFactory(draft=True, number=14, year=2023, city="Changchun", venue="Old hall")
@@ -82,19 +91,13 @@ def editors(client):
 
 def test_both_editors_open_the_edition_at_version_one(client, edition, editors):
     alice, bob = editors
-    login(client, alice)
-    alice_form = opened_form(client, edition)
-    login(client, bob)
-    bob_form = opened_form(client, edition)
+    alice_form, bob_form = both_open(client, edition, editors)
     assert alice_form["loaded_version"] == bob_form["loaded_version"] == 1
 
 
 def test_a_save_after_an_edition_change_is_refused_and_stores_nothing(client, edition, editors):
     alice, bob = editors
-    login(client, alice)
-    alice_form = opened_form(client, edition)
-    login(client, bob)
-    bob_form = opened_form(client, edition)
+    alice_form, bob_form = both_open(client, edition, editors)
 
     login(client, alice)
     assert save(client, edition, alice_form | {"city": "Jilin", "venue": "New hall"}).status_code == 302
@@ -112,10 +115,7 @@ def test_a_save_after_an_edition_change_is_refused_and_stores_nothing(client, ed
 
 def test_a_save_after_an_inline_figure_change_is_refused_and_stores_nothing(client, edition, editors):
     alice, bob = editors
-    login(client, alice)
-    alice_form = opened_form(client, edition)
-    login(client, bob)
-    bob_form = opened_form(client, edition)
+    alice_form, bob_form = both_open(client, edition, editors)
 
     login(client, alice)
     assert save(client, edition, alice_form | {"figures-0-value": "30000"}).status_code == 302
@@ -138,10 +138,7 @@ def test_a_save_after_an_inline_row_was_added_is_refused(client, edition, editor
     alice, bob = editors
     sector = ReportedSectorFactory.build().sector
     sector.save()
-    login(client, alice)
-    alice_form = opened_form(client, edition)
-    login(client, bob)
-    bob_form = opened_form(client, edition)
+    alice_form, bob_form = both_open(client, edition, editors)
 
     login(client, alice)
     added = {
