@@ -23,3 +23,42 @@ def staff_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture
+def three_projects():
+    """Three projects over two editions and two sectors: small, middle (international) and large (illustrative)."""
+    from decimal import Decimal
+
+    from projects.models import Scope
+    from tests.factories import EditionFactory, ProjectFactory, SectorFactory
+
+    edition = EditionFactory(number=14, year=2023)
+    energy = SectorFactory(slug="new-energy-x", name_en="Clean energy")
+    farming = SectorFactory(slug="farming", name_en="Farming")
+    small = ProjectFactory(
+        edition=edition, title="Seed bank", sector=farming, value=Decimal("50000000"), signed_on="2023-08-24"
+    )
+    middle = ProjectFactory(
+        edition=edition,
+        title="Wind farm",
+        sector=energy,
+        value=Decimal("300000000"),
+        scope=Scope.INTERNATIONAL,
+        partner="RU",
+        parties="Amur Power; Jilin Wind",
+        signed_on="2023-08-23",
+    )
+    large = ProjectFactory(
+        edition=EditionFactory(number=13, year=2022),
+        title="Auto parts plant",
+        title_zh="汽车零部件工厂",
+        sector=energy,
+        value=Decimal("6000000000"),
+        scope=Scope.INTERNATIONAL,
+        partner="JP",
+        description="Brake systems for export.",
+        is_illustrative=True,
+        signed_on="2022-08-26",
+    )
+    return small, middle, large
