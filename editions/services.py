@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from editions.models import Edition, EditionStatus
+from editions.versioning import fitted_change_reason
 
 PUBLISH_PERMISSION = "editions.publish_edition"
 
@@ -65,7 +66,7 @@ def record_edition_change(*, edition_ids, reason: str, user=None) -> None:
     """
     for edition in Edition.objects.select_for_update().filter(pk__in=set(edition_ids) - {None}):
         edition.version += 1
-        edition._change_reason = reason[:100]  # the history's change reason holds 100 characters
+        edition._change_reason = fitted_change_reason(edition, [reason])
         if user is not None and user.is_authenticated:
             edition._history_user = user
         edition.save(update_fields=["version"])

@@ -50,6 +50,12 @@ def changes_since(model, pk, version: int, *, ignored=(), shown=shown_value) -> 
     return lines
 
 
+def fitted_change_reason(obj, lines: list[str]) -> str:
+    """Lines for a history record's change reason, shortened to what its column holds."""
+    limit = obj.history.model._meta.get_field("history_change_reason").max_length
+    return Truncator("; ".join(lines)).chars(limit)
+
+
 def inline_changes(formsets) -> list[str]:
     """The rows a saved change form added, changed and deleted in its inlines, in plain words."""
     lines = []
@@ -127,9 +133,7 @@ class VersionCheckAdminMixin:
         # The row's own history record shows no change in its inline rows: its change reason names them, for
         # the refusal of a stale form (changes_since) and for the history page. Same transaction as the save.
         obj = form.instance
-        limit = obj.history.model._meta.get_field("history_change_reason").max_length
-        reason = Truncator("; ".join(rows)).chars(limit)
-        obj.history.filter(version=obj.version).update(history_change_reason=reason)
+        obj.history.filter(version=obj.version).update(history_change_reason=fitted_change_reason(obj, rows))
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version check locks the row; the revert view is not wrapped in a transaction by default.
@@ -157,10 +161,13 @@ class EditionRowAdminMixin:
         self._record(request, [edition_id], reason)
 
     def delete_queryset(self, request, queryset):
-        rows = [(row.edition_id, _("deleted %(kind)s “%(row)s”") % self._described(row)) for row in queryset]
+        # One new version and one history line per edition, however many of its rows go.
+        deleted: dict[int, list[str]] = {}
+        for row in queryset.select_related():
+            deleted.setdefault(row.edition_id, []).append(_("deleted %(kind)s “%(row)s”") % self._described(row))
         super().delete_queryset(request, queryset)
-        for edition_id, reason in rows:
-            self._record(request, [edition_id], reason)
+        for edition_id, lines in deleted.items():
+            self._record(request, [edition_id], "; ".join(lines))
 
     def _described(self, obj) -> dict:
         return {"kind": obj._meta.verbose_name, "row": obj}

@@ -97,13 +97,14 @@ def projects_changed(*, editions: Iterable[int] | None = None) -> None:
         memo.clear()  # a write in this request: read the new tokens afresh
     names = [TOKEN_NAME, AGGREGATES_NAME] if editions is None else [TOKEN_NAME]
     names += [f"{EDITION_PREFIX}{pk}" for pk in sorted(set(editions or ()))]
-    existing = set(DataVersion.objects.filter(name__in=names).values_list("name", flat=True))
     token = _new_token()
-    DataVersion.objects.filter(name__in=existing).update(token=token)
+    # One query in the usual case (every row exists): this runs on every save, a 10,000-row import included.
+    if DataVersion.objects.filter(name__in=names).update(token=token) == len(names):
+        return
+    existing = set(DataVersion.objects.filter(name__in=names).values_list("name", flat=True))
     missing = [DataVersion(name=name, token=token) for name in names if name not in existing]
-    if missing:
-        # Another process may create the same rows meanwhile; theirs are as new as ours.
-        DataVersion.objects.bulk_create(missing, ignore_conflicts=True)
+    # Another process may create the same rows meanwhile; theirs are as new as ours.
+    DataVersion.objects.bulk_create(missing, ignore_conflicts=True)
 
 
 def aggregate_tokens() -> tuple[str, dict[int, str]]:

@@ -305,3 +305,20 @@ def test_a_sector_share_added_on_its_own_page_gives_its_edition_one_new_version(
     edition.refresh_from_db()
     assert edition.version == 2
     assert edition.history.first().history_change_reason == f"added sector named in a release “{edition}: {sector}”"
+
+
+def test_figures_deleted_together_give_their_edition_one_new_version_and_one_history_line(client, edition, editors):
+    alice, _bob = editors
+    second = ReportedFigureFactory(edition=edition, metric=MetricFactory(name_en="Exhibitors"), value=Decimal("900"))
+    login(client, alice)
+    chosen = list(ReportedFigure.objects.filter(edition=edition).order_by("pk"))
+    response = client.post(
+        reverse("admin:editions_reportedfigure_changelist"),
+        {"action": "delete_selected", "_selected_action": [figure.pk for figure in chosen], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not ReportedFigure.objects.filter(edition=edition).exists()
+    edition.refresh_from_db()
+    assert edition.version == 2
+    reason = edition.history.first().history_change_reason
+    assert reason == f"deleted reported figure “{chosen[0]}”; deleted reported figure “{second}”"

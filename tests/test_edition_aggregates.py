@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from comparisons import selectors as comparison_selectors
+from expoportal.pagecache import CACHED_HEADER
 from projects import facets
 from projects.caching import projects_changed
 from projects.models import Project
@@ -67,13 +68,13 @@ def test_an_edit_aggregates_only_its_own_edition_again(client, editions, aggrega
 
     ProjectFactory(edition=second, sector=Project.objects.first().sector, value=5 * MILLION, title="Shed")
 
-    html = client.get(reverse("comparisons:index")).content.decode()
+    comparison = client.get(reverse("comparisons:index"))
     listing = client.get(reverse("projects:list")).content.decode()
     assert aggregated["comparison"][1:] == [[second.pk]]
     assert aggregated["facets"][1:] == [[second.pk]]
     assert "Shed" in listing
     assert recorded_counts(client) == [2, 3, 2]
-    assert html  # rendered afresh, not the cached page of before the edit
+    assert CACHED_HEADER not in comparison  # rendered afresh, not the cached page of before the edit
 
 
 def test_a_project_moved_between_editions_leaves_one_and_joins_the_other(client, editions, aggregated):
@@ -121,3 +122,11 @@ def test_a_bulk_write_followed_by_projects_changed_aggregates_every_edition(clie
     projects_changed()
     assert recorded_counts(client) == [0, 2, 4]
     assert aggregated["comparison"][-1] == sorted(edition.pk for edition in editions)
+
+
+def test_a_change_after_the_token_rows_were_emptied_creates_them_again(editions):
+    from projects.models import DataVersion
+
+    DataVersion.objects.all().delete()
+    ProjectFactory(edition=editions[1], sector=Project.objects.first().sector, value=MILLION, title="Kiosk")
+    assert set(DataVersion.objects.values_list("name", flat=True)) == {"projects", f"edition:{editions[1].pk}"}
