@@ -128,8 +128,7 @@ def project_rows(
 
 def ensure_reference_data(*, editions: int) -> tuple[list, list, list]:
     """Published editions 1..editions with a source each, and the standard sectors plus a few more."""
-    from editions.models import Edition, EditionStatus, Source
-    from projects.models import Sector
+    from editions.models import Edition, EditionStatus, Sector, Source
 
     for position, (slug, name_en, name_zh) in enumerate(EXTRA_SECTORS, start=50):
         Sector.objects.get_or_create(slug=slug, defaults={"name_en": name_en, "name_zh": name_zh, "position": position})
@@ -247,7 +246,8 @@ def insert_projects(rows: Iterator[tuple], *, n: int, batch_size: int, progress:
 
 def add_reported_data(editions, sources, generated: Generated) -> None:
     """Headline figures and exclusive band counts per edition that agree with the generated projects."""
-    from editions.models import Metric, Qualifier, ReportedBand, ReportedFigure
+    from core.vocabulary import Qualifier
+    from editions.models import Metric, ReportedBand, ReportedFigure
     from projects.bands import VALUE_BANDS
 
     metrics = {m.code: m for m in Metric.objects.filter(code__in=["projects_signed", "signed_value", "participants"])}
@@ -308,9 +308,9 @@ def generate(
     )
     add_reported_data(edition_objects, source_objects, generated)
     # The rows went in without signals; the portal's cached counts and summaries must not outlive them.
-    from projects.caching import projects_changed
+    from core.caching.tokens import changed
 
-    projects_changed()
+    changed()
     generated.seconds = time.perf_counter() - started
     return generated
 

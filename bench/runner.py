@@ -165,7 +165,7 @@ def discover(sqlite_path: Path, *, n: int, editions: int) -> dict:
     try:
         number = max(1, (editions + 1) // 2)
         edition_id = connection.execute("SELECT id FROM editions_edition WHERE number = ?", [number]).fetchone()[0]
-        sector_id = connection.execute("SELECT id FROM projects_sector WHERE slug = ?", [SECTOR_SLUG]).fetchone()[0]
+        sector_id = connection.execute("SELECT id FROM editions_sector WHERE slug = ?", [SECTOR_SLUG]).fetchone()[0]
         deep_page = max(2, n // PAGE_SIZE // 2)
         before = connection.execute(
             "SELECT value, id FROM projects_project ORDER BY value DESC, id LIMIT 1 OFFSET ?",

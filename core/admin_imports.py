@@ -11,8 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
-from editions.forms import StaffImportForm
-from editions.resources import EXPORT_FORMATS, IMPORT_FORMATS, import_error_lines
+from core.forms import StaffImportForm
+from core.imports import EXPORT_FORMATS, IMPORT_FORMATS, import_error_lines
 
 
 class StaffExportMixin(ExportMixin):

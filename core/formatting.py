@@ -9,13 +9,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import get_language
 
-QUALIFIER_WORDS = {
-    "en": {"exact": "", "more_than": "over", "about": "about", "nearly": "nearly", "at_least": "at least"},
-    "zh": {"exact": "", "more_than": "超过", "about": "约", "nearly": "近", "at_least": "至少"},
-}
-
-_EN_SCALES = [(Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million")]
-_ZH_SCALES = [(Decimal(10) ** 12, "万亿"), (Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")]
+from core.vocabulary import CHINESE_SCALES as _ZH_SCALES
+from core.vocabulary import ENGLISH_SCALES as _EN_SCALES
+from core.vocabulary import QUALIFIER_PREFIXES
 
 
 def _is_chinese(language: str | None) -> bool:
@@ -118,7 +114,7 @@ def format_quantity(value, unit: str, qualifier: str = "exact", language: str | 
     if value is None:
         return "—"
     text = _BY_UNIT.get(unit, format_number)(value, language)
-    words = QUALIFIER_WORDS["zh" if _is_chinese(language) else "en"]
+    words = QUALIFIER_PREFIXES["zh" if _is_chinese(language) else "en"]
     prefix = words.get(qualifier or "exact", "")
     if not prefix:
         return text

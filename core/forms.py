@@ -1,13 +1,12 @@
-"""Admin forms shared by editions and projects: the import upload, draft-only editing."""
+"""The upload step of every staff import."""
 
 from pathlib import Path
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export.forms import ImportForm
 
-from editions.resources import MAX_IMPORT_BYTES, ImportFileError
+from core.imports import MAX_IMPORT_BYTES, ImportFileError
 
 EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx"}
 
@@ -72,26 +71,3 @@ class StaffImportForm(ImportForm):
             raise ValidationError(str(error)) from None
         upload.seek(0)
         return cleaned
-
-
-class DraftEditionFormMixin:
-    """Refuses, for users who cannot publish, to put anything into a published edition.
-
-    The admin sets ``request`` on the form class; the edition field is ``edition``.
-    """
-
-    request = None
-
-    def clean(self):
-        cleaned = super().clean()
-        edition = cleaned.get("edition")
-        user = getattr(self.request, "user", None)
-        if edition is not None and edition.is_published and user and not user.has_perm("editions.publish_edition"):
-            self.add_error(
-                "edition",
-                _("The %(edition)s is published; only editors can change its data.") % {"edition": edition},
-            )
-        return cleaned
-
-
-__all__ = ["DraftEditionFormMixin", "StaffImportForm", "forms"]

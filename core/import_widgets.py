@@ -1,5 +1,7 @@
 """How import cells become values: one widget per kind of column, each raising a plain-words CellError,
-and the loader that finds existing rows by natural key (so re-importing a file creates no duplicates)."""
+and the loader that finds existing rows by natural key (so re-importing a file creates no duplicates).
+
+Widgets that look up editions, sources or sectors are in editions/import_widgets.py."""
 
 from decimal import Decimal
 
@@ -7,8 +9,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from editions.models import Edition, Source
-from editions.parsing import CellError, NameMatcher, is_blank, parse_amount, reject_formula
+from core.parsing import CellError, NameMatcher, is_blank, parse_amount, reject_formula
 
 
 class TextWidget(widgets.Widget):
@@ -79,89 +80,6 @@ class MatchWidget(widgets.Widget):
         return "" if value is None else self.render_value(value)
 
 
-class EditionWidget(widgets.Widget):
-    """An edition by its number: 14, '14', '第14届'."""
-
-    def __init__(self, column: str = "edition"):
-        super().__init__()
-        self.column = column
-        self._by_number: dict[int, Edition] | None = None
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            raise CellError(_("%(column)s is missing: give the edition's number, such as 14") % {"column": self.column})
-        reject_formula(value, self.column)
-        text = str(value).strip().removeprefix("第").removesuffix("届").removesuffix(".0")
-        if not text.isdigit():
-            raise CellError(
-                _("%(column)s must be an edition number such as 14 (got '%(value)s')")
-                % {"column": self.column, "value": value}
-            )
-        if self._by_number is None:
-            self._by_number = {edition.number: edition for edition in Edition.objects.all()}
-        try:
-            return self._by_number[int(text)]
-        except KeyError:
-            raise CellError(
-                _("unknown edition %(number)s: add the edition in the admin first") % {"number": int(text)}
-            ) from None
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value.number)
-
-
-class SourcesWidget(widgets.ManyToManyWidget):
-    """Sources by their reference keys, separated by commas or semicolons: 'S12, S13'."""
-
-    def __init__(self, column: str = "sources", required: bool = True):
-        super().__init__(Source, field="key", separator=",")
-        self.column, self.required = column, required
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            if self.required:
-                raise CellError(
-                    _("%(column)s is missing: give one or more source references such as S12") % {"column": self.column}
-                )
-            return Source.objects.none()
-        reject_formula(value, self.column)
-        keys = [key.strip() for key in str(value).replace(";", ",").replace("，", ",").split(",") if key.strip()]
-        found = {source.key: source for source in Source.objects.filter(key__in=keys)}
-        unknown = [key for key in keys if key not in found]
-        if unknown:
-            raise CellError(_("unknown source '%(key)s': add the source in the admin first") % {"key": unknown[0]})
-        return [found[key] for key in keys]
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else ", ".join(source.key for source in value.all())
-
-
-class SourceWidget(widgets.Widget):
-    """One source by its reference key."""
-
-    def __init__(self, column: str = "source"):
-        super().__init__()
-        self.column = column
-        self._by_key: dict[str, Source] = {}
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        reject_formula(value, self.column)
-        key = str(value).strip()
-        if key not in self._by_key:
-            try:
-                self._by_key[key] = Source.objects.get(key=key)
-            except Source.DoesNotExist:
-                raise CellError(
-                    _("unknown source '%(key)s': add the source in the admin first") % {"key": key}
-                ) from None
-        return self._by_key[key]
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.key
-
-
 class NaturalKeyInstanceLoader(BaseInstanceLoader):
     """Finds existing records by their natural key with one query per import, not one per row.
 
@@ -187,6 +105,3 @@ class NaturalKeyInstanceLoader(BaseInstanceLoader):
 
     def get_instance(self, row):
         return self.by_key.get(tuple(field.clean(row) for field in self.key_fields))
-
-
-# -- the shared resource --------------------------------------------------------------------------------

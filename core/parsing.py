@@ -1,4 +1,4 @@
-"""How spreadsheet cells written by people become values: amounts, dates, sectors, countries.
+"""How spreadsheet cells written by people become values: amounts, dates, names, countries.
 
 Every function takes what a cell holds (text, a number, a date or nothing) and either returns a
 clean value or raises ``CellError`` with a message a member of staff understands, naming the column.
@@ -15,24 +15,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from core.vocabulary import SCALE_MULTIPLIERS
+
 
 class CellError(ValueError):
     """A cell that cannot be read; the message is shown to staff as it is."""
 
 
-# Chinese and English multipliers staff write after a number: "1.5亿", "3000万", "12 million".
-_MULTIPLIERS = {
-    "万亿": Decimal(10) ** 12,
-    "亿": Decimal(10) ** 8,
-    "万": Decimal(10) ** 4,
-    "千": Decimal(10) ** 3,
-    "trillion": Decimal(10) ** 12,
-    "billion": Decimal(10) ** 9,
-    "bn": Decimal(10) ** 9,
-    "million": Decimal(10) ** 6,
-    "m": Decimal(10) ** 6,
-    "k": Decimal(10) ** 3,
-}
 # Currency words that may follow the number; they change nothing.
 _CURRENCY_WORDS = ("元人民币", "人民币", "元", "yuan", "rmb", "cny", "¥", "￥")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -76,7 +65,7 @@ def parse_amount(value, column: str = "value", unit_words: str | None = None) ->
     for word in _CURRENCY_WORDS:
         text = text.removeprefix(word).removesuffix(word).strip()
     multiplier = Decimal(1)
-    for word, factor in _MULTIPLIERS.items():
+    for word, factor in SCALE_MULTIPLIERS.items():
         if text.endswith(word) and _NUMBER.match(_strip_separators(text.removesuffix(word))):
             text, multiplier = text.removesuffix(word), factor
             break
@@ -225,83 +214,9 @@ class NameMatcher:
         return _("unknown %(what)s '%(value)s'") % {"what": self.what, "value": text[:60]}
 
 
-# Words people use for the standard sectors (by slug); suggested, never matched silently.
-SECTOR_HINTS = {
-    "renewables": "new-energy",
-    "renewable energy": "new-energy",
-    "clean energy": "new-energy",
-    "energy": "new-energy",
-    "agriculture": "modern-agriculture",
-    "farming": "modern-agriculture",
-    "machinery": "equipment-manufacturing",
-    "manufacturing": "equipment-manufacturing",
-    "pharma": "pharmaceuticals",
-    "medicine": "pharmaceuticals",
-    "health": "healthcare",
-    "services": "modern-services",
-    "automotive": "autos-and-parts",
-    "cars": "autos-and-parts",
-    "materials": "new-materials",
-    "electronics": "electronics-and-high-tech",
-    "it": "electronics-and-high-tech",
-    "tourism": "culture-and-tourism",
-    "logistics": "logistics-and-trade",
-    "trade": "logistics-and-trade",
-    "chemicals": "petrochemicals",
-}
-
-
-def sector_matcher(sectors) -> NameMatcher:
-    """Sectors by English name, Chinese name or slug."""
-    sectors = list(sectors)
-    by_slug = {sector.slug: sector for sector in sectors}
-    hints = {word: by_slug[slug] for word, slug in SECTOR_HINTS.items() if slug in by_slug}
-    entries = ((sector, [sector.name_en, sector.name_zh, sector.slug]) for sector in sectors)
-    return NameMatcher(entries, what=_("sector"), hints=hints)
-
-
-# Chinese names of the partner countries and regions that come up most; English names and ISO codes
-# come from django-countries.
-CHINESE_COUNTRY_NAMES = {
-    "俄罗斯": "RU",
-    "俄罗斯联邦": "RU",
-    "日本": "JP",
-    "韩国": "KR",
-    "大韩民国": "KR",
-    "朝鲜": "KP",
-    "蒙古": "MN",
-    "蒙古国": "MN",
-    "美国": "US",
-    "德国": "DE",
-    "法国": "FR",
-    "英国": "GB",
-    "意大利": "IT",
-    "荷兰": "NL",
-    "瑞士": "CH",
-    "新加坡": "SG",
-    "马来西亚": "MY",
-    "泰国": "TH",
-    "越南": "VN",
-    "印度尼西亚": "ID",
-    "印度": "IN",
-    "哈萨克斯坦": "KZ",
-    "乌兹别克斯坦": "UZ",
-    "白俄罗斯": "BY",
-    "加拿大": "CA",
-    "澳大利亚": "AU",
-    "香港": "HK",
-    "中国香港": "HK",
-    "澳门": "MO",
-    "中国澳门": "MO",
-    "台湾": "TW",
-    "中国台湾": "TW",
-    "阿联酋": "AE",
-    "沙特阿拉伯": "SA",
-    "以色列": "IL",
-}
-
-# Everyday English names that differ from the ISO ones django-countries uses.
-_ENGLISH_ALIASES = {
+# Everyday names that differ from the ones django-countries uses, in English and in Chinese; every other
+# name comes from django-countries itself (its English and Simplified Chinese catalogues).
+COUNTRY_ALIASES = {
     "russia": "RU",
     "russian federation": "RU",
     "south korea": "KR",
@@ -317,19 +232,28 @@ _ENGLISH_ALIASES = {
     "macau": "MO",
     "taiwan": "TW",
     "vietnam": "VN",
+    "俄罗斯联邦": "RU",
+    "大韩民国": "KR",
+    "蒙古国": "MN",
+    "中国香港": "HK",
+    "中国澳门": "MO",
+    "中国台湾": "TW",
+    "阿联酋": "AE",
 }
 
 
 def country_matcher() -> NameMatcher:
     """Partner countries by English name, Chinese name or ISO code (two or three letters)."""
+    from django.utils import translation
     from django_countries import countries
 
     names: dict[str, list[str]] = {}
     for code, name in countries:
         names.setdefault(code, [str(name), code, countries.alpha3(code) or ""])
-    for name, code in _ENGLISH_ALIASES.items():
-        names[code].append(name)
-    for name, code in CHINESE_COUNTRY_NAMES.items():
+    with translation.override("zh-hans"):
+        for code, name in countries:
+            names[code].append(str(name))
+    for name, code in COUNTRY_ALIASES.items():
         names[code].append(name)
     return NameMatcher(((code, entry) for code, entry in names.items()), what=_("partner country"))
 

@@ -1,4 +1,4 @@
-"""The published facts behind the demo, read from the CSV files in editions/data/.
+"""The published facts behind the demo, read from the CSV files in demo/data/.
 
 Pure reading and parsing: no database. An empty field means no source gave the value, never zero.
 """
@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import editions
-
-DATA_DIR = Path(editions.__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 class DemoDataError(ValueError):

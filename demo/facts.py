@@ -11,18 +11,10 @@ from django.db import models
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from editions.models import (
-    Edition,
-    EditionStatus,
-    Metric,
-    ReportedBand,
-    ReportedFigure,
-    Source,
-    Unit,
-)
-from projects.demo.data import BandRow, DemoDataError, EditionRow, FigureRow, SectorRow, SourceRow
-from projects.demo.names import SECTOR_NAMES_ZH, STANDARD_METRICS, STANDARD_SECTORS
-from projects.models import ReportedSector, Sector
+from core.vocabulary import Unit
+from demo.data import BandRow, DemoDataError, EditionRow, FigureRow, SectorRow, SourceRow
+from demo.names import SECTOR_NAMES_ZH, STANDARD_METRICS, STANDARD_SECTORS
+from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 
 # Sectors a release names that are not among the existing ones come after them.
 NEW_SECTOR_POSITION = 500

@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from projects.demo.data import DemoDataError
-from projects.demo.values import ValueRange, allocate_values
+from demo.data import DemoDataError
+from demo.values import ValueRange, allocate_values
 from projects.models import ProjectKind, ProjectStatus, Scope
 
 

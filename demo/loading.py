@@ -7,13 +7,14 @@ from collections.abc import Callable
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from editions.models import STAGE_PREFERENCE, Edition, Source
-from projects.caching import projects_changed
-from projects.demo import facts
-from projects.demo.data import DemoData, DemoDataError, FigureRow, read_demo_data
-from projects.demo.generator import ProjectGroup, generate_projects
-from projects.demo.values import exclusive_ranges
-from projects.models import Project, ProjectKind, ReportedSector, Sector
+from core.caching.tokens import changed
+from core.vocabulary import STAGE_PREFERENCE
+from demo import facts
+from demo.data import DemoData, DemoDataError, FigureRow, read_demo_data
+from demo.generator import ProjectGroup, generate_projects
+from demo.values import exclusive_ranges
+from editions.models import Edition, ReportedSector, Sector, Source
+from projects.models import Project, ProjectKind
 
 DEFAULT_SEED = 2005
 
@@ -166,7 +167,7 @@ def load_demo(*, seed: int = DEFAULT_SEED, report: Callable[[str], None] = print
     report(f"Sectors: {sector_outcome}; sectors named in releases: {outcome}.")
     regenerated, unchanged, cleared = load_illustrative_projects(data, editions, sources, seed=seed)
     # Bulk inserts and updates send no signals: stale the cached counts and summaries explicitly.
-    projects_changed()
+    changed()
     total = Project.objects.filter(edition__in=editions.values(), is_illustrative=True).count()
     report(
         f"Illustrative projects: {regenerated} editions generated, {unchanged} unchanged, "

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from projects.demo.data import DemoDataError
+from demo.data import DemoDataError
 
 TEN_THOUSAND = Decimal(10_000)
 CENT = Decimal("0.01")

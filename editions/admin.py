@@ -1,11 +1,7 @@
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.actions import delete_selected as django_delete_selected
-from django.contrib.admin.utils import unquote
+from django.contrib import admin
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
@@ -13,52 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
+from core.admin_imports import StaffExportMixin, StaffImportExportMixin
+from core.admin_mixins import RefuseDeletionInUseMixin, delete_selected, related_count
+from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
 from editions.admin_publishing import PublishingAdminMixin
-from editions.models import Edition, Metric, ReportedBand, ReportedFigure, Source
+from editions.admin_rows import EditionRowAdminMixin
+from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 from editions.resources import ReportedFigureResource
-from editions.versioning import EditionRowAdminMixin, VersionCheckAdminMixin, VersionedModelForm
 
 # Compact text boxes for notes inside tabular inlines.
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
-
-
-@admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
-def delete_selected(modeladmin, request, queryset):
-    """Django's bulk delete, refused with plain sentences when a selected row is still in use.
-
-    Named like Django's action so that it replaces it on the admins that list it.
-    """
-    refusals = [message for obj in queryset if (message := modeladmin.deletion_refusal(obj))]
-    if refusals:
-        for message in refusals:
-            modeladmin.message_user(request, message, messages.ERROR)
-        return None
-    return django_delete_selected(modeladmin, request, queryset)
-
-
-class RefuseDeletionInUseMixin:
-    """Refuse to delete a row other rows still need, with a sentence rather than a list of thousands.
-
-    Subclasses return that sentence from `deletion_refusal`, or None when the row may go.
-    """
-
-    actions = [delete_selected]
-
-    def deletion_refusal(self, obj) -> str | None:
-        return None
-
-    def delete_view(self, request, object_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None and self.has_delete_permission(request, obj):
-            message = self.deletion_refusal(obj)
-            if message:
-                self.message_user(request, message, messages.ERROR)
-                return HttpResponseRedirect(
-                    reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
-                )
-        return super().delete_view(request, object_id, extra_context)
 
 
 class EditionForm(VersionedModelForm):
@@ -107,6 +68,13 @@ class ReportedFigureInline(admin.TabularInline):
     extra = 0
 
 
+class ReportedSectorInline(admin.TabularInline):
+    model = ReportedSector
+    fields = ["position", "sector", "sources"]
+    autocomplete_fields = ["sector", "sources"]
+    extra = 0
+
+
 class ReportedBandInline(admin.TabularInline):
     model = ReportedBand
     form = ReportedBandForm
@@ -114,19 +82,6 @@ class ReportedBandInline(admin.TabularInline):
     autocomplete_fields = ["sources"]
     formfield_overrides = SMALL_TEXTAREA
     extra = 0
-
-
-def related_count(model, related_name: str):
-    """The number of rows pointing at each row, as a subquery: no GROUP BY over the whole related table.
-
-    The related model is looked up by name, so that editions does not import projects.
-    """
-    relation = model._meta.get_field(related_name)
-    rows = relation.related_model._base_manager.filter(**{relation.field.name: OuterRef("pk")})
-    return Coalesce(
-        Subquery(rows.order_by().values(relation.field.name).annotate(n=Count("pk")).values("n")),
-        0,
-    )
 
 
 def projects_changelist_url(edition: Edition) -> str:
@@ -140,8 +95,7 @@ class EditionAdmin(
 ):
     form = EditionForm
     actions = [delete_selected, "publish_selected", "unpublish_selected"]
-    # projects/admin.py appends the inline of the sectors a release names (projects depend on editions).
-    inlines = [ReportedFigureInline, ReportedBandInline]
+    inlines = [ReportedFigureInline, ReportedBandInline, ReportedSectorInline]
     list_display = [
         "number",
         "year",
@@ -275,3 +229,41 @@ class ReportedBandAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffE
     list_select_related = ["edition"]
     autocomplete_fields = ["edition", "sources"]
     ordering = ["-edition__number", "lower_yuan"]
+
+
+@admin.register(Sector)
+class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+    list_display = ["name_en", "name_zh", "slug", "position", "project_count"]
+    list_editable = ["position"]
+    search_fields = ["name_en", "name_zh", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    ordering = ["position", "name_en"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(project_count=related_count(Sector, "projects"))
+
+    @admin.display(description=_("projects"), ordering="project_count")
+    def project_count(self, sector):
+        return sector.project_count
+
+    def deletion_refusal(self, sector):
+        count = sector.projects.count()
+        if not count:
+            return None
+        return ngettext(
+            "The sector “%(sector)s” cannot be deleted because %(count)s project is in it. "
+            "Move that project to another sector first.",
+            "The sector “%(sector)s” cannot be deleted because %(count)s projects are in it. "
+            "Move those projects to another sector first.",
+            count,
+        ) % {"sector": sector, "count": f"{count:,}"}
+
+
+@admin.register(ReportedSector)
+class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
+    list_display = ["edition", "position", "sector"]
+    list_display_links = ["edition", "sector"]
+    list_filter = ["edition", "sector"]
+    list_select_related = ["edition", "sector"]
+    autocomplete_fields = ["edition", "sector", "sources"]
+    ordering = ["-edition__number", "position"]

@@ -5,40 +5,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from editions.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
+from core.caching.tokens import ChangeTrackingQuerySet
+from core.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
+from core.vocabulary import Qualifier, Stage, Unit
 
 
 class EditionStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     PUBLISHED = "published", _("published")
-
-
-class Qualifier(models.TextChoices):
-    EXACT = "exact", _("exactly")
-    MORE_THAN = "more_than", _("over")
-    ABOUT = "about", _("about")
-    NEARLY = "nearly", _("nearly")
-    AT_LEAST = "at_least", _("at least")
-
-
-class Stage(models.TextChoices):
-    """When a figure was reported; pages prefer the closing figure."""
-
-    PRE_EVENT = "pre_event", _("pre-event")
-    OPENING = "opening", _("opening")
-    CLOSING = "closing", _("closing")
-    RETROSPECTIVE = "retrospective", _("retrospective")
-
-
-# The order in which a page picks the figure to show when several stages exist.
-STAGE_PREFERENCE = [Stage.CLOSING, Stage.RETROSPECTIVE, Stage.OPENING, Stage.PRE_EVENT]
-
-
-class Unit(models.TextChoices):
-    COUNT = "count", _("count")
-    YUAN = "yuan", _("yuan")
-    USD = "usd", _("US dollars")
-    SQUARE_METRES = "m2", _("square metres")
 
 
 class Language(models.TextChoices):
@@ -82,7 +56,7 @@ class Source(models.Model):
         return f"{label} ({self.published_on:%Y-%m-%d})" if self.published_on else label
 
 
-class EditionQuerySet(models.QuerySet):
+class EditionQuerySet(ChangeTrackingQuerySet):
     def published(self):
         """The only door into public pages, exports and feeds."""
         return self.filter(status=EditionStatus.PUBLISHED)
@@ -304,3 +278,47 @@ class ReportedBand(models.Model):
             return _("over %(lower)s: %(count)s") % {"lower": lower, "count": self.count}
         upper = format_quantity(self.upper_yuan, Unit.YUAN)
         return f"{lower} – {upper}: {self.count}"
+
+
+class Sector(models.Model):
+    """A sector of signed projects: a vocabulary shared by every edition, like the metrics."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in links: ?sector=new-energy"))
+    name_en = models.CharField(_("name (English)"), max_length=120, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("display order"), default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name_en"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The sector's name in the active language (the other one when that is empty)."""
+        return localized(self, "name")
+
+
+class ReportedSector(models.Model):
+    """A sector an edition's release names for its signed projects, in the release's order."""
+
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="reported_sectors", verbose_name=_("edition"))
+    sector = models.ForeignKey(Sector, models.PROTECT, related_name="reported_in", verbose_name=_("sector"))
+    position = models.PositiveSmallIntegerField(_("order in the release"), default=0)
+    sources = models.ManyToManyField(Source, related_name="reported_sectors", verbose_name=_("sources"))
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = _("sector named in a release")
+        verbose_name_plural = _("sectors named in releases")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "sector"], name="one_reported_sector_per_edition"),
+        ]
+
+    def __str__(self):
+        return f"{self.edition}: {self.sector}"

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from editions.models import STAGE_PREFERENCE, Edition, Metric, ReportedFigure
+from core.vocabulary import STAGE_PREFERENCE
+from editions.models import Edition, Metric, ReportedFigure
 
 PROJECT_COUNT_METRIC = "projects_signed"
 PROJECT_VALUE_METRIC = "signed_value"

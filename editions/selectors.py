@@ -17,7 +17,8 @@ from django.db.models import (
     When,
 )
 
-from editions.models import STAGE_PREFERENCE, Edition, Metric, ReportedFigure, Source, Stage
+from core.vocabulary import STAGE_PREFERENCE, Stage
+from editions.models import Edition, Metric, ReportedFigure, Source
 
 
 def stage_rank_expression() -> Case:

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.versioning import fitted_change_reason
 from editions.models import Edition, EditionStatus
-from editions.versioning import fitted_change_reason
 
 PUBLISH_PERMISSION = "editions.publish_edition"
 
@@ -28,7 +28,7 @@ def publish_edition(*, edition: Edition, user) -> Edition:
     if edition.is_published:
         raise ValidationError(_("The %(edition)s is already published.") % {"edition": edition})
     edition.status = EditionStatus.PUBLISHED
-    edition.version += 1  # a form opened before this save is refused (editions/versioning.py)
+    edition.version += 1  # a form opened before this save is refused (core/versioning.py)
     edition.published_at = timezone.now()
     edition.published_by = user
     edition.full_clean()
@@ -47,7 +47,7 @@ def unpublish_edition(*, edition: Edition, user) -> Edition:
     if not edition.is_published:
         raise ValidationError(_("The %(edition)s is not published.") % {"edition": edition})
     edition.status = EditionStatus.DRAFT
-    edition.version += 1  # a form opened before this save is refused (editions/versioning.py)
+    edition.version += 1  # a form opened before this save is refused (core/versioning.py)
     edition.published_at = None
     edition.published_by = None
     edition.full_clean()

@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 # What a rendered page is made from; generated folders (staticfiles/, bench results) are not.
-RENDERING_FOLDERS = ("comparisons", "editions", "expoportal", "projects", "templates", "locale", "static")
+RENDERING_FOLDERS = ("core", "editions", "projects", "portal", "expoportal", "templates", "locale", "static")
 SKIPPED_PARTS = {"__pycache__", "migrations", "tests"}
 
 

@@ -56,9 +56,12 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
+    # The project's own apps, lowest layer first (README.md, "Layout").
+    "core",
     "editions",
     "projects",
-    "comparisons",
+    "portal",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -117,13 +120,6 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-        },
-        # Each worker's own copies of whole public pages read from Redis (expoportal/pagecache.py): their
-        # keys carry the data token, so a copy never goes stale, and a repeat visit skips the round trip.
-        "local": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "expo-pages",
-            "OPTIONS": {"MAX_ENTRIES": 200},
         },
     }
 else:

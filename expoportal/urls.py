@@ -4,8 +4,9 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from editions import views as edition_views
 from expoportal import health
+from portal.urls import compare_patterns, edition_patterns
+from portal.views.home import home
 
 admin.site.site_header = _("Expo Portal administration")
 admin.site.site_title = _("Expo Portal staff")
@@ -19,10 +20,10 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", edition_views.home, name="home"),
-    path("editions/", include("editions.urls")),
+    path("", home, name="home"),
+    path("editions/", include((edition_patterns, "editions"))),
     path("projects/", include("projects.urls")),
-    path("compare/", include("comparisons.urls")),
+    path("compare/", include((compare_patterns, "comparisons"))),
     prefix_default_language=True,
 )
 

@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class ComparisonsConfig(AppConfig):
-    name = "comparisons"
-    verbose_name = _("comparisons")
+class PortalConfig(AppConfig):
+    """The public pages that combine editions and projects: home, editions, summaries and comparisons."""
+
+    name = "portal"
+    verbose_name = _("Public pages")

@@ -1,6 +1,5 @@
-"""Reads for the public pages that span editions and projects: the edition summary and recorded totals."""
+"""The edition summary page: published figures and bands beside what the recorded projects add up to."""
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -9,12 +8,13 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from editions import formatting
-from editions.models import Edition, ReportedBand, ReportedFigure, Source, Unit
+from core import formatting
+from core.caching.aggregates import for_editions
+from core.tables import plain_number
+from core.vocabulary import Unit
+from editions.models import Edition, ReportedBand, ReportedFigure, Source
 from editions.selectors import headline_figures
-from editions.tables import plain_number
 from projects.bands import VALUE_BANDS
-from projects.caching import cached, edition_token, per_edition
 from projects.models import Project, Scope
 
 LARGEST_PROJECTS = 10
@@ -266,13 +266,9 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
     published = _published_bands(edition)
     edges = [(band.lower_yuan, band.upper_yuan, band.is_nested) for band in published]
     # The cache hands out its own copy (it stores a pickle), so the shares written below stay here.
-    breakdowns = cached(
-        "edition-summary",
-        edition.pk,
-        edges,
-        # Valid while none of this edition's projects changes, whatever happens to other editions.
-        token=edition_token(edition.pk),
-        compute=lambda: _project_breakdowns(edition, published),
+    # Valid while none of this edition's projects changes, whatever happens to other editions.
+    breakdowns = for_editions(
+        "edition-summary", [edition.pk], edges, compute=lambda: _project_breakdowns(edition, published)
     )
     bands = breakdowns["bands"]
     recorded_count = sum(row.count for row in bands)
@@ -311,19 +307,3 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
             sources.values(), key=lambda source: (source.published_on is None, source.published_on, source.key)
         ),
     )
-
-
-def recorded_by_edition(*, edition_ids: Iterable[int]) -> dict[int, tuple[int, Decimal]]:
-    """{edition id: (number of projects, their total value)} for those editions that have projects; cached."""
-
-    def compute(missing: list[int]) -> dict[int, tuple[int, Decimal]]:
-        rows = (
-            Project.objects.filter(edition_id__in=missing)
-            .order_by()
-            .values_list("edition_id")
-            .annotate(count=Count("pk"), total=Sum("value"))
-        )
-        return {edition_id: (count, total) for edition_id, count, total in rows}
-
-    recorded = per_edition("recorded", edition_ids, compute=compute, empty=None)
-    return {pk: found for pk, found in recorded.items() if found}

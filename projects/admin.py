@@ -2,19 +2,17 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
-from editions.admin import EditionAdmin, RefuseDeletionInUseMixin, related_count
-from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
+from core.admin_imports import StaffImportExportMixin
+from core.formatting import format_yuan
+from core.versioning import VersionCheckAdminMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin
-from editions.formatting import format_yuan
-from editions.versioning import EditionRowAdminMixin, VersionCheckAdminMixin
 from projects.admin_history import DeletedProjectsAdminMixin
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
 from projects.forms import VersionedProjectForm
-from projects.models import Project, ReportedSector, Sector
+from projects.models import Project
 from projects.resources import ProjectResource
 
 
@@ -30,56 +28,6 @@ class ValueBandFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         band = BANDS_BY_SLUG.get(self.value())
         return queryset.filter(band.q("value")) if band else queryset
-
-
-class ReportedSectorInline(admin.TabularInline):
-    model = ReportedSector
-    fields = ["position", "sector", "sources"]
-    autocomplete_fields = ["sector", "sources"]
-    extra = 0
-
-
-# The edition form lists the sectors its release names. The inline is added from this side because
-# projects depend on editions and never the other way round.
-EditionAdmin.inlines = [*EditionAdmin.inlines, ReportedSectorInline]
-
-
-@admin.register(Sector)
-class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
-    list_display = ["name_en", "name_zh", "slug", "position", "project_count"]
-    list_editable = ["position"]
-    search_fields = ["name_en", "name_zh", "slug"]
-    prepopulated_fields = {"slug": ["name_en"]}
-    ordering = ["position", "name_en"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(project_count=related_count(Sector, "projects"))
-
-    @admin.display(description=_("projects"), ordering="project_count")
-    def project_count(self, sector):
-        return sector.project_count
-
-    def deletion_refusal(self, sector):
-        count = sector.projects.count()
-        if not count:
-            return None
-        return ngettext(
-            "The sector “%(sector)s” cannot be deleted because %(count)s project is in it. "
-            "Move that project to another sector first.",
-            "The sector “%(sector)s” cannot be deleted because %(count)s projects are in it. "
-            "Move those projects to another sector first.",
-            count,
-        ) % {"sector": sector, "count": f"{count:,}"}
-
-
-@admin.register(ReportedSector)
-class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
-    list_display = ["edition", "position", "sector"]
-    list_display_links = ["edition", "sector"]
-    list_filter = ["edition", "sector"]
-    list_select_related = ["edition", "sector"]
-    autocomplete_fields = ["edition", "sector", "sources"]
-    ordering = ["-edition__number", "position"]
 
 
 @admin.register(Project)

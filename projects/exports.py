@@ -26,12 +26,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from editions.formatting import is_chinese
-from editions.models import Edition, Source
-from editions.tables import plain_number
-from expoportal.exports import FORMULA_TRIGGERS, neutralise_formula, neutralise_row, with_byte_order_mark
+from core.downloads import FORMULA_TRIGGERS, neutralise_formula, neutralise_row, with_byte_order_mark
+from core.formatting import is_chinese
+from core.tables import plain_number
+from editions.models import Edition, Sector, Source
 from projects.bands import VALUE_BANDS
-from projects.models import ProjectKind, ProjectStatus, Scope, Sector
+from projects.models import ProjectKind, ProjectStatus, Scope
 from projects.tables import ProjectTable
 
 CHUNK_ROWS = 5000

@@ -7,11 +7,11 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from editions import formatting
-from editions.models import Edition
+from core import formatting
+from core.caching.aggregates import per_edition
+from editions.models import Edition, Sector
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
-from projects.caching import cached, per_edition, public_token
-from projects.models import Scope, Sector
+from projects.models import Scope
 
 
 @dataclass
@@ -140,17 +140,8 @@ def project_facets(
     """Counts beside each filter's choices under every other active filter, and the number of matching projects.
 
     `base` is the public projects under the filters that are not facets, described by `unfaceted`
-    (text, value range). Both results come from the cache while no project, sector or edition changes;
-    a miss costs one GROUP BY over the matching projects, shared by every facet choice.
+    (text, value range). The counts come from per-edition aggregates (core/caching): while no project of an
+    edition changes, its counts are read from the cache; otherwise one GROUP BY over its matching projects.
     """
-    # The public token carries the unpublished editions: withdrawing one changes what is public even if
-    # it bypassed the signals.
-    token = public_token()
     unfaceted_key = sorted(unfaceted.items())
-
-    def compute():
-        cube = cached("facet-cube", unfaceted_key, token=token, compute=lambda: _facet_cube(base, unfaceted_key))
-        return _facets_from_cube(cube, labels, selected)
-
-    selected_key, labels_key = sorted(selected.items()), sorted(labels.items())
-    return cached("facets", unfaceted_key, selected_key, labels_key, token=token, compute=compute)
+    return _facets_from_cube(_facet_cube(base, unfaceted_key), labels, selected)

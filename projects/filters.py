@@ -6,14 +6,10 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from editions.models import Edition
+from editions.models import Edition, Sector
 from projects.bands import BAND_CHOICES, BANDS_BY_SLUG
-from projects.models import Scope, Sector
-
-# The query parameters that filter (as opposed to sort, paginate or export).
-FILTER_PARAMS = ("q", "edition", "sector", "scope", "partner", "band", "value_min", "value_max")
-# The filters that have no facet (no list of choices with counts beside them).
-UNFACETED_PARAMS = ("q", "value_min", "value_max")
+from projects.facets import FACET_NAMES
+from projects.models import Scope
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -79,3 +75,9 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_band(self, queryset, name, value):
         return queryset.filter(BANDS_BY_SLUG[value].q("value"))
+
+
+# The query parameters that filter (as opposed to sort, paginate or export), and those with no facet (no list
+# of choices with counts beside them).
+FILTER_PARAMS = tuple(ProjectFilter.base_filters)
+UNFACETED_PARAMS = tuple(name for name in FILTER_PARAMS if name not in FACET_NAMES)

@@ -3,8 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from editions.formatting import format_yuan
-from editions.versioning import VersionedModelForm, shown_value
+from core.formatting import format_yuan
+from core.versioning import VersionedModelForm, shown_value
 from projects.models import Project
 
 

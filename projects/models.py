@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from editions.formatting import format_yuan, is_chinese, localized
-from editions.models import Edition, EditionStatus, Source
+from core.caching.tokens import ChangeTrackingQuerySet
+from core.formatting import format_yuan, is_chinese, localized
+from editions.models import Edition, EditionStatus, Sector, Source
 from projects.bands import band_for, band_position_expression
 
 
@@ -32,49 +33,7 @@ class ProjectStatus(models.TextChoices):
     STALLED = "stalled", _("stalled or cancelled")
 
 
-class Sector(models.Model):
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in links: ?sector=new-energy"))
-    name_en = models.CharField(_("name (English)"), max_length=120, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
-    position = models.PositiveSmallIntegerField(_("display order"), default=100)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "name_en"]
-        verbose_name = _("sector")
-        verbose_name_plural = _("sectors")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        """The sector's name in the active language (the other one when that is empty)."""
-        return localized(self, "name")
-
-
-class ReportedSector(models.Model):
-    """A sector an edition's release names for its signed projects, in the release's order."""
-
-    edition = models.ForeignKey(Edition, models.CASCADE, related_name="reported_sectors", verbose_name=_("edition"))
-    sector = models.ForeignKey(Sector, models.PROTECT, related_name="reported_in", verbose_name=_("sector"))
-    position = models.PositiveSmallIntegerField(_("order in the release"), default=0)
-    sources = models.ManyToManyField(Source, related_name="reported_sectors", verbose_name=_("sources"))
-
-    class Meta:
-        ordering = ["edition", "position"]
-        verbose_name = _("sector named in a release")
-        verbose_name_plural = _("sectors named in releases")
-        constraints = [
-            models.UniqueConstraint(fields=["edition", "sector"], name="one_reported_sector_per_edition"),
-        ]
-
-    def __str__(self):
-        return f"{self.edition}: {self.sector}"
-
-
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(ChangeTrackingQuerySet):
     def public(self):
         """Projects of published editions: the only door into public pages and exports."""
         # "Not in the (few) unpublished editions" rather than a join on the edition's status: the
@@ -197,23 +156,3 @@ class Project(models.Model):
     @property
     def display_value(self) -> str:
         return format_yuan(self.value)
-
-
-class DataVersion(models.Model):
-    """One row whose token changes whenever projects, sectors or editions change.
-
-    Cached aggregates (facet counts, summaries, comparisons) are keyed by the token, so a change seen
-    by any process makes every process's cached copies stale at once; see projects/caching.py.
-    """
-
-    name = models.CharField(_("name"), max_length=20, primary_key=True)
-    token = models.CharField(_("token"), max_length=32)
-    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("data version")
-        verbose_name_plural = _("data versions")
-
-    def __str__(self):
-        return f"{self.name}: {self.token}"

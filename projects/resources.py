@@ -7,17 +7,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from editions.import_widgets import (
-    AmountWidget,
-    EditionWidget,
-    MatchWidget,
-    NaturalKeyInstanceLoader,
-    SourceWidget,
-    TextWidget,
-)
-from editions.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date, sector_matcher
-from editions.resources import StaffResource
-from projects.models import Project, ProjectKind, ProjectStatus, Scope, Sector
+from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
+from core.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date
+from editions.import_widgets import EditionWidget, SourceWidget, sector_matcher
+from editions.models import Sector
+from editions.resources import EditionDataResource
+from projects.models import Project, ProjectKind, ProjectStatus, Scope
 
 
 class DateWidget(TextWidget):
@@ -52,7 +47,7 @@ def _field(name: str, widget, column: str | None = None) -> fields.Field:
     return fields.Field(attribute=name, column_name=column or name, widget=widget)
 
 
-class ProjectResource(StaffResource):
+class ProjectResource(EditionDataResource):
     edition = _field("edition", EditionWidget())
     title = _field("title", TextWidget("title", required=True, max_length=300))
     title_zh = _field("title_zh", TextWidget("title_zh", max_length=300))

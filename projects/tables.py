@@ -10,8 +10,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from editions.formatting import format_yuan, is_chinese
-from editions.tables import NumberColumn, PortalTable, YuanColumn
+from core.formatting import format_yuan, is_chinese
+from core.tables import NumberColumn, PortalTable, YuanColumn
 from projects.bands import VALUE_BANDS, band_for
 from projects.models import Project, Scope
 

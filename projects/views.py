@@ -10,9 +10,8 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 from django_tables2.rows import BoundRows
 
-from editions.tables import EXPORT_FORMATS, PortalExport
-from expoportal.pagecache import cache_public_page
-from projects.caching import cache_key, public_token, query_parts
+from core.caching.pages import cache_public_page
+from core.tables import EXPORT_FORMATS, PortalExport
 from projects.exports import RESPONSES
 from projects.facets import project_facets
 from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
@@ -20,6 +19,8 @@ from projects.models import Project
 from projects.tables import FastRows, ProjectTable
 
 PAGE_SIZES = (10, 25, 50, 100, 200)
+# The query parameters of the table itself, besides its filters: sort, page, page size and download.
+TABLE_PARAMS = ("sort", "page", "per_page", "_export")
 MAX_PAGE_SIZE = PAGE_SIZES[-1]
 DEFAULT_PAGE_SIZE = 25
 
@@ -63,7 +64,7 @@ class ProjectPaginator(ClampedPaginator):
         return self._get_page(page_rows, number, self)
 
 
-@method_decorator(cache_public_page(params=(*FILTER_PARAMS, "sort", "page", "per_page", "_export")), name="get")
+@method_decorator(cache_public_page(params=(ProjectFilter, TABLE_PARAMS)), name="get")
 class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
     table_class = ProjectTable
     filterset_class = ProjectFilter
@@ -113,9 +114,6 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         context["facets"] = getattr(self, "facets", [])
         context["active_filters"] = self._active_filters()
         context["export_links"] = self._export_links()
-        # The rendered table and facet lists are cached per data version, language and query (the template's
-        # {% cache %} tags); nothing in them depends on the visitor.
-        context["fragment_key"] = cache_key("projects-table", query_parts(self.request.GET), token=public_token())
         context["keep_params"] = [
             (name, self.request.GET[name]) for name in ("sort", "per_page") if self.request.GET.get(name)
         ]

@@ -4,18 +4,9 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from editions.models import (
-    Edition,
-    EditionStatus,
-    Metric,
-    Qualifier,
-    ReportedBand,
-    ReportedFigure,
-    Source,
-    Stage,
-    Unit,
-)
-from projects.models import Project, ProjectKind, ReportedSector, Scope, Sector
+from core.vocabulary import Qualifier, Stage, Unit
+from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from projects.models import Project, ProjectKind, Scope
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -1,86 +1,89 @@
 """Whole public pages from the cache, for every visitor who has nothing of their own on the page.
 
-A public page looks the same to every anonymous visitor: the filter form is a GET form, the language
-switcher is links, and nothing personal is shown without a session. So the complete HTML of a public
-page is cached per address (path and query, which carries the language prefix) under the public data
-token (projects.caching.public_token): every save, delete, import and publish replaces the token, and
-withdrawing an edition changes the draft list the token includes, so a cached page never outlives the
-data it shows. A hit costs one query (the token with the draft list) and one cache read; a miss renders
-the page as before (its own fragments are cached too) and stores it. With a shared cache (Redis) each worker also
-keeps its own copy of the pages it served (settings.CACHES["local"]): a key names one version of one
-page, so the copy is never stale, and a repeat visit skips the round trip to Redis.
+A public page looks the same to every anonymous visitor: the filter form is a GET form, the language switcher
+is links, and nothing personal is shown without a session. So its complete HTML is cached per host, path and
+known query parameters (the path carries the language prefix) under the site token, which every save, delete,
+import and publish replaces (core/caching/tokens.py). A hit costs one query (the tokens) and one cache read.
 
-What is never cached: a request with a session or messages cookie (staff see their edit links and
-their messages), anything but GET, a query parameter the page does not know (so arbitrary parameters
-cannot fill the cache), and any response that is not a plain 200 HTML page or that used the CSRF token,
-set a cookie or queued a message. Headers the middleware adds (CSP, HSTS, Content-Language, ...) are
-added afresh to every response, cached or not, because this runs inside the view.
+What is never cached: a request with a session or messages cookie (staff see their edit links and their
+messages), anything but GET, and any response that is not a plain 200 HTML page or that used the CSRF token,
+set a cookie or queued a message. A query parameter the page does not know is not part of the key. Headers the
+middleware adds (CSP, HSTS, Content-Language, ...) are added afresh to every response, cached or not, because
+this runs inside the view.
 """
 
+import hashlib
 from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+from core.caching import tokens
 
 CACHED_HEADER = "X-Page-Cache"
-LOCAL_CACHE = "local"
+# Entries under an old token are never read again; they only need to expire eventually.
+CACHE_SECONDS = 6 * 60 * 60
 
 
-def cache_public_page(*, params: Iterable[str] = ()) -> Callable:
-    """Serve the view's page from the cache for visitors without a session; `params` are its known query keys."""
-    known = frozenset(params)
+def known_parameters(*sources) -> frozenset[str]:
+    """The query parameter names of forms, filter sets (their fields) and plain names, for cache_public_page."""
+    names = set()
+    for source in sources:
+        if isinstance(source, str):
+            names.add(source)
+        elif hasattr(source, "base_filters"):  # a django-filter FilterSet
+            names.update(source.base_filters)
+        elif hasattr(source, "base_fields"):  # a Form
+            names.update(source.base_fields)
+        else:
+            names.update(source)
+    return frozenset(names)
+
+
+def cache_public_page(*, params: Iterable = ()) -> Callable:
+    """Serve the view's page from the cache for visitors without a session.
+
+    `params` names the query parameters the page reads: names, or the form or filter set whose fields they are.
+    """
+    known = known_parameters(*params)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not _cacheable_request(request, known):
                 return view(request, *args, **kwargs)
-            # Imported here: editions never imports projects at module level, and this wraps editions' views.
-            from projects.caching import CACHE_SECONDS, cache_key, public_token, query_parts
-
-            # The host too: no page shows it today, but one that ever links to itself absolutely must not
-            # hand one allowed host's links to visitors of another.
-            parts = (request.get_host(), request.path, query_parts(request.GET))
-            key = cache_key("page", *parts, token=public_token())
-            stored = _read(key)
+            # The host too: no page shows it today, but one that ever links to itself absolutely must not hand
+            # one allowed host's links to visitors of another.
+            key = page_key(request.get_host(), request.path, query_parts(request.GET, known))
+            stored = cache.get(key)
             if stored is not None:
                 return _response_from(stored)
             response = view(request, *args, **kwargs)
             if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
                 response = response.render()  # a TemplateResponse: its HTML is what gets stored
             if _cacheable_response(request, response):
-                _write(key, (response.status_code, response.content, list(response.items())), CACHE_SECONDS)
+                cache.set(key, (response.status_code, response.content, list(response.items())), CACHE_SECONDS)
             return response
 
+        wrapper.cached_parameters = known
         return wrapper
 
     return decorator
 
 
-def _local():
-    """The worker's own cache in front of a shared one (settings.CACHES["local"]), if there is one."""
-    return caches[LOCAL_CACHE] if LOCAL_CACHE in settings.CACHES else None
+def page_key(*parts) -> str:
+    """The key of one version of one page: its parts, the active language and the site token."""
+    digest = hashlib.sha256(repr((tokens.current().site, get_language(), parts)).encode()).hexdigest()[:32]
+    return f"expo:page:{digest}"
 
 
-def _read(key: str):
-    # A key names one version of one page (the data token is in it), so a local copy is never stale.
-    local = _local()
-    stored = local.get(key) if local is not None else None
-    if stored is None:
-        stored = cache.get(key)
-        if stored is not None and local is not None:
-            local.set(key, stored, timeout=None)
-    return stored
-
-
-def _write(key: str, value, seconds: int) -> None:
-    cache.set(key, value, seconds)
-    local = _local()
-    if local is not None:
-        local.set(key, value, timeout=None)
+def query_parts(query, known: Iterable[str] | None = None) -> tuple:
+    """A request's query string in a stable order (only the `known` names), so one question reuses one page."""
+    return tuple(sorted((key, tuple(values)) for key, values in query.lists() if known is None or key in known))
 
 
 def _cacheable_request(request: HttpRequest, known: frozenset[str]) -> bool:

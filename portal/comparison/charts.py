@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from editions.formatting import format_number
+from core.formatting import format_number
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 WIDTH, HEIGHT = 760, 380

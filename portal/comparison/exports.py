@@ -6,9 +6,9 @@ import tablib
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from comparisons.growth import PERCENT
-from comparisons.selectors import Comparison, edition_label
-from expoportal.exports import with_byte_order_mark
+from core.downloads import with_byte_order_mark
+from portal.comparison.growth import PERCENT
+from portal.comparison.selectors import Comparison, edition_label
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

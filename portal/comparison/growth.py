@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from editions.formatting import format_number, format_quantity
+from core.formatting import format_number, format_quantity
 
 EXACT = "exact"
 PERCENT = "percent"  # the unit of computed shares; their change is in percentage points

@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django_countries import countries
 
-from comparisons.growth import Quantity
-from comparisons.selectors import Cell, Comparison, Row, build_comparison, projects_url, with_changes
-from editions.models import Edition, Unit
-from projects.caching import cached, edition_token, per_edition
+from core.caching.aggregates import for_editions, per_edition
+from core.vocabulary import Unit
+from editions.models import Edition
+from portal.comparison.growth import Quantity
+from portal.comparison.selectors import Cell, Comparison, Row, build_comparison, projects_url, with_changes
 from projects.models import Project, Scope
 
 
@@ -98,13 +99,11 @@ def build_pair(*, first: Edition, second: Edition) -> Pair:
             .values("edition_id")
             .annotate(total=Sum("value"))
         )
-        totals = cached(
+        totals = for_editions(
             "compare-like-for-like",
             [first.pk, second.pk],
             sorted(common_sectors),
             kept_codes,
-            # Valid while neither edition's projects change (both are published: asked for by the pair page).
-            token=f"{edition_token(first.pk)}|{edition_token(second.pk)}",
             compute=lambda: {row["edition_id"]: row["total"] for row in grouped},
         )
         cells = [Cell(edition, Quantity(totals.get(edition.pk, Decimal(0))), Unit.YUAN) for edition in (first, second)]

@@ -15,7 +15,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from comparisons.growth import (
+from core.caching.aggregates import per_edition
+from core.formatting import format_quantity
+from core.vocabulary import STAGE_PREFERENCE, Stage, Unit
+from editions.models import Edition, EditionStatus, Metric, ReportedFigure, Source
+from portal.comparison.growth import (
     EXACT,
     HUNDRED,
     PERCENT,
@@ -31,10 +35,7 @@ from comparisons.growth import (
     format_percent,
     format_years,
 )
-from editions.formatting import format_quantity
-from editions.models import STAGE_PREFERENCE, Edition, EditionStatus, Metric, ReportedFigure, Source, Stage, Unit
 from projects.bands import VALUE_BANDS, band_position_expression
-from projects.caching import per_edition
 from projects.models import Project, Scope
 
 # Figures computed from recorded projects. The codes contain a colon, which a Metric.code (a slug)
@@ -344,7 +345,7 @@ def build_comparison(*, editions: list[Edition]) -> Comparison:
     """Every metric of the given (published) editions, with changes and growth a year.
 
     The project aggregates come from the cache, edition by edition, while none of that edition's
-    projects changes (projects.caching.per_edition).
+    projects changes (core.caching.aggregates.per_edition).
     """
     # Not .public(): an edition's cached aggregates must not depend on its status; only published
     # editions are asked for.

@@ -1,61 +1,29 @@
+"""The editions table, each edition's summary page, and the staff preview of a draft."""
+
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from core.caching.pages import cache_public_page
+from core.tables import EXPORT_FORMATS, PortalExport
 from editions.models import Edition
-from editions.selectors import (
-    editions_for_table,
-    headline_figures,
-    main_figure_trends,
-    main_figures_by_edition,
-    main_metrics,
-)
-from editions.tables import EXPORT_FORMATS, EditionTable, PortalExport
-from expoportal.pagecache import cache_public_page
+from editions.selectors import editions_for_table, main_figures_by_edition, main_metrics
+from editions.tables import EditionTable
+from portal.summary import edition_summary
+from projects.selectors import recorded_by_edition
 
-
-@cache_public_page()
-def home(request):
-    # Imported here: editions never imports projects at module level.
-    from projects.caching import cached_fragment, data_token
-
-    editions = list(Edition.objects.published().order_by("number"))
-
-    def body() -> str:
-        return render_to_string("editions/home.html#body", _home_context(editions), request)
-
-    # Keyed by the published editions too: withdrawing one with a bare update() sends no signal.
-    cached_body = cached_fragment("home", [edition.pk for edition in editions], render=body, token=data_token())
-    return render(request, "editions/home.html", {"cached_body": cached_body})
-
-
-def _home_context(editions: list[Edition]) -> dict:
-    latest = editions[-1] if editions else None
-    metrics = main_metrics()
-    trends = main_figure_trends(editions=editions, metrics=metrics) if editions else []
-    # The same figures by edition, newest first, for the table under the charts.
-    trend_rows = [
-        (edition, [trend.points[index].figure for trend in trends]) for index, edition in enumerate(editions)
-    ][::-1]
-    context = {
-        "latest": latest,
-        "figures": headline_figures(edition=latest) if latest else [],
-        "trends": trends,
-        "trend_rows": trend_rows,
-        "editions": editions,
-    }
-    return context
+SUMMARY_TEMPLATE = "portal/editions/detail.html"
 
 
 @method_decorator(cache_public_page(params=("sort", "_export")), name="get")
 class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
     table_class = EditionTable
-    template_name = "editions/edition_list.html"
+    template_name = "portal/editions/list.html"
     table_pagination = False
     export_class = PortalExport
     export_name = "editions"
@@ -67,9 +35,6 @@ class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_table_data(self):
-        # Imported here: editions never imports projects at module level.
-        from projects.selectors import recorded_by_edition
-
         published = Edition.objects.published().values_list("pk", flat=True)
         return editions_for_table(metrics=self.metrics, recorded=recorded_by_edition(edition_ids=published))
 
@@ -84,19 +49,25 @@ class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
         return context
 
 
+def summary_context(edition: Edition) -> dict:
+    """What the summary page shows of an edition; the staff preview shows a draft with the same context."""
+    return {"edition": edition, "summary": edition_summary(edition=edition)}
+
+
 @cache_public_page()
 def edition_detail(request, number: int):
-    # Imported here: the summary needs projects, and editions never imports projects at module level.
-    from projects.caching import cached_fragment, data_token
-    from projects.selectors import edition_summary
-
     edition = get_object_or_404(Edition.objects.published(), number=number)
+    return render(request, SUMMARY_TEMPLATE, summary_context(edition))
 
-    def body() -> str:
-        context = {"edition": edition, "summary": edition_summary(edition=edition)}
-        return render_to_string("editions/edition_detail.html#body", context, request)
 
-    # The public summary only: the staff preview renders the template itself, without this cache.
-    # The edition was just found published; the token covers its figures, projects and neighbours.
-    cached_body = cached_fragment("edition-summary", edition.pk, render=body, token=data_token())
-    return render(request, "editions/edition_detail.html", {"edition": edition, "cached_body": cached_body})
+def edition_preview(request, number: int):
+    """Staff see any edition, draft or not, as its public page will show it; everyone else gets a 404."""
+    user = request.user
+    if not (user.is_authenticated and user.is_staff and user.has_perm("editions.view_edition")):
+        raise Http404
+    edition = get_object_or_404(Edition, number=number)
+    context = {**summary_context(edition), "is_preview": True}
+    response = render(request, SUMMARY_TEMPLATE, context)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -5,9 +5,9 @@ import pytest
 from bench import report
 from bench.generate import generate
 from bench.stats import percentile, ratio, summarise
-from editions.models import Edition, ReportedFigure
+from editions.models import Edition, ReportedFigure, Sector
 from projects.bands import VALUE_BANDS, band_for
-from projects.models import Project, Sector
+from projects.models import Project
 
 
 def snapshot():

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from comparisons import selectors as comparison_selectors
-from expoportal.pagecache import CACHED_HEADER
+from core.caching.pages import CACHED_HEADER
+from core.caching.tokens import changed
+from portal.comparison import selectors as comparison_selectors
 from projects import facets
-from projects.caching import projects_changed
 from projects.models import Project
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory
 
@@ -119,14 +119,14 @@ def test_an_edition_with_a_new_year_shows_it_in_the_facets(client, editions):
 def test_a_bulk_write_followed_by_projects_changed_aggregates_every_edition(client, editions, aggregated):
     assert recorded_counts(client) == [2, 2, 2]
     Project.objects.filter(edition=editions[0]).update(edition=editions[2])  # no signals
-    projects_changed()
+    changed()
     assert recorded_counts(client) == [0, 2, 4]
     assert aggregated["comparison"][-1] == sorted(edition.pk for edition in editions)
 
 
 def test_a_change_after_the_token_rows_were_emptied_creates_them_again(editions):
-    from projects.models import DataVersion
+    from core.models import DataVersion
 
     DataVersion.objects.all().delete()
     ProjectFactory(edition=editions[1], sector=Project.objects.first().sector, value=MILLION, title="Kiosk")
-    assert set(DataVersion.objects.values_list("name", flat=True)) == {"projects", f"edition:{editions[1].pk}"}
+    assert set(DataVersion.objects.values_list("name", flat=True)) == {"site", f"edition:{editions[1].pk}"}

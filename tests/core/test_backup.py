@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from editions.management.commands.backup_data import EXCLUDED
-from editions.models import Edition, Metric
-from projects.models import Project, Sector
+from core.management.commands.backup_data import EXCLUDED
+from editions.models import Edition, Metric, Sector
+from projects.models import Project
 from tests.factories import (
     EditionFactory,
     ProjectFactory,

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from comparisons.selectors import PROJECT_COUNT, RECORDED_METRICS
-from editions.formatting import format_number
+from core.formatting import format_number
 from editions.models import EditionStatus
+from portal.comparison.selectors import PROJECT_COUNT, RECORDED_METRICS
 from projects.models import Project
 from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SectorFactory, standard_metric
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from projects.models import Sector
+from editions.models import Sector
 from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, standard_metric
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from expoportal.exports import neutralise_formula, neutralise_row
+from core.downloads import neutralise_formula, neutralise_row
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from editions.formatting import format_number, format_quantity, format_yuan
-from editions.models import Qualifier, Unit
+from core.formatting import format_number, format_quantity, format_yuan
+from core.vocabulary import Qualifier, Unit
 from tests.factories import MetricFactory, ReportedFigureFactory
 
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from editions.formatting import chinese_numeral, format_date, format_date_range, format_ordinal, localized, pick
+from core.formatting import chinese_numeral, format_date, format_date_range, format_ordinal, localized, pick
 from tests.factories import EditionFactory, MetricFactory, ProjectFactory, SectorFactory
 
 D = datetime.date

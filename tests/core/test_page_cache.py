@@ -1,4 +1,4 @@
-"""Whole public pages from the cache (expoportal.pagecache): served again unchanged, never stale, never personal."""
+"""Whole public pages from the cache (core/caching/pages.py): served again unchanged, never stale, never personal."""
 
 from decimal import Decimal
 
@@ -6,19 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from core.caching.pages import CACHED_HEADER
 from editions.models import Edition, EditionStatus
-from expoportal.pagecache import CACHED_HEADER
 from projects.models import Project
 from tests.factories import EditionFactory, ProjectFactory, SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
 MILLION = Decimal(10) ** 6
-# A shared cache with each worker's own copies in front, as with REDIS_URL (settings.CACHES["local"]).
-LOCAL_IN_FRONT = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
-    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "worker"},
-}
 
 
 @pytest.fixture
@@ -44,7 +39,7 @@ def test_a_second_visit_is_the_same_page_from_the_cache(client, edition, django_
         first = client.get(url)
         assert first.status_code == 200, url
         assert CACHED_HEADER not in first
-        with django_assert_num_queries(1):  # the data token with the draft list
+        with django_assert_num_queries(1):  # the tokens
             second = client.get(url)
         assert second.status_code == 200
         assert second[CACHED_HEADER] == "hit"
@@ -66,10 +61,7 @@ def test_each_language_has_its_own_cached_page(client, edition):
     assert "第十四届" not in english.content.decode()
 
 
-@pytest.mark.parametrize("worker_copies", [False, True], ids=["one cache", "worker copies in front"])
-def test_an_edited_project_shows_at_once(client, edition, settings, worker_copies):
-    if worker_copies:
-        settings.CACHES = LOCAL_IN_FRONT
+def test_an_edited_project_shows_at_once(client, edition):
     url = reverse("projects:list") + "?edition=14"
     assert "Wind farm" in client.get(url).content.decode()
     assert client.get(url)[CACHED_HEADER] == "hit"
@@ -86,7 +78,9 @@ def test_an_edition_withdrawn_by_a_bare_update_is_gone_at_once(client, edition):
     url = edition.get_absolute_url()
     client.get(url)
     assert client.get(url)[CACHED_HEADER] == "hit"
-    Edition.objects.filter(pk=edition.pk).update(status=EditionStatus.DRAFT)  # no signal, no new data token
+    Edition.objects.filter(pk=edition.pk).update(
+        status=EditionStatus.DRAFT
+    )  # no signal: the queryset replaces the token
     assert client.get(url).status_code == 404
     listing = client.get(reverse("projects:list"))
     assert "Wind farm" not in listing.content.decode()
@@ -131,17 +125,16 @@ def test_downloads_and_errors_are_never_cached(client, edition):
     assert CACHED_HEADER not in response
 
 
-def test_the_public_token_names_the_unpublished_editions_and_survives_an_emptied_token_table(edition):
-    from projects.caching import public_token
-    from projects.models import DataVersion
+def test_the_tokens_are_created_again_after_the_token_table_is_emptied(client, edition):
+    from core.caching.tokens import current
+    from core.models import DataVersion
 
-    draft = EditionFactory(number=15, year=2025, status=EditionStatus.DRAFT)
-    token = public_token()
-    assert token.endswith(f":{draft.pk}")
+    url = edition.get_absolute_url()
+    client.get(url)
     DataVersion.objects.all().delete()  # as after a restore into an empty database
-    again = public_token()
-    assert again != token and again.endswith(f":{draft.pk}")
-    assert public_token() == again
+    assert CACHED_HEADER not in client.get(url)  # new tokens: the page is rendered afresh
+    assert current().site == current().site
+    assert client.get(url)[CACHED_HEADER] == "hit"
 
 
 def test_each_host_has_its_own_cached_page(client, edition, settings):
@@ -152,34 +145,10 @@ def test_each_host_has_its_own_cached_page(client, edition, settings):
     assert CACHED_HEADER not in client.get(url, HTTP_HOST="www.expo.example.org")
 
 
-def test_a_workers_own_copy_serves_a_page_the_shared_cache_has_lost(client, edition, settings):
-    from django.core.cache import caches
-
-    settings.CACHES = LOCAL_IN_FRONT
-    url = edition.get_absolute_url()
-    first = client.get(url)
-    caches["default"].clear()  # the shared cache evicted it (or restarted)
-    again = client.get(url)
-    assert again[CACHED_HEADER] == "hit"
-    assert again.content == first.content
-
-
-def test_a_worker_copies_a_page_another_worker_stored(client, edition, settings):
-    from django.core.cache import caches
-
-    settings.CACHES = LOCAL_IN_FRONT
-    url = edition.get_absolute_url()
-    client.get(url)
-    caches["local"].clear()  # as if another worker had rendered it: only the shared cache has it
-    assert client.get(url)[CACHED_HEADER] == "hit"
-    caches["default"].clear()
-    assert client.get(url)[CACHED_HEADER] == "hit"  # the copy this worker just made
-
-
 def _counting_view(calls: list, body):
     from django.http import HttpResponse
 
-    from expoportal.pagecache import cache_public_page
+    from core.caching.pages import cache_public_page
 
     @cache_public_page()
     def view(request):

@@ -3,8 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from editions.parsing import CellError, country_matcher, parse_amount, parse_bool, parse_date, sector_matcher
-from projects.models import Sector
+from core.parsing import CellError, country_matcher, parse_amount, parse_bool, parse_date
+from editions.import_widgets import sector_matcher
+from editions.models import Sector
 
 
 @pytest.mark.parametrize(

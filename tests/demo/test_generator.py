@@ -8,10 +8,10 @@ from types import SimpleNamespace
 import pytest
 from django_countries import countries
 
+from demo.data import DemoDataError
+from demo.generator import PARTNERS, ProjectGroup, generate_projects
+from demo.values import ValueRange
 from editions.models import Edition
-from projects.demo.data import DemoDataError
-from projects.demo.generator import PARTNERS, ProjectGroup, generate_projects
-from projects.demo.values import ValueRange
 from projects.models import ProjectKind, Scope
 
 SECTORS = [

@@ -10,11 +10,11 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Sum
 
-from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, Source
+from demo import loading
+from demo.data import DATA_DIR, read_demo_data
+from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 from projects.bands import VALUE_BANDS
-from projects.demo import loading
-from projects.demo.data import DATA_DIR, read_demo_data
-from projects.models import Project, ProjectKind, ReportedSector, Scope, Sector
+from projects.models import Project, ProjectKind, Scope
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db

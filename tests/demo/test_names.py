@@ -8,10 +8,9 @@ from django.utils import translation
 from django.utils.text import slugify
 from pytest_django.asserts import assertContains, assertNotContains
 
-from editions.models import Metric
-from projects.demo.data import DATA_DIR, read_demo_data
-from projects.demo.names import SECTOR_NAMES_ZH, STANDARD_SECTORS
-from projects.models import Sector
+from demo.data import DATA_DIR, read_demo_data
+from demo.names import SECTOR_NAMES_ZH, STANDARD_SECTORS
+from editions.models import Metric, Sector
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from demo.data import DemoDataError
+from demo.values import ValueRange, allocate_values, exclusive_ranges
 from projects.bands import VALUE_BANDS, band_for
-from projects.demo.data import DemoDataError
-from projects.demo.values import ValueRange, allocate_values, exclusive_ranges
 
 M = Decimal(10) ** 6
 B = Decimal(10) ** 9

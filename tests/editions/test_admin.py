@@ -7,9 +7,9 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from editions.models import Edition, Metric, ReportedBand, ReportedFigure, Source
+from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 from projects.bands import VALUE_BANDS
-from projects.models import Project, ReportedSector, Scope, Sector
+from projects.models import Project, Scope
 from tests.factories import (
     EditionFactory,
     MetricFactory,

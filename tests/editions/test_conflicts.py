@@ -8,9 +8,8 @@ from django.db import models
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from editions.models import Edition, ReportedBand, ReportedFigure
+from editions.models import Edition, ReportedBand, ReportedFigure, ReportedSector
 from editions.services import publish_edition, unpublish_edition
-from projects.models import ReportedSector
 from tests.factories import (
     EditionFactory,
     MetricFactory,
@@ -218,8 +217,9 @@ def test_publishing_bumps_the_version_and_refuses_a_form_opened_before(client, e
 def test_an_import_of_figures_bumps_each_changed_edition_once_and_refuses_a_form_opened_before(
     client, edition, editors
 ):
-    from editions.resources import IMPORT_FORMATS, ReportedFigureResource
-    from tests.test_import_projects import csv_bytes, run_import
+    from core.imports import IMPORT_FORMATS
+    from editions.resources import ReportedFigureResource
+    from tests.projects.test_imports import csv_bytes, run_import
 
     alice, bob = editors
     login(client, bob)
@@ -298,7 +298,7 @@ def test_a_sector_share_added_on_its_own_page_gives_its_edition_one_new_version(
     sector = ReportedSectorFactory.build().sector
     sector.save()
     response = client.post(
-        reverse("admin:projects_reportedsector_add"),
+        reverse("admin:editions_reportedsector_add"),
         {"edition": edition.pk, "position": "1", "sector": sector.pk, "sources": [SourceFactory().pk]},
     )
     assert response.status_code == 302

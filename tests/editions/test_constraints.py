@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from editions.models import Edition, Metric, ReportedBand, ReportedFigure, Source
-from projects.models import Project, ReportedSector
+from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Source
+from projects.models import Project
 from tests.factories import (
     EditionFactory,
     MetricFactory,

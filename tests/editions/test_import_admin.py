@@ -7,8 +7,8 @@ from pytest_django.asserts import assertContains
 
 from projects.models import Project
 from tests.factories import EditionFactory, ProjectFactory, SourceFactory
+from tests.projects.test_imports import HEADERS, csv_bytes, project_rows, xlsx_bytes
 from tests.staff_helpers import login, role_user
-from tests.test_import_projects import HEADERS, csv_bytes, project_rows, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_the_template_file_has_the_columns_and_an_example_row(staff_client, exte
 
 
 @pytest.mark.parametrize(
-    "model", ["editions_edition", "editions_source", "editions_reportedfigure", "projects_project", "projects_sector"]
+    "model", ["editions_edition", "editions_source", "editions_reportedfigure", "projects_project", "editions_sector"]
 )
 def test_every_changelist_exports_csv(staff_client, model):
     ProjectFactory(title="Exported wind farm", source__key="S5")

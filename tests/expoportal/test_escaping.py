@@ -4,8 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from editions.models import Edition, Source
-from projects.models import Project, Sector
+from editions.models import Edition, Sector, Source
+from projects.models import Project
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from editions.models import Qualifier
+from core.vocabulary import Qualifier
 from tests.factories import (
     EditionFactory,
     ProjectFactory,

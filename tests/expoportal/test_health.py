@@ -101,7 +101,7 @@ def test_any_other_error_outside_a_view_gets_the_500_page():
 
 def test_other_programming_errors_are_not_disguised_as_an_outage(client):
     client.raise_request_exception = False
-    with mock.patch("editions.views.Edition.objects.published", side_effect=KeyError("bug")):
+    with mock.patch("portal.views.editions.Edition.objects.published", side_effect=KeyError("bug")):
         response = client.get("/en/editions/")
     assert response.status_code == 500
 

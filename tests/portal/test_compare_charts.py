@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from comparisons import charts
-from editions.models import Qualifier
+from core.vocabulary import Qualifier
+from portal.comparison import charts
 from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SectorFactory, standard_metric
 
 pytestmark = [

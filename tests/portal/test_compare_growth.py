@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from comparisons.growth import (
+from portal.comparison.growth import (
     PERCENT,
     Quantity,
     change_between,

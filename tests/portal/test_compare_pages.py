@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from editions.models import Qualifier, Stage
+from core.vocabulary import Qualifier, Stage
 from projects.models import Scope
 from tests.factories import (
     EditionFactory,

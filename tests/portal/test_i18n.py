@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from editions.models import Qualifier, Stage
+from core.vocabulary import Qualifier, Stage
 from tests.factories import (
     EditionFactory,
     MetricFactory,

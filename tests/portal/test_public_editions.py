@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from editions.models import Qualifier, Stage
+from core.vocabulary import Qualifier, Stage
 from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SourceFactory, standard_metric
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from editions.models import Qualifier, Stage
+from core.vocabulary import Qualifier, Stage
+from portal.summary import edition_summary
 from projects.models import Scope
-from projects.selectors import edition_summary
 from tests.factories import (
     EditionFactory,
     ProjectFactory,

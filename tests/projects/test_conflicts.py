@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from tests.editions.test_roles import project_form_data
 from tests.factories import EditionFactory, ProjectFactory
 from tests.staff_helpers import login, role_user
-from tests.test_roles import project_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.utils import translation
 from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
-from editions.tables import PortalExport
-from expoportal.exports import CSV_BYTE_ORDER_MARK
+from core.downloads import CSV_BYTE_ORDER_MARK
+from core.tables import PortalExport
 from projects import exports
 from projects.models import Project, Scope
 from projects.tables import ProjectTable

@@ -7,9 +7,9 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from projects.models import Project
 from projects.services import restore_deleted_project, restore_project_version
+from tests.editions.test_roles import project_form_data
 from tests.factories import EditionFactory, ProjectFactory
 from tests.staff_helpers import login, role_user
-from tests.test_roles import project_form_data
 
 pytestmark = pytest.mark.django_db
 

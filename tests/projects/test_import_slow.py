@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from projects.models import Project
 from tests.factories import EditionFactory, SourceFactory
+from tests.projects.test_imports import HEADERS, csv_bytes, project_rows
 from tests.staff_helpers import login, role_user
-from tests.test_import_projects import HEADERS, csv_bytes, project_rows
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

@@ -7,9 +7,11 @@ import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from editions.forms import StaffImportForm
-from editions.models import ReportedFigure, Stage
-from editions.resources import IMPORT_FORMATS, MAX_IMPORT_ROWS, FormulaAwareXLSX, ReportedFigureResource
+from core.forms import StaffImportForm
+from core.imports import IMPORT_FORMATS, MAX_IMPORT_ROWS, FormulaAwareXLSX
+from core.vocabulary import Stage
+from editions.models import ReportedFigure
+from editions.resources import ReportedFigureResource
 from projects.models import Project, Scope
 from projects.resources import ProjectResource
 from tests.factories import EditionFactory, MetricFactory, SourceFactory, UserFactory
@@ -105,7 +107,7 @@ def test_a_changed_row_updates_its_project_and_bumps_its_version(edition, source
 
 
 def test_one_bad_row_blocks_the_whole_file_with_its_row_number_and_reason(edition, source):
-    from editions.resources import import_error_lines
+    from core.imports import import_error_lines
 
     rows = project_rows(14, 40, "S1")
     rows[15][3] = "about twelve"  # spreadsheet row 17
@@ -119,7 +121,7 @@ def test_one_bad_row_blocks_the_whole_file_with_its_row_number_and_reason(editio
 
 
 def test_formulas_unknown_editions_and_duplicate_rows_are_row_errors(edition, source):
-    from editions.resources import import_error_lines
+    from core.imports import import_error_lines
 
     rows = project_rows(14, 5, "S1")
     rows[0][3] = "=B2*2"
@@ -150,7 +152,7 @@ def test_an_xlsx_formula_is_refused_not_read_as_its_cached_value(edition, source
 
 
 def test_data_entry_cannot_import_into_a_published_edition(source):
-    from editions.resources import import_error_lines
+    from core.imports import import_error_lines
 
     EditionFactory(number=15)  # published
     user = UserFactory()
@@ -178,7 +180,7 @@ def test_figures_import_by_metric_code_and_name_without_duplicates(edition):
 
 
 def test_figures_with_an_unknown_source_import_nothing(edition):
-    from editions.resources import import_error_lines
+    from core.imports import import_error_lines
 
     MetricFactory(code="visitors")
     MetricFactory(code="tents")

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 # Rebuilt by `migrate` (content types, permissions), transient (sessions, sign-in attempts), or cache
 # bookkeeping (data versions) that restore_data replaces with fresh tokens.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "projects.DataVersion"]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "core.DataVersion"]
 EXTENSIONS = (".json", ".json.gz", ".json.bz2", ".json.xz")
 EXACT_JSON = "json-exact"
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, verbosity: int, **options):
         check_backup_name(file)
-        serializers.register_serializer(EXACT_JSON, "editions.management.json_exact")
+        serializers.register_serializer(EXACT_JSON, "core.management.json_exact")
         # Natural keys for content types and users keep the file valid in a database whose
         # content types were created in another order; models are written in dependency order.
         call_command(

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
-from editions.management.commands.backup_data import check_backup_name
+from core.caching.tokens import changed
+from core.management.commands.backup_data import check_backup_name
 
 
 class Command(BaseCommand):
@@ -51,9 +52,7 @@ class Command(BaseCommand):
                         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 call_command("loaddata", str(Path(file).resolve()), verbosity=0)
                 # Loading sends no change signals: every cached page and aggregate is stale now.
-                from projects.caching import projects_changed
-
-                projects_changed()
+                changed()
         finally:
             settings.SIMPLE_HISTORY_ENABLED = history_was_enabled
             # flush recreated the content types; a rollback would leave cached ones that no longer exist.

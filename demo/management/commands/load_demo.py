@@ -3,6 +3,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.accounts import DEMO_USERNAME, ensure_demo_admin
+from demo.data import DemoDataError
+from demo.loading import DEFAULT_SEED, load_demo
+
 
 class Command(BaseCommand):
     help = (
@@ -11,9 +15,6 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        # Imported here: editions does not import projects at module level.
-        from projects.demo.loading import DEFAULT_SEED
-
         parser.add_argument(
             "--seed",
             type=int,
@@ -27,10 +28,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, seed, with_admin, **options):
-        from projects.demo.accounts import DEMO_USERNAME, ensure_demo_admin
-        from projects.demo.data import DemoDataError
-        from projects.demo.loading import load_demo
-
         started = time.perf_counter()
         try:
             load_demo(seed=seed, report=self.stdout.write)

@@ -1,0 +1,57 @@
+"""Aggregates of editions' projects, cached edition by edition (core/caching/__init__.py).
+
+Aggregating a million projects on every page view is what made the list, summary and comparison pages slow.
+After a change to one edition's projects only that edition is aggregated again (a million projects over twenty
+editions: a twentieth of the work). Values must not depend on whether an edition is published (ask only for
+published ones); a value of `per_edition` must not depend on the language either, while one of `for_editions`
+may (its key includes the language).
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from core.caching import tokens
+
+CACHE_SECONDS = 6 * 60 * 60
+
+
+def _key(name: str, token: str, parts: tuple) -> str:
+    digest = hashlib.sha256(repr((token, parts)).encode()).hexdigest()[:32]
+    return f"expo:aggregate-{name}:{digest}"
+
+
+def per_edition(
+    name: str, edition_ids: Iterable[int], *parts: Any, compute: Callable[[list[int]], dict[int, Any]], empty: Any
+) -> dict[int, Any]:
+    """{edition id: value}, each cached under its edition's token; `compute(missing)` aggregates the missing ones.
+
+    `compute` aggregates every missing edition at once (one query, however many are missing) and returns
+    {edition id: value}; an edition it leaves out gets `empty`.
+    """
+    current = tokens.current()
+    keys = {pk: _key(f"{name}:{pk}", current.edition(pk), parts) for pk in edition_ids}
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in values]
+    if missing:
+        computed = compute(missing)
+        fresh = {pk: computed.get(pk, empty) for pk in missing}
+        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, CACHE_SECONDS)
+        values.update(fresh)
+    return values
+
+
+def for_editions(name: str, edition_ids: Iterable[int], *parts: Any, compute: Callable[[], Any]) -> Any:
+    """One value over several editions' projects, in the active language, valid while none of their projects changes."""
+    current = tokens.current()
+    ids = sorted(set(edition_ids))
+    key = _key(name, "|".join(current.edition(pk) for pk in ids), (ids, get_language(), parts))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value

@@ -1,0 +1,259 @@
+"""What every spreadsheet import and export of staff data shares: file checks, formats, plain row errors.
+
+An import either takes every row or none (one transaction). File-level problems (wrong columns,
+empty file, too many rows) are refused before any row is read; row problems are reported as
+"Row 17: value must be a number in yuan", numbering rows as the spreadsheet does (header = row 1).
+"""
+
+import difflib
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources, widgets
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
+
+from core.downloads import neutralise_row, with_byte_order_mark
+from core.parsing import CellError, is_blank, reject_formula
+
+MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported at all; the message is shown to staff as it is."""
+
+
+class FormulaAwareXLSX(XLSX):
+    """Reads formulas as their text ("=SUM(B2:B9)") so the import can refuse them.
+
+    The stock reader returns a formula's cached result, which is missing in files written by tools
+    other than Excel and silently wrong when the formula refers to another file.
+    """
+
+    def create_dataset(self, in_stream):
+        from io import BytesIO
+
+        import openpyxl
+
+        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
+        sheet = book.active
+        dataset = tablib.Dataset()
+        rows = sheet.iter_rows(values_only=True)
+        try:
+            dataset.headers = list(next(rows))
+        except StopIteration:
+            return dataset
+        width = len(dataset.headers)
+        for values in rows:
+            values = list(values)[:width]
+            dataset.append(values + [None] * (width - len(values)))
+        book.close()
+        return dataset
+
+
+def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
+    safe = tablib.Dataset(headers=dataset.headers)
+    for row in dataset:
+        safe.append(neutralise_row(row))
+    return safe
+
+
+class SafeCSV(CSV):
+    """CSV export (and import template) whose text cells cannot run as formulas in a spreadsheet.
+
+    It starts with the byte-order mark, as the public downloads do, so Excel shows the Chinese columns;
+    the import reads files with or without one.
+    """
+
+    def export_data(self, dataset, **kwargs):
+        return with_byte_order_mark(super().export_data(_neutralised(dataset), **kwargs))
+
+
+class SafeXLSX(XLSX):
+    """XLSX export whose text cells cannot run as formulas."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_neutralised(dataset), **kwargs)
+
+
+IMPORT_FORMATS = [CSV, FormulaAwareXLSX]
+EXPORT_FORMATS = [SafeCSV, SafeXLSX]
+
+
+def normalise_headers(dataset: tablib.Dataset) -> None:
+    """' Value ' and 'VALUE' are the column 'value'."""
+    if dataset.headers:
+        dataset.headers = ["" if header is None else str(header).strip().lower() for header in dataset.headers]
+
+
+def drop_trailing_blank_rows(dataset: tablib.Dataset) -> None:
+    while len(dataset) and all(is_blank(value) for value in dataset[len(dataset) - 1]):
+        del dataset[len(dataset) - 1]
+
+
+def spreadsheet_row(row_number: int) -> int:
+    """import-export counts data rows from 1; people count spreadsheet rows, the header being row 1."""
+    return row_number + 1
+
+
+class StaffResource(resources.ModelResource):
+    """What every import resource shares: file checks, plain row errors, a rights hook, history.
+
+    Subclasses declare ``required_columns``, ``example_row`` (the template file's second row) and
+    ``natural_key_label`` (for duplicate rows in one file).
+    """
+
+    required_columns: tuple[str, ...] = ()
+    example_row: dict[str, object] = {}
+    natural_key_label = gettext_lazy("the same key")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.user = None
+        self.file_name = None
+        self._seen_keys: dict[tuple, int] = {}
+
+    # file level
+
+    @classmethod
+    def columns(cls) -> list[str]:
+        return [field.column_name for field in cls().get_import_fields()]
+
+    @classmethod
+    def check_dataset(cls, dataset: tablib.Dataset) -> None:
+        """Refuse files that cannot be imported at all, with a message saying why and what to do."""
+        columns = cls.columns()
+        listing = ", ".join(columns)
+        if not dataset.headers or all(is_blank(header) for header in dataset.headers):
+            raise ImportFileError(_("The file is empty: it needs a header row and at least one row of data."))
+        normalise_headers(dataset)
+        drop_trailing_blank_rows(dataset)
+        headers = [header for header in dataset.headers if header]
+        duplicated = sorted({header for header in headers if headers.count(header) > 1})
+        if duplicated:
+            raise ImportFileError(_("The column '%(column)s' appears more than once.") % {"column": duplicated[0]})
+        unknown = [header for header in headers if header not in columns]
+        if unknown:
+            close = difflib.get_close_matches(unknown[0], columns, n=1)
+            hint = _(" — did you mean '%(column)s'?") % {"column": close[0]} if close else ""
+            raise ImportFileError(
+                _("Unknown column '%(column)s'%(hint)s The columns are: %(columns)s.")
+                % {"column": unknown[0], "hint": hint, "columns": listing}
+            )
+        missing = [column for column in cls.required_columns if column not in headers]
+        if missing:
+            raise ImportFileError(
+                _("The file has no column '%(column)s'. Required columns: %(required)s; all columns: %(columns)s.")
+                % {"column": missing[0], "required": ", ".join(cls.required_columns), "columns": listing}
+            )
+        if len(dataset) == 0:
+            raise ImportFileError(_("The file has a header row but no data rows."))
+        if len(dataset) > MAX_IMPORT_ROWS:
+            raise ImportFileError(
+                _("The file has %(rows)s rows; at most %(max)s can be imported at once. Split it into smaller files.")
+                % {"rows": f"{len(dataset):,}", "max": f"{MAX_IMPORT_ROWS:,}"}
+            )
+
+    @classmethod
+    def template_dataset(cls) -> tablib.Dataset:
+        """The headers and one example row: the file staff download and fill in."""
+        columns = cls.columns()
+        dataset = tablib.Dataset(headers=columns)
+        dataset.append([cls.example_row.get(column, "") for column in columns])
+        return dataset
+
+    def before_import(self, dataset, **kwargs):
+        self.user = kwargs.get("user")
+        self.file_name = kwargs.get("file_name")
+        self.check_dataset(dataset)
+
+    # row level
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if all(is_blank(value) for value in row.values()):
+            result = self.get_row_result_class()()
+            result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def before_import_row(self, row, **kwargs):
+        formulas = {}
+        for column, value in row.items():
+            try:
+                reject_formula(value, column)
+            except CellError as error:
+                formulas[column] = ValidationError(str(error), code="cell")
+        if formulas:
+            raise ValidationError(formulas)
+        key = self.natural_key(row)
+        if key is not None:
+            number = spreadsheet_row(kwargs["row_number"])
+            if key in self._seen_keys:
+                raise ValidationError(
+                    _("same %(key)s as row %(row)s; each may appear only once in a file")
+                    % {"key": self.natural_key_label, "row": self._seen_keys[key]},
+                    code="cell",
+                )
+            self._seen_keys[key] = number
+
+    def natural_key(self, row) -> tuple | None:
+        """The row's identity as written, for spotting the same thing twice in one file."""
+        values = tuple(
+            str(row.get(self.fields[name].column_name) or "").strip().lower() for name in self._meta.import_id_fields
+        )
+        return values if any(values) else None
+
+    def get_instance(self, instance_loader, row):
+        # A key cell that cannot be read (unknown edition) is reported by import_instance as a plain
+        # row error; here it only means "no existing record".
+        try:
+            return super().get_instance(instance_loader, row)
+        except CellError:
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        for field in self.get_import_fields():
+            try:
+                if isinstance(field.widget, widgets.ManyToManyWidget):
+                    if field.column_name in row:
+                        field.clean(row)  # checked now, saved after the row itself
+                    continue
+                self.import_field(field, instance, row, **kwargs)
+            except CellError as error:
+                errors[field.attribute] = ValidationError(str(error), code="cell")
+        if errors:
+            raise ValidationError(errors)
+        self.check_rights(instance)
+
+    def check_rights(self, instance) -> None:
+        """Raise a ValidationError when the importing user may not write this row (see the editions resources)."""
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if self.user is not None and self.user.is_authenticated:
+            instance._history_user = self.user
+        if self.file_name:
+            instance._change_reason = _("imported from %(file)s") % {"file": self.file_name}
+
+
+def import_error_lines(result, resource=None) -> list[str]:
+    """Every problem of an import in plain words, one line each: 'Row 17: value must be a number in yuan'."""
+    lines = [str(error.error) for error in result.base_errors]
+    for number, errors in result.row_errors():
+        for error in errors:
+            lines.append(_("Row %(row)s: %(error)s") % {"row": spreadsheet_row(number), "error": error.error})
+    column_of = {}
+    if resource is not None:
+        column_of = {field.attribute: field.column_name for field in resource.get_import_fields()}
+    for invalid in result.invalid_rows:
+        error_dict = getattr(invalid.error, "error_dict", None) or {NON_FIELD_ERRORS: invalid.error.error_list}
+        for attribute, field_errors in error_dict.items():
+            for error in field_errors:
+                message = " ".join(error.messages)
+                if error.code != "cell" and attribute != NON_FIELD_ERRORS:
+                    message = f"{column_of.get(attribute, attribute)}: {message}"
+                lines.append(_("Row %(row)s: %(error)s") % {"row": spreadsheet_row(invalid.number), "error": message})
+    return lines

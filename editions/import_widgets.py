@@ -1,0 +1,125 @@
+"""Import widgets that look up the editions app's rows: editions by number, sources by key, sectors by name."""
+
+from django.utils.translation import gettext as _
+from import_export import widgets
+
+from core.parsing import CellError, NameMatcher, is_blank, reject_formula
+from editions.models import Edition, Source
+
+
+class EditionWidget(widgets.Widget):
+    """An edition by its number: 14, '14', '第14届'."""
+
+    def __init__(self, column: str = "edition"):
+        super().__init__()
+        self.column = column
+        self._by_number: dict[int, Edition] | None = None
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            raise CellError(_("%(column)s is missing: give the edition's number, such as 14") % {"column": self.column})
+        reject_formula(value, self.column)
+        text = str(value).strip().removeprefix("第").removesuffix("届").removesuffix(".0")
+        if not text.isdigit():
+            raise CellError(
+                _("%(column)s must be an edition number such as 14 (got '%(value)s')")
+                % {"column": self.column, "value": value}
+            )
+        if self._by_number is None:
+            self._by_number = {edition.number: edition for edition in Edition.objects.all()}
+        try:
+            return self._by_number[int(text)]
+        except KeyError:
+            raise CellError(
+                _("unknown edition %(number)s: add the edition in the admin first") % {"number": int(text)}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value.number)
+
+
+class SourcesWidget(widgets.ManyToManyWidget):
+    """Sources by their reference keys, separated by commas or semicolons: 'S12, S13'."""
+
+    def __init__(self, column: str = "sources", required: bool = True):
+        super().__init__(Source, field="key", separator=",")
+        self.column, self.required = column, required
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            if self.required:
+                raise CellError(
+                    _("%(column)s is missing: give one or more source references such as S12") % {"column": self.column}
+                )
+            return Source.objects.none()
+        reject_formula(value, self.column)
+        keys = [key.strip() for key in str(value).replace(";", ",").replace("，", ",").split(",") if key.strip()]
+        found = {source.key: source for source in Source.objects.filter(key__in=keys)}
+        unknown = [key for key in keys if key not in found]
+        if unknown:
+            raise CellError(_("unknown source '%(key)s': add the source in the admin first") % {"key": unknown[0]})
+        return [found[key] for key in keys]
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else ", ".join(source.key for source in value.all())
+
+
+class SourceWidget(widgets.Widget):
+    """One source by its reference key."""
+
+    def __init__(self, column: str = "source"):
+        super().__init__()
+        self.column = column
+        self._by_key: dict[str, Source] = {}
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        reject_formula(value, self.column)
+        key = str(value).strip()
+        if key not in self._by_key:
+            try:
+                self._by_key[key] = Source.objects.get(key=key)
+            except Source.DoesNotExist:
+                raise CellError(
+                    _("unknown source '%(key)s': add the source in the admin first") % {"key": key}
+                ) from None
+        return self._by_key[key]
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.key
+
+
+# Words people use for the standard sectors (by slug); suggested, never matched silently.
+SECTOR_HINTS = {
+    "renewables": "new-energy",
+    "renewable energy": "new-energy",
+    "clean energy": "new-energy",
+    "energy": "new-energy",
+    "agriculture": "modern-agriculture",
+    "farming": "modern-agriculture",
+    "machinery": "equipment-manufacturing",
+    "manufacturing": "equipment-manufacturing",
+    "pharma": "pharmaceuticals",
+    "medicine": "pharmaceuticals",
+    "health": "healthcare",
+    "services": "modern-services",
+    "automotive": "autos-and-parts",
+    "cars": "autos-and-parts",
+    "materials": "new-materials",
+    "electronics": "electronics-and-high-tech",
+    "it": "electronics-and-high-tech",
+    "tourism": "culture-and-tourism",
+    "logistics": "logistics-and-trade",
+    "trade": "logistics-and-trade",
+    "chemicals": "petrochemicals",
+}
+
+
+def sector_matcher(sectors) -> NameMatcher:
+    """Sectors by English name, Chinese name or slug."""
+    sectors = list(sectors)
+    by_slug = {sector.slug: sector for sector in sectors}
+    hints = {word: by_slug[slug] for word, slug in SECTOR_HINTS.items() if slug in by_slug}
+    entries = ((sector, [sector.name_en, sector.name_zh, sector.slug]) for sector in sectors)
+    return NameMatcher(entries, what=_("sector"), hints=hints)
