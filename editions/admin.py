@@ -7,10 +7,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_imports import StaffExportMixin, StaffImportExportMixin
-from core.admin_mixins import RefuseDeletionInUseMixin, delete_selected, related_count
+from core.admin_mixins import HistoryAdmin, RefuseDeletionInUseMixin, delete_selected, related_count
 from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
 from editions.admin_publishing import PublishingAdminMixin
@@ -91,7 +90,7 @@ def projects_changelist_url(edition: Edition) -> str:
 
 @admin.register(Edition)
 class EditionAdmin(
-    VersionCheckAdminMixin, PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin
+    VersionCheckAdminMixin, PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin
 ):
     form = EditionForm
     actions = [delete_selected, "publish_selected", "unpublish_selected"]
@@ -157,7 +156,7 @@ class EditionAdmin(
 
 
 @admin.register(Source)
-class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
     list_display = ["key", "title", "publisher", "published_on", "language", "link"]
     list_display_links = ["key", "title"]
     list_filter = ["language", "publisher"]
@@ -200,7 +199,7 @@ class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, SimpleHistoryAdmin):
+class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin):
     resource_classes = [ReportedFigureResource]
     list_display = ["edition", "metric", "shown_as", "stage", "source_count"]
     list_filter = ["edition", "stage", "qualifier", "metric"]
@@ -232,7 +231,7 @@ class ReportedBandAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffE
 
 
 @admin.register(Sector)
-class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
     list_display = ["name_en", "name_zh", "slug", "position", "project_count"]
     list_editable = ["position"]
     search_fields = ["name_en", "name_zh", "slug"]

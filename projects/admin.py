@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
-from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_imports import StaffImportExportMixin
+from core.admin_mixins import HistoryAdmin
 from core.formatting import format_yuan
 from core.versioning import VersionCheckAdminMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin
@@ -36,7 +36,7 @@ class ProjectAdmin(
     DeletedProjectsAdminMixin,
     DraftOnlyForDataEntryMixin,
     StaffImportExportMixin,
-    SimpleHistoryAdmin,
+    HistoryAdmin,
 ):
     form = VersionedProjectForm
     resource_classes = [ProjectResource]
