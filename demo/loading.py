@@ -14,27 +14,14 @@ from demo.data import DemoData, DemoDataError, FigureRow, read_demo_data
 from demo.generator import ProjectGroup, generate_projects
 from demo.values import exclusive_ranges
 from editions.models import Edition, ReportedSector, Sector, Source
-from projects.models import Project, ProjectKind
+from projects.models import PROJECT_FIELDS, Project, ProjectKind
 
 DEFAULT_SEED = 2005
 
-# What makes two illustrative projects the same: everything a generated project sets.
+# What makes two illustrative projects the same: everything a generated project sets (all but the edition,
+# which they are grouped by, and the illustrative flag, which they all have), as stored.
 COMPARED_FIELDS = [
-    "title",
-    "title_zh",
-    "sector_id",
-    "scope",
-    "partner",
-    "parties",
-    "parties_zh",
-    "location",
-    "value",
-    "signed_on",
-    "description",
-    "description_zh",
-    "source_id",
-    "kind",
-    "status",
+    Project._meta.get_field(name).attname for name in PROJECT_FIELDS if name not in ("edition", "is_illustrative")
 ]
 
 

@@ -122,10 +122,6 @@ def _constant_per_edition(values: dict, output_field, default=None) -> Case:
     )
 
 
-def latest_edition() -> Edition | None:
-    return Edition.objects.published().order_by("-number").first()
-
-
 @dataclass
 class TrendPoint:
     edition: Edition

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_yuan
 from core.versioning import VersionedModelForm, shown_value
-from projects.models import Project
+from projects.models import PROJECT_FIELDS, Project
 
 
 class VersionedProjectForm(VersionedModelForm):
@@ -21,25 +21,7 @@ class VersionedProjectForm(VersionedModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "edition",
-            "title",
-            "title_zh",
-            "sector",
-            "scope",
-            "partner",
-            "parties",
-            "parties_zh",
-            "location",
-            "value",
-            "signed_on",
-            "description",
-            "description_zh",
-            "source",
-            "is_illustrative",
-            "kind",
-            "status",
-        ]
+        fields = PROJECT_FIELDS
 
     def shown(self, field: models.Field, value) -> str:
         if field.name == "value" and value not in (None, ""):

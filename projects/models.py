@@ -10,6 +10,28 @@ from core.formatting import format_yuan, is_chinese, localized
 from editions.models import Edition, EditionStatus, Sector, Source
 from projects.bands import band_for, band_position_expression
 
+# The fields staff set on a project, in the order the import template lists them; the admin form, the import
+# and the demo take them from here.
+PROJECT_FIELDS = (
+    "edition",
+    "title",
+    "title_zh",
+    "sector",
+    "value",
+    "scope",
+    "partner",
+    "parties",
+    "parties_zh",
+    "location",
+    "signed_on",
+    "kind",
+    "status",
+    "source",
+    "is_illustrative",
+    "description",
+    "description_zh",
+)
+
 
 class Scope(models.TextChoices):
     INTERNATIONAL = "international", _("international")

@@ -12,7 +12,7 @@ from core.parsing import CellError, choice_matcher, country_matcher, parse_bool,
 from editions.import_widgets import EditionWidget, SourceWidget, sector_matcher
 from editions.models import Sector
 from editions.resources import EditionDataResource
-from projects.models import Project, ProjectKind, ProjectStatus, Scope
+from projects.models import PROJECT_FIELDS, Project, ProjectKind, ProjectStatus, Scope
 
 
 class DateWidget(TextWidget):
@@ -98,25 +98,7 @@ class ProjectResource(EditionDataResource):
 
     class Meta:
         model = Project
-        fields = (
-            "edition",
-            "title",
-            "title_zh",
-            "sector",
-            "value",
-            "scope",
-            "partner",
-            "parties",
-            "parties_zh",
-            "location",
-            "signed_on",
-            "kind",
-            "status",
-            "source",
-            "is_illustrative",
-            "description",
-            "description_zh",
-        )
+        fields = PROJECT_FIELDS
         import_id_fields = ("edition", "title")
         instance_loader_class = NaturalKeyInstanceLoader
         skip_unchanged = True

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.formatting import format_number
+from core.vocabulary import AXIS_SCALES
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 WIDTH, HEIGHT = 760, 380
@@ -28,14 +28,6 @@ PALETTE = [
     "#f0e442", "#000000", "#999999", "#882255", "#44aa99", "#117733",
 ]  # fmt: skip
 MAX_SERIES = len(PALETTE)  # beyond this, pages group the smallest series as "other"
-
-# Divisors that keep axis numbers short; the unit text says which one was used.
-_SCALES = [
-    (Decimal(10) ** 9, gettext_lazy("billion")),
-    (Decimal(10) ** 6, gettext_lazy("million")),
-    (Decimal(10) ** 3, gettext_lazy("thousand")),
-]
-
 
 @dataclass(frozen=True)
 class Bar:
@@ -92,7 +84,7 @@ def _nice_step(maximum: float, ticks: int = 5) -> float:
 
 def _scale_for(maximum: Decimal, unit_label: str, scalable: bool) -> tuple[Decimal, str]:
     if scalable:
-        for divisor, word in _SCALES:
+        for divisor, word in AXIS_SCALES:
             if maximum >= divisor:
                 return divisor, f"{word} {unit_label}".strip()
     return Decimal(1), unit_label

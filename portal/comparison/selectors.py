@@ -121,9 +121,6 @@ class Row:
     def growth_text(self) -> str:
         return format_growth(self.growth)
 
-    def value_for(self, edition: Edition) -> Quantity | None:
-        return next(cell.quantity for cell in self.cells if cell.edition.pk == edition.pk)
-
 
 @dataclass
 class Comparison:
@@ -138,10 +135,6 @@ class Comparison:
     def rows(self) -> list[Row]:
         """Every row of the comparison table, in the order the page and the exports show them."""
         return self.reported + self.recorded + self.sectors
-
-    @property
-    def span_years(self) -> int:
-        return self.editions[-1].year - self.editions[0].year if self.editions else 0
 
     def row(self, code: str) -> Row | None:
         return next((row for row in self.rows if row.code == code), None)
