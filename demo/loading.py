@@ -132,8 +132,14 @@ def load_illustrative_projects(
 
 
 @transaction.atomic
-def load_demo(*, seed: int = DEFAULT_SEED, report: Callable[[str], None] = print, data: DemoData | None = None) -> None:
-    """Load every published fact of the data files and the illustrative projects, idempotently.
+def load_demo(
+    *,
+    seed: int = DEFAULT_SEED,
+    report: Callable[[str], None] = print,
+    data: DemoData | None = None,
+    projects: bool = True,
+) -> None:
+    """Load every published fact of the data files and (unless `projects` is false) the illustrative projects.
 
     Rows are matched by natural keys (source reference, edition number, edition + metric + stage,
     edition + lower bound, edition + sector) and written only when new or different, so a second run
@@ -152,6 +158,9 @@ def load_demo(*, seed: int = DEFAULT_SEED, report: Callable[[str], None] = print
     report(f"Reported value bands: {outcome}.")
     sector_outcome, outcome = facts.load_sectors(data.sectors, editions, sources)
     report(f"Sectors: {sector_outcome}; sectors named in releases: {outcome}.")
+    if not projects:
+        changed()
+        return
     regenerated, unchanged, cleared = load_illustrative_projects(data, editions, sources, seed=seed)
     # Bulk inserts and updates send no signals: stale the cached counts and summaries explicitly.
     changed()

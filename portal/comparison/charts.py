@@ -29,6 +29,7 @@ PALETTE = [
 ]  # fmt: skip
 MAX_SERIES = len(PALETTE)  # beyond this, pages group the smallest series as "other"
 
+
 @dataclass(frozen=True)
 class Bar:
     label: str  # the edition, under the bar

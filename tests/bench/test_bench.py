@@ -126,11 +126,25 @@ class TestArithmetic:
         assert export["ratio_floor"] is None
         assert export["ratio_datasette_tuned"] is None
 
-    def test_table_header_names_the_floor_and_datasette(self):
-        header = report.latency_table([])[0]
+    def test_table_has_a_cell_under_every_header_and_names_each_comparison(self):
+        ok = {"status": "200", "statuses": {"200": 10}, "p50_ms": 5.0}
+        page = {"key": "sorted", "label": "sorted", "portal": ok, "datasette_tuned": {**ok, "p50_ms": 10.0}}
+        run = {"database": "sqlite", "n": 1000, "pages": [page]}
+        report.add_ratios(run)
 
-        assert "floor" in header
-        assert "Datasette" in header
+        header, rule, row = report.latency_table([run])
+
+        names = [cell.strip() for cell in header.strip("|").split("|")]
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert names[-5:] == [
+            "p50 ÷ floor",
+            "Datasette as shipped p50 ms",
+            "p50 ÷ Datasette as shipped",
+            "Datasette tuned p50 ms",
+            "p50 ÷ Datasette tuned",
+        ]
+        assert len(cells) == len(names) == rule.count("|") - 1
+        assert dict(zip(names, cells, strict=True))["p50 ÷ Datasette tuned"] == "0.50×"
 
     def test_table_shows_the_cold_first_request_beside_the_percentiles(self):
         ok = {"status": "200", "statuses": {"200": 10}}

@@ -1,15 +1,17 @@
 """Aggregates cached edition by edition: a change to one edition's projects aggregates only that edition again,
 and every page still shows the change at once."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.caching.pages import CACHED_HEADER
 from core.caching.tokens import changed
 from portal.comparison import selectors as comparison_selectors
-from projects import facets
 from projects.models import Project
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory
 
@@ -27,28 +29,44 @@ def editions():
     return editions
 
 
+class Aggregations:
+    """The editions each GROUP BY over projects was run for, by page, read from the SQL the test ran.
+
+    The recorded statistics of the comparison pages count distinct partners; the facet cells of the projects
+    table are grouped by scope and band (among others). Each list is one query, so a list naming one edition
+    means that edition alone was aggregated afresh.
+    """
+
+    def __init__(self, queries):
+        self.queries = queries
+
+    def by_page(self) -> dict[str, list[list[int]]]:
+        found = {"comparison": [], "facets": []}
+        for query in self.queries.captured_queries:
+            sql = query["sql"]
+            if "GROUP BY" not in sql or "projects_project" not in sql:
+                continue
+            match = re.search(r'"edition_id" IN \(([\d, ]+)\)', sql)
+            if match is None:
+                continue
+            ids = sorted(int(number) for number in match.group(1).split(","))
+            if "COUNT(DISTINCT" in sql:
+                found["comparison"].append(ids)
+            elif '"scope" AS "scope"' in sql and "CASE WHEN" in sql:
+                found["facets"].append(ids)
+        return found
+
+    def __getitem__(self, page: str) -> list[list[int]]:
+        return self.by_page()[page]
+
+    def __eq__(self, other) -> bool:
+        return self.by_page() == other
+
+
 @pytest.fixture
-def aggregated(monkeypatch):
-    """The editions each aggregation query was asked for, in order."""
-    calls: dict[str, list[list[int]]] = {"comparison": [], "facets": []}
-    recorded_stats = comparison_selectors._recorded_stats
-
-    def spy_stats(projects, edition_ids):
-        calls["comparison"].append(sorted(edition_ids))
-        return recorded_stats(projects, edition_ids)
-
-    monkeypatch.setattr(comparison_selectors, "_recorded_stats", spy_stats)
-    base_filter = facets.per_edition
-
-    def spy_per_edition(name, edition_ids, *parts, compute, empty):
-        def recording(missing):
-            calls["facets"].append(sorted(missing))
-            return compute(missing)
-
-        return base_filter(name, edition_ids, *parts, compute=recording, empty=empty)
-
-    monkeypatch.setattr(facets, "per_edition", spy_per_edition)
-    return calls
+def aggregated():
+    with CaptureQueriesContext(connection) as queries:
+        yield Aggregations(queries)
 
 
 def recorded_counts(client) -> list[int]:

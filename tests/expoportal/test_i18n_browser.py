@@ -1,23 +1,11 @@
-"""The browser's language on the first visit, as it works once every language has its prefix (/en/, /zh-hans/).
-
-This module is its own URLconf: the site's URLs with prefix_default_language=True.
-"""
+"""The browser's language on the first visit: every language has its prefix (/en/, /zh-hans/)."""
 
 import re
 
 import pytest
-from django.conf.urls.i18n import i18n_patterns
-from django.urls import LocalePrefixPattern
 from django.utils import translation
 
-from expoportal import urls as site_urls
-
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-
-_localized = next(entry for entry in site_urls.urlpatterns if isinstance(entry.pattern, LocalePrefixPattern))
-urlpatterns = [entry for entry in site_urls.urlpatterns if entry is not _localized] + i18n_patterns(
-    *_localized.url_patterns, prefix_default_language=True
-)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,11 @@
 """The cache key prefix follows the code that renders pages (expoportal/release.py)."""
 
+import pytest
 from django.conf import settings
 
 from expoportal.release import code_fingerprint
+
+pytestmark = pytest.mark.django_db
 
 
 def make_tree(base, template="<p>{{ edition }}</p>"):
@@ -34,8 +37,30 @@ def test_the_same_code_in_another_folder_has_the_same_fingerprint(tmp_path):
     assert code_fingerprint(make_tree(tmp_path / "one")) == code_fingerprint(make_tree(tmp_path / "two"))
 
 
-def test_the_shared_cache_is_keyed_by_the_release():
-    # The module's own value: the tests' conftest swaps CACHES for a plain local-memory cache.
-    from expoportal import settings as project_settings
+def test_a_page_cached_by_one_release_is_not_served_by_the_next(client, settings):
+    """Two releases share one cache (Redis in production); each reads only what it cached itself."""
+    from core.caching.pages import CACHED_HEADER
+    from tests.factories import EditionFactory
 
-    assert project_settings.CACHES["default"]["KEY_PREFIX"] == code_fingerprint(settings.BASE_DIR)
+    url = EditionFactory(number=14).get_absolute_url()
+
+    def cache_of(release: str) -> dict:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared",
+                            "KEY_PREFIX": release}}  # fmt: skip
+
+    settings.CACHES = cache_of("release-1")
+    client.get(url)
+    assert client.get(url)[CACHED_HEADER] == "hit"
+    settings.CACHES = cache_of("release-2")
+    assert CACHED_HEADER not in client.get(url)
+
+
+def test_the_release_is_the_code_fingerprint_unless_the_deploy_names_it(monkeypatch):
+    import runpy
+
+    path = str(settings.BASE_DIR / "expoportal" / "settings.py")
+    monkeypatch.setenv("DEBUG", "1")
+    monkeypatch.delenv("RELEASE", raising=False)
+    assert runpy.run_path(path)["CACHES"]["default"]["KEY_PREFIX"] == code_fingerprint(settings.BASE_DIR)
+    monkeypatch.setenv("RELEASE", "2026-12-01.1")
+    assert runpy.run_path(path)["CACHES"]["default"]["KEY_PREFIX"] == "2026-12-01.1"

@@ -2,14 +2,14 @@
 
 import os
 import re
+import runpy
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, SuspiciousOperation
 from django.test import override_settings
 from django.urls import path
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
@@ -31,40 +31,43 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    # Start from a clean slate: none of the test run's own variables (DEBUG, PLAIN_STATIC_STORAGE...).
-    base = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG", "DATABASE_URL"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env={**base, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def settings_under(monkeypatch, env: dict[str, str]) -> dict:
+    """The settings module's values when it is read with only `env` (plus the path) in the environment."""
+    for name in list(os.environ):
+        if name not in {"PATH", "HOME", "LANG", "DATABASE_URL"}:
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(BASE_DIR / "expoportal" / "settings.py"))
 
 
-def test_check_deploy_reports_nothing_with_production_variables():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
+def deploy_warnings(values: dict) -> set[str]:
+    """The ids of Django's deployment checks that fail under these settings (what `check --deploy` reports)."""
+    # Every setting but those that configure the test run itself (its databases, caches and apps).
+    names = [name for name in values if name.isupper() and name not in {"DATABASES", "CACHES", "INSTALLED_APPS"}]
+    with override_settings(**{name: values[name] for name in names}):
+        found = checks.run_checks(include_deployment_checks=True, tags=[checks.Tags.security])
+    return {message.id for message in found}
 
 
-def test_check_deploy_fails_when_https_settings_are_left_out():
+def test_the_production_variables_pass_every_deployment_check(monkeypatch):
+    assert deploy_warnings(settings_under(monkeypatch, PRODUCTION_ENV)) == set()
+
+
+def test_the_deployment_checks_fail_when_https_settings_are_left_out(monkeypatch):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECURE_SSL_REDIRECT"}
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
-    assert result.returncode != 0
-    assert "security.W008" in result.stderr + result.stdout
+    assert deploy_warnings(settings_under(monkeypatch, env)) == {"security.W008"}
 
 
-def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
-    result = run_manage("check", env={"ALLOWED_HOSTS": "expo.example.org"})
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+def test_settings_refuse_to_start_without_secret_key_when_debug_is_off(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
+        settings_under(monkeypatch, {"ALLOWED_HOSTS": "expo.example.org"})
 
 
-def test_debug_is_off_unless_asked_for():
-    assert settings.DEBUG is False
+def test_debug_is_off_unless_asked_for(monkeypatch):
+    assert settings_under(monkeypatch, PRODUCTION_ENV)["DEBUG"] is False
+    assert settings_under(monkeypatch, {"DEBUG": "1"})["DEBUG"] is True
+    assert settings_under(monkeypatch, {**PRODUCTION_ENV, "DEBUG": "0"})["DEBUG"] is False
 
 
 def test_cookies_are_secure_and_http_only_when_debug_is_off():
