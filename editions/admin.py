@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from editions.admin_history import HistoryAdmin
 from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
 from editions.admin_publishing import PublishingAdminMixin
@@ -136,7 +136,7 @@ def projects_changelist_url(edition: Edition) -> str:
 
 @admin.register(Edition)
 class EditionAdmin(
-    VersionCheckAdminMixin, PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin
+    VersionCheckAdminMixin, PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin
 ):
     form = EditionForm
     actions = [delete_selected, "publish_selected", "unpublish_selected"]
@@ -203,7 +203,7 @@ class EditionAdmin(
 
 
 @admin.register(Source)
-class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
     list_display = ["key", "title", "publisher", "published_on", "language", "link"]
     list_display_links = ["key", "title"]
     list_filter = ["language", "publisher"]
@@ -246,7 +246,7 @@ class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, SimpleHistoryAdmin):
+class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin):
     resource_classes = [ReportedFigureResource]
     list_display = ["edition", "metric", "shown_as", "stage", "source_count"]
     list_filter = ["edition", "stage", "qualifier", "metric"]

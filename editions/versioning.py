@@ -6,7 +6,7 @@ say what others changed since and who saved it.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,11 +135,6 @@ class VersionCheckAdminMixin:
         obj = form.instance
         obj.history.filter(version=obj.version).update(history_change_reason=fitted_change_reason(obj, rows))
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The version check locks the row; the revert view is not wrapped in a transaction by default.
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
 
 class EditionRowAdminMixin:
     """For the admin of rows that belong to an edition (figures, bands, sector shares) on their own pages.
@@ -149,8 +144,10 @@ class EditionRowAdminMixin:
     """
 
     def save_model(self, request, obj, form, change):
+        previous = None  # the edition it may be moved from, as stored: a history revert's form starts from an old one
+        if change:
+            previous = type(obj)._default_manager.filter(pk=obj.pk).values_list("edition", flat=True).first()
         super().save_model(request, obj, form, change)
-        previous = form.initial.get("edition") if change else None  # the edition it may have been moved from
         word = _("changed %(kind)s “%(row)s”") if change else _("added %(kind)s “%(row)s”")
         self._record(request, [obj.edition_id, previous], word % self._described(obj))
 

@@ -4,9 +4,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
-from simple_history.admin import SimpleHistoryAdmin
 
 from editions.admin import EditionAdmin, RefuseDeletionInUseMixin, related_count
+from editions.admin_history import HistoryAdmin
 from editions.admin_imports import StaffExportMixin, StaffImportExportMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin
 from editions.formatting import format_yuan
@@ -45,7 +45,7 @@ EditionAdmin.inlines = [*EditionAdmin.inlines, ReportedSectorInline]
 
 
 @admin.register(Sector)
-class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, SimpleHistoryAdmin):
+class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
     list_display = ["name_en", "name_zh", "slug", "position", "project_count"]
     list_editable = ["position"]
     search_fields = ["name_en", "name_zh", "slug"]
@@ -88,7 +88,7 @@ class ProjectAdmin(
     DeletedProjectsAdminMixin,
     DraftOnlyForDataEntryMixin,
     StaffImportExportMixin,
-    SimpleHistoryAdmin,
+    HistoryAdmin,
 ):
     form = VersionedProjectForm
     resource_classes = [ProjectResource]
