@@ -32,6 +32,9 @@ def role_refusal(opts, action: str) -> str:
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
+    # simple-history's own templates, but with classes (static/css/admin-extra.css) for their inline styles.
+    object_history_template = "admin/history/object_history.html"
+    object_history_list_template = "admin/history/object_history_list.html"
     object_history_form_template = "admin/history/object_history_form.html"
     history_refused_template = "admin/history/refused.html"
 

@@ -15,6 +15,7 @@ from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
+from editions.import_preview import MarkedDiff
 from editions.import_widgets import (
     AmountWidget,
     EditionWidget,
@@ -128,6 +129,9 @@ class StaffResource(resources.ModelResource):
         self.user = None
         self.file_name = None
         self._seen_keys: dict[tuple, int] = {}
+
+    def get_diff_class(self):
+        return MarkedDiff  # the preview's changes without the inline styles the CSP blocks
 
     # file level
 
