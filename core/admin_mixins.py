@@ -3,13 +3,11 @@
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import unquote
-from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 
 @admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
@@ -60,16 +58,3 @@ def related_count(model, related_name: str):
         Subquery(rows.order_by().values(relation.field.name).annotate(n=Count("pk")).values("n")),
         0,
     )
-
-
-class HistoryAdmin(SimpleHistoryAdmin):
-    """django-simple-history's admin, for every model that keeps history."""
-
-    def get_history_queryset(self, request, history_manager, pk_name: str, object_id):
-        # The library asks for select_related() with no field names when a model has no foreign key, which
-        # Django deprecates (it means "every relation"); ask for the foreign keys it tracks, or none.
-        records = history_manager.filter(**{pk_name: object_id})
-        if not isinstance(history_manager.model.history_user, property):
-            records = records.select_related("history_user")
-        keys = [field.name for field in history_manager.model.tracked_fields if isinstance(field, models.ForeignKey)]
-        return records.select_related(*keys) if keys else records

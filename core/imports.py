@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
 from core.downloads import neutralise_row, with_byte_order_mark
+from core.import_preview import MarkedDiff
 from core.parsing import CellError, is_blank, reject_formula
 
 MAX_IMPORT_ROWS = 20_000
@@ -115,6 +116,9 @@ class StaffResource(resources.ModelResource):
         self.user = None
         self.file_name = None
         self._seen_keys: dict[tuple, int] = {}
+
+    def get_diff_class(self):
+        return MarkedDiff  # the preview's changes without the inline styles the CSP blocks
 
     # file level
 

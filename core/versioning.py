@@ -7,7 +7,7 @@ pages bump their edition's version instead (editions/admin_rows.py).
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,8 +135,3 @@ class VersionCheckAdminMixin:
         # the refusal of a stale form (changes_since) and for the history page. Same transaction as the save.
         obj = form.instance
         obj.history.filter(version=obj.version).update(history_change_reason=fitted_change_reason(obj, rows))
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The version check locks the row; the revert view is not wrapped in a transaction by default.
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)

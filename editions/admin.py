@@ -8,8 +8,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin_history import HistoryAdmin
 from core.admin_imports import StaffExportMixin, StaffImportExportMixin
-from core.admin_mixins import HistoryAdmin, RefuseDeletionInUseMixin, delete_selected, related_count
+from core.admin_mixins import RefuseDeletionInUseMixin, delete_selected, related_count
 from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
 from editions.admin_publishing import PublishingAdminMixin

@@ -4,6 +4,8 @@ Enforced on the server: object-level change/delete permissions, and forms that r
 anything into a published edition.
 """
 
+from django.utils.translation import gettext as _
+
 from editions.forms import DraftEditionFormMixin
 from editions.models import Edition
 from editions.services import can_publish
@@ -27,6 +29,12 @@ class DraftOnlyForDataEntryMixin:
     def touches_published_data(self, obj) -> bool:
         edition = edition_of(obj)
         return edition is not None and edition.is_published
+
+    def published_data_refusal(self, obj) -> str | None:
+        """The reason a user who cannot publish may not change obj, for the pages that refuse it."""
+        if not self.touches_published_data(obj):
+            return None
+        return _("The %(edition)s is published; only editors can change its data.") % {"edition": edition_of(obj)}
 
     def _allowed(self, request, obj) -> bool:
         return obj is None or can_publish(request.user) or not self.touches_published_data(obj)
@@ -54,3 +62,8 @@ class SourceRightsMixin(DraftOnlyForDataEntryMixin):
             obj.figures.filter(edition__status="published").exists()
             or obj.projects.filter(edition__status="published").exists()
         )
+
+    def published_data_refusal(self, obj) -> str | None:
+        if not self.touches_published_data(obj):
+            return None
+        return _("This source is cited by published figures or projects; only editors can change it.")

@@ -10,9 +10,18 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from editions.models import Edition
+from editions.models import Edition, EditionStatus
 from editions.reconciliation import edition_reconciliation
 from editions.services import can_publish, publish_edition, unpublish_edition
+
+# Changed only by publish_edition and unpublish_edition, never by a form or a history revert.
+PUBLICATION_FIELDS = ["status", "published_at", "published_by_id"]
+
+
+def kept_status_notice(edition: Edition) -> str:
+    if edition.is_published:
+        return _("Reverting neither publishes nor unpublishes: the %(edition)s stays published.") % {"edition": edition}
+    return _("Reverting neither publishes nor unpublishes: the %(edition)s stays a draft.") % {"edition": edition}
 
 
 class PublishingAdminMixin:
@@ -124,6 +133,24 @@ class PublishingAdminMixin:
             else:
                 self.message_user(request, _("The %(edition)s is a draft again.") % {"edition": edition})
         return HttpResponseRedirect(self._changelist_url())
+
+    def save_model(self, request, obj, form, change):
+        # A history revert holds the status and stamps of its day: the edition keeps the ones it has (a
+        # restored one comes back a draft). The change form's row lock (core/versioning.py) holds them.
+        current = Edition.objects.filter(pk=obj.pk).values(*PUBLICATION_FIELDS).first() if obj.pk else None
+        current = current or {"status": EditionStatus.DRAFT, "published_at": None, "published_by_id": None}
+        kept = change and current["status"] != obj.status
+        for name in PUBLICATION_FIELDS:
+            setattr(obj, name, current[name])
+        if kept:
+            self.message_user(request, kept_status_notice(obj), messages.WARNING)
+        super().save_model(request, obj, form, change)
+
+    def revert_notice(self, request, obj):
+        current = Edition.objects.filter(pk=obj.pk).first()
+        if current is not None and current.status != obj.status:
+            return kept_status_notice(current)
+        return super().revert_notice(request, obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_publish"] = can_publish(request.user)

@@ -13,8 +13,10 @@ class EditionRowAdminMixin:
     """
 
     def save_model(self, request, obj, form, change):
+        previous = None  # the edition it may be moved from, as stored: a history revert's form starts from an old one
+        if change:
+            previous = type(obj)._default_manager.filter(pk=obj.pk).values_list("edition", flat=True).first()
         super().save_model(request, obj, form, change)
-        previous = form.initial.get("edition") if change else None  # the edition it may have been moved from
         word = _("changed %(kind)s “%(row)s”") if change else _("added %(kind)s “%(row)s”")
         self._record(request, [obj.edition_id, previous], word % self._described(obj))
 

@@ -108,6 +108,6 @@ class ReportedFigureResource(EditionDataResource):
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
         # An edition form opened before the import shows the old figures, and saving it would put them back:
-        # each edition whose figures changed gets a new version, so that form is refused (editions/versioning.py).
+        # each edition whose figures changed gets a new version, so that form is refused (core/versioning.py).
         reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
         record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)

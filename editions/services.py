@@ -62,7 +62,7 @@ def record_edition_change(*, edition_ids, reason: str, user=None) -> None:
     """A change to rows that belong to editions (figures, bands, sector shares) made outside their forms.
 
     Each edition gets a new version, so a change form opened before is refused instead of putting the old
-    rows back (editions/versioning.py), and a history record saying what changed and who changed it.
+    rows back (core/versioning.py), and a history record saying what changed and who changed it.
     """
     for edition in Edition.objects.select_for_update().filter(pk__in=set(edition_ids) - {None}):
         edition.version += 1

@@ -165,6 +165,8 @@ STORAGES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "admin:login"
+# Where a sign-in lands without a safe ?next= (an outside address is ignored): not Django's /accounts/profile/.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # django-tables2: our own template keeps the look of the site and adds aria-sort.
 DJANGO_TABLES2_TEMPLATE = "includes/_table.html"

@@ -4,8 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from core.admin_history import HistoryAdmin
 from core.admin_imports import StaffImportExportMixin
-from core.admin_mixins import HistoryAdmin
 from core.formatting import format_yuan
 from core.versioning import VersionCheckAdminMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin

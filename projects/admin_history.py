@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from core.admin_history import role_refusal
 from projects.models import Project
 from projects.services import restore_deleted_project
 
@@ -48,16 +49,19 @@ class DeletedProjectsAdminMixin:
         return TemplateResponse(request, "admin/projects/project/deleted_projects.html", context)
 
     def restore_view(self, request, history_id: int):
+        """A refusal by role is a 403 that says why, like a history revert's (core/admin_history.py)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
+        deleted_url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted")
         if not self.has_add_permission(request):
-            raise PermissionDenied
+            return self.refused(request, role_refusal(self.opts, "add"), back_url=deleted_url)
         try:
             project = restore_deleted_project(history_id, request.user)
-        except (ValidationError, PermissionDenied) as error:
-            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            self.message_user(request, text or _("You cannot restore this project."), messages.ERROR)
-            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"))
+        except PermissionDenied as error:
+            return self.refused(request, str(error) or _("You cannot restore projects."), back_url=deleted_url)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(deleted_url)
         self.message_user(request, _("Restored “%(title)s”.") % {"title": project.title}, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[project.pk])
