@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from comparisons import charts
-from comparisons.exports import FORMATS, export_response
+from comparisons.exports import export_response
 from comparisons.growth import PERCENT
 from comparisons.pairs import build_pair
 from comparisons.selectors import (
@@ -22,6 +22,7 @@ from comparisons.selectors import (
     shares,
 )
 from editions.models import Edition, Unit
+from expoportal.exports import FORMATS
 from expoportal.pagecache import cache_public_page
 from projects.caching import cached_fragment, data_token, query_parts
 

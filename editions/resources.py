@@ -26,7 +26,7 @@ from editions.import_widgets import (
 from editions.models import Metric, Qualifier, ReportedFigure, Stage
 from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, reject_formula
 from editions.services import record_edition_change
-from expoportal.exports import neutralise_row, with_byte_order_mark
+from expoportal.exports import file_content
 
 MAX_IMPORT_ROWS = 20_000
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
@@ -64,29 +64,22 @@ class FormulaAwareXLSX(XLSX):
         return dataset
 
 
-def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
-    safe = tablib.Dataset(headers=dataset.headers)
-    for row in dataset:
-        safe.append(neutralise_row(row))
-    return safe
-
-
 class SafeCSV(CSV):
-    """CSV export (and import template) whose text cells cannot run as formulas in a spreadsheet.
+    """CSV export (and import template) written by the portal's one writer (expoportal.exports).
 
-    It starts with the byte-order mark, as the public downloads do, so Excel shows the Chinese columns;
-    the import reads files with or without one.
+    Its text cells cannot run as formulas in a spreadsheet, and it starts with the byte-order mark, as the
+    public downloads do, so Excel shows the Chinese columns; the import reads files with or without one.
     """
 
     def export_data(self, dataset, **kwargs):
-        return with_byte_order_mark(super().export_data(_neutralised(dataset), **kwargs))
+        return file_content("csv", dataset.headers or [], dataset)
 
 
 class SafeXLSX(XLSX):
-    """XLSX export whose text cells cannot run as formulas."""
+    """XLSX export (and import template) written by the portal's one writer: no cell runs as a formula."""
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(_neutralised(dataset), **kwargs)
+        return file_content("xlsx", dataset.headers or [], dataset, title=dataset.title or "")
 
 
 IMPORT_FORMATS = [CSV, FormulaAwareXLSX]
