@@ -10,11 +10,15 @@ the page as before (its own fragments are cached too) and stores it. With a shar
 keeps its own copy of the pages it served (settings.CACHES["local"]): a key names one version of one
 page, so the copy is never stale, and a repeat visit skips the round trip to Redis.
 
+A query parameter the page does not know (utm_source=..., junk=1) is dropped by a redirect to the same
+address without it, before anything is read or rendered: such parameters can neither fill the cache nor
+make the page render on every request, and the page they lead to is the one the cache already holds.
+(A page echoes its query into its links and forms, so it cannot simply be served as if they were absent.)
+
 What is never cached: a request with a session or messages cookie (staff see their edit links and
-their messages), anything but GET, a query parameter the page does not know (so arbitrary parameters
-cannot fill the cache), and any response that is not a plain 200 HTML page or that used the CSRF token,
-set a cookie or queued a message. Headers the middleware adds (CSP, HSTS, Content-Language, ...) are
-added afresh to every response, cached or not, because this runs inside the view.
+their messages), anything but GET, and any response that is not a plain 200 HTML page or that used the
+CSRF token, set a cookie or queued a message. Headers the middleware adds (CSP, HSTS, Content-Language,
+...) are added afresh to every response, cached or not, because this runs inside the view.
 """
 
 from collections.abc import Callable, Iterable
@@ -23,7 +27,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.encoding import escape_uri_path
+from django.utils.http import escape_leading_slashes
 
 CACHED_HEADER = "X-Page-Cache"
 LOCAL_CACHE = "local"
@@ -36,7 +42,9 @@ def cache_public_page(*, params: Iterable[str] = ()) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not _cacheable_request(request, known):
+            if request.method in ("GET", "HEAD") and any(name not in known for name in request.GET):
+                return _without_unknown_parameters(request, known)
+            if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             # Imported here: editions never imports projects at module level, and this wraps editions' views.
             from projects.caching import CACHE_SECONDS, cache_key, public_token, query_parts
@@ -83,12 +91,19 @@ def _write(key: str, value, seconds: int) -> None:
         local.set(key, value, timeout=None)
 
 
-def _cacheable_request(request: HttpRequest, known: frozenset[str]) -> bool:
+def _without_unknown_parameters(request: HttpRequest, known: frozenset[str]) -> HttpResponseRedirect:
+    """A redirect to the same path with only the known parameters, in their order, every value kept."""
+    query = request.GET.copy()
+    for name in [name for name in query if name not in known]:
+        del query[name]
+    path = escape_leading_slashes(escape_uri_path(request.path))
+    return HttpResponseRedirect(f"{path}?{query.urlencode()}" if query else path)
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
     if request.method != "GET":
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
-        return False
-    return all(name in known for name in request.GET)
+    return not (settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES)
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
