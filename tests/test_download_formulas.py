@@ -143,9 +143,8 @@ def url_kwargs(names: set[str], data: dict) -> dict:
 
 
 def content(response) -> bytes:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()  # a streamed file closes its temporary file
-    return body
+    # Reading a streamed response to its end closes it (and its temporary file), as a server does.
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def csv_cells(body: bytes) -> list[list[str]]:
@@ -203,7 +202,7 @@ def public_downloads(client, data) -> dict[tuple[str, str, str], bytes]:
             with translation.override(language):
                 url = reverse(name, kwargs=url_kwargs(parameters, data))
             for file_format in FORMATS:
-                response = client.get(url, {"_export": file_format})
+                response = client.get(url, {"_export": file_format}, follow=True)
                 kind = response.get("Content-Type", "")
                 if response.status_code != 200 or kind.startswith("text/html"):
                     continue

@@ -188,6 +188,5 @@ def test_a_control_character_in_stored_text_does_not_break_an_xlsx_download(clie
     response = client.get(reverse(url), {"_export": "xlsx"})
     assert response.status_code == 200
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     text = [cell.value for row in xlsx_rows(content) for cell in row if isinstance(cell.value, str)]
     assert any("\ufffd" in value for value in text)
