@@ -15,7 +15,7 @@ from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
-from core.downloads import neutralise_row, with_byte_order_mark
+from core.downloads import file_content
 from core.import_preview import MarkedDiff
 from core.parsing import CellError, is_blank, reject_formula
 
@@ -55,29 +55,22 @@ class FormulaAwareXLSX(XLSX):
         return dataset
 
 
-def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
-    safe = tablib.Dataset(headers=dataset.headers)
-    for row in dataset:
-        safe.append(neutralise_row(row))
-    return safe
-
-
 class SafeCSV(CSV):
-    """CSV export (and import template) whose text cells cannot run as formulas in a spreadsheet.
+    """CSV export (and import template) written by the portal's one writer (core.downloads).
 
-    It starts with the byte-order mark, as the public downloads do, so Excel shows the Chinese columns;
-    the import reads files with or without one.
+    Its text cells cannot run as formulas in a spreadsheet, and it starts with the byte-order mark, as the
+    public downloads do, so Excel shows the Chinese columns; the import reads files with or without one.
     """
 
     def export_data(self, dataset, **kwargs):
-        return with_byte_order_mark(super().export_data(_neutralised(dataset), **kwargs))
+        return file_content("csv", dataset.headers or [], dataset)
 
 
 class SafeXLSX(XLSX):
-    """XLSX export whose text cells cannot run as formulas."""
+    """XLSX export (and import template) written by the portal's one writer: no cell runs as a formula."""
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(_neutralised(dataset), **kwargs)
+        return file_content("xlsx", dataset.headers or [], dataset, title=dataset.title or "")
 
 
 IMPORT_FORMATS = [CSV, FormulaAwareXLSX]

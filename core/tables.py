@@ -5,10 +5,9 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.db.models import F
 from django_tables2.export import TableExport
-from tablib import Dataset
 
 from core import formatting
-from core.downloads import neutralise_row, with_byte_order_mark
+from core.downloads import FORMATS, download, file_content
 
 
 def plain_number(value):
@@ -19,37 +18,28 @@ def plain_number(value):
     return int(value) if value == value.to_integral_value() else value
 
 
-EXPORT_FORMATS = ("csv", "xlsx", "json")
+EXPORT_FORMATS = FORMATS
 
 
 class PortalExport(TableExport):
     """Only the formats the site offers; any other ?_export= value just shows the page.
 
-    Spreadsheet formats (CSV, XLSX) get every text cell through neutralise_formula; JSON is left as is.
-    A CSV file starts with the byte-order mark.
+    The table's values are written by the portal's one writer (core.downloads), which makes the
+    spreadsheet formats safe to open and keeps JSON as it is.
     """
-
-    def __init__(self, export_format, table, exclude_columns=None, dataset_kwargs=None):
-        self.neutralise = export_format in ("csv", "xlsx")
-        super().__init__(export_format, table, exclude_columns, dataset_kwargs)
 
     @classmethod
     def is_valid_format(cls, export_format):
         return export_format in EXPORT_FORMATS
 
     def export(self):
-        exported = super().export()
-        return with_byte_order_mark(exported) if self.format == "csv" else exported
+        dataset = self.dataset
+        return file_content(self.format, dataset.headers or [], dataset, title=dataset.title)
 
-    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
-        dataset = super().table_to_dataset(table, exclude_columns, dataset_kwargs)
-        if not self.neutralise:
-            return dataset
-        neutral = Dataset(title=dataset.title)
-        neutral.headers = neutralise_row(dataset.headers or [])
-        for row in dataset:
-            neutral.append(neutralise_row(row))
-        return neutral
+    def response(self, filename=None):
+        dataset = self.dataset
+        name = filename or f"{dataset.title}.{self.format}"
+        return download(self.format, dataset.headers or [], dataset, filename=name, title=dataset.title)
 
 
 class PortalTable(tables.Table):

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from portal.comparison.exports import FORMATS
+from core.downloads import FORMATS
 
 MAX_EDITION_NUMBER = 32767  # Edition.number is a PositiveSmallIntegerField
 

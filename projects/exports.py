@@ -3,16 +3,12 @@
 django-tables2's export builds the whole file in memory and renders every cell through the table's
 columns; at a million rows that is minutes and gigabytes. These read plain tuples in chunks
 (``values_list(...).iterator()``) and write each row as it comes, with the same columns and header names
-as the table (its hidden columns included). Text cells of CSV and XLSX go through
-``neutralise_formula``; numbers stay numbers.
+as the table (its hidden columns included). The files are written by the portal's one writer
+(core.downloads), which neutralises spreadsheet cells; CSV has a faster loop of its own here, built
+from that writer's cell functions.
 """
 
 import bisect
-import csv
-import io
-import json
-import re
-import tempfile
 from collections.abc import Iterator
 from contextlib import nullcontext
 from decimal import Decimal
@@ -26,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from core.downloads import FORMULA_TRIGGERS, neutralise_formula, neutralise_row, with_byte_order_mark
+from core.downloads import csv_cell, csv_header, csv_text, is_plain_csv_text, streamed_download, streamed_text
 from core.formatting import is_chinese
 from core.tables import plain_number
 from editions.models import Edition, Sector, Source
@@ -38,8 +34,6 @@ CHUNK_ROWS = 5000
 # PostgreSQL's limit on one statement of a download (pages keep settings.DB_STATEMENT_TIMEOUT_MS).
 EXPORT_STATEMENT_TIMEOUT_MS = 120_000
 CENT = Decimal("0.01")
-# A worksheet holds 1,048,576 rows: the header and the rows that fit under it.
-XLSX_MAX_ROWS = 1_048_576 - 1
 # The project's own columns: edition, sector and source are looked up in dicts read once per download
 # (a few dozen rows) rather than joined to every row. Text in two languages comes as (reader's, other's).
 _FIELDS = {
@@ -72,47 +66,45 @@ class _Lookup(dict):
 
 
 class _Cells:
-    """What a row's cells are looked up from, read (and neutralised) once per download, not once per cell.
+    """What a row's cells are looked up from, read once per download, not once per cell.
 
     The labels (scope, kind, status, band, country names) are the site's own; the edition numbers, sector
-    names and source URLs come from their (small) tables, in the reader's language.
+    names and source URLs come from their (small) tables, in the reader's language. Values are as they
+    are: the writer (core.downloads) makes them safe for each format.
     """
 
-    def __init__(self, neutral, chinese: bool):
-        self.neutral = neutral
+    def __init__(self, chinese: bool):
         self.chinese = chinese
-        self.scope = _Lookup({value: neutralise_formula(str(label)) for value, label in Scope.choices}, _unchanged)
-        self.kind = _Lookup({value: neutralise_formula(str(label)) for value, label in ProjectKind.choices}, _unchanged)
-        self.status = _Lookup(
-            {value: neutralise_formula(str(label)) for value, label in ProjectStatus.choices}, _unchanged
-        )
-        self.band = [neutralise_formula(str(band.label)) for band in VALUE_BANDS]
+        self.scope = _Lookup({value: str(label) for value, label in Scope.choices}, _unchanged)
+        self.kind = _Lookup({value: str(label) for value, label in ProjectKind.choices}, _unchanged)
+        self.status = _Lookup({value: str(label) for value, label in ProjectStatus.choices}, _unchanged)
+        self.band = [str(band.label) for band in VALUE_BANDS]
         self.partner = _Lookup({}, self._partner_name)
-        self.yes, self.no = neutralise_formula(gettext("yes")), neutralise_formula(gettext("no"))
+        self.yes, self.no = gettext("yes"), gettext("no")
         self.edition = _Lookup(Edition.objects.values_list("id", "number"), self._edition_number)
         self.sector = _Lookup(
             {pk: self._sector_name(en, zh) for pk, en, zh in Sector.objects.values_list("id", "name_en", "name_zh")},
             self._missing_sector,
         )
         self.source = _Lookup({None: None}, self._source_url)
-        self.source.update((pk, neutral(url) or None) for pk, url in Source.objects.values_list("id", "url"))
+        self.source.update((pk, url or None) for pk, url in Source.objects.values_list("id", "url"))
 
     @staticmethod
     def _partner_name(code: str) -> str | None:
-        return (neutralise_formula(str(countries.name(code))) if code else "") or None
+        return (str(countries.name(code)) if code else "") or None
 
     @staticmethod
     def _edition_number(pk: int) -> int:
         return Edition.objects.values_list("number", flat=True).get(pk=pk)
 
     def _sector_name(self, name_en: str, name_zh: str) -> str:
-        return self.neutral((name_zh or name_en) if self.chinese else (name_en or name_zh))
+        return (name_zh or name_en) if self.chinese else (name_en or name_zh)
 
     def _missing_sector(self, pk: int) -> str:
         return self._sector_name(*Sector.objects.values_list("name_en", "name_zh").get(pk=pk))
 
     def _source_url(self, pk: int) -> str | None:
-        return self.neutral(Source.objects.values_list("url", flat=True).get(pk=pk)) or None
+        return Source.objects.values_list("url", flat=True).get(pk=pk) or None
 
 
 def _plain_value(value):
@@ -168,17 +160,12 @@ def _unchanged(value):
     return value
 
 
-def rows(queryset: QuerySet, *, neutralise: bool = True) -> Iterator[list]:
-    """Each project as the list of its export cells (None where the table has nothing).
-
-    For spreadsheets (`neutralise`), text from the database goes through neutralise_formula here; the
-    labels (scope, kind, status, band, country names) are the site's own, neutralised once when looked up.
-    """
-    neutral = neutralise_formula if neutralise else _unchanged
+def rows(queryset: QuerySet) -> Iterator[list]:
+    """Each project as the list of its export cells (None where the table has nothing), for JSON and XLSX."""
     # Text in the reader's language, the other one when that is empty (editions.formatting.pick); the
     # second title column carries the other language's title.
     chinese = is_chinese()
-    chunks = _chunks(queryset, chinese, lambda: _Cells(neutral, chinese))
+    chunks = _chunks(queryset, chinese, lambda: _Cells(chinese))
     cells = next(chunks)
     band, edition, sector, partner, source = cells.band, cells.edition, cells.sector, cells.partner, cells.source
     scope_label, kind_label, status_label, yes, no = cells.scope, cells.kind, cells.status, cells.yes, cells.no
@@ -190,8 +177,8 @@ def rows(queryset: QuerySet, *, neutralise: bool = True) -> Iterator[list]:
             number = _plain_value(value)
             yield [
                 pk,
-                neutral(title or other_title),
-                neutral(other_title),
+                title or other_title,
+                other_title,
                 number,
                 band[bisect.bisect_right(lowers, number)],
                 edition[edition_id],
@@ -202,64 +189,40 @@ def rows(queryset: QuerySet, *, neutralise: bool = True) -> Iterator[list]:
                 _date_text(signed_on),
                 kind_label[kind],
                 status_label[status],
-                neutral(parties or other_parties),
+                parties or other_parties,
                 source[source_id],
                 yes if flag else no,
             ]
 
 
 # CSV is written here rather than by csv.writer, which costs as much as everything else per row: cells
-# from a small set (labels, editions, sectors, sources, countries, dates) are rendered once, by
-# csv.writer, and the free text (titles, parties) is quoted as csv.writer's excel dialect quotes it:
-# in double quotes, with quotes doubled, when it holds a comma, a quote or a line break.
-_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
-# Text that needs neither: not empty, no formula trigger first, nothing to quote (most titles and parties).
-assert all(len(trigger) == 1 for trigger in FORMULA_TRIGGERS)
-_PLAIN_TEXT = re.compile("[^" + re.escape("".join(FORMULA_TRIGGERS)) + ',"\r\n][^,"\r\n]*').fullmatch
-
-
-def _csv_cell(value) -> str:
-    """One cell as csv.writer writes it (None as nothing), for cells rendered once."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([value, None])  # a second cell: a lone empty cell would be written as ""
-    return buffer.getvalue()[: -len(",\r\n")]
-
-
-def _csv_text(text: str) -> str:
-    """Free text from the database, neutralised and quoted: the cell csv.writer writes for neutralise_formula(text)."""
-    if not text:
-        return text
-    if text.startswith(FORMULA_TRIGGERS):
-        text = "'" + text
-    if _NEEDS_QUOTES(text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+# from a small set (labels, editions, sectors, sources, countries, dates) are rendered once by the writer's
+# csv_cell, and the free text (titles, parties) by its csv_text, unless it is plain text that needs neither
+# neutralising nor quoting (most of it), which is written as it is.
 
 
 def _rendered(lookup: dict) -> _Lookup:
     """A lookup whose values are CSV cells, followed by the delimiter."""
     return _Lookup(
-        {key: _csv_cell(value) + "," for key, value in lookup.items()}, lambda key: _csv_cell(lookup[key]) + ","
+        {key: csv_cell(value) + "," for key, value in lookup.items()}, lambda key: csv_cell(lookup[key]) + ","
     )
 
 
 def _csv_lines(queryset: QuerySet) -> Iterator[str]:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow(neutralise_row(headers()))  # the excel dialect, as tablib writes: CRLF
     # The header goes out before the query runs: the download starts at once. The file's one byte-order mark
     # goes with it, so no row pays for it.
-    yield with_byte_order_mark(buffer.getvalue())
+    yield csv_header(headers())
     chinese = is_chinese()
-    chunks = _chunks(queryset, chinese, lambda: _Cells(neutralise_formula, chinese))
+    chunks = _chunks(queryset, chinese, lambda: _Cells(chinese))
     cells = next(chunks)
-    band = [_csv_cell(label) + "," for label in cells.band]
+    band = [csv_cell(label) + "," for label in cells.band]
     edition, sector, source = _rendered(cells.edition), _rendered(cells.sector), _rendered(cells.source)
     scope_label, kind_label, status_label = _rendered(cells.scope), _rendered(cells.kind), _rendered(cells.status)
-    partner = _Lookup({}, lambda code: _csv_cell(cells.partner[code]) + "," + _csv_cell(code) + ",")
-    date = _Lookup({None: ","}, lambda day: _csv_cell(_date_text(day)) + ",")
-    yes, no = _csv_cell(cells.yes), _csv_cell(cells.no)
-    lowers, text, plain, bisect_right = _BAND_LOWERS, _csv_text, _plain_value, bisect.bisect_right
-    plain_text = _PLAIN_TEXT
+    partner = _Lookup({}, lambda code: csv_cell(cells.partner[code]) + "," + csv_cell(code) + ",")
+    date = _Lookup({None: ","}, lambda day: csv_cell(_date_text(day)) + ",")
+    yes, no = csv_cell(cells.yes), csv_cell(cells.no)
+    lowers, text, plain, bisect_right = _BAND_LOWERS, csv_text, _plain_value, bisect.bisect_right
+    plain_text = is_plain_csv_text
     for chunk in chunks:
         lines = []
         for pk, title, other_title, value, edition_id, sector_id, scope, code, signed_on, kind, status, parties, \
@@ -278,72 +241,19 @@ def _csv_lines(queryset: QuerySet) -> Iterator[str]:
         yield "".join(lines)
 
 
-def _json_value(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float, Decimal)):
-        return str(value)  # an exact JSON number, cents kept
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _json_chunks(queryset: QuerySet) -> Iterator[str]:
-    keys = [json.dumps(header, ensure_ascii=False) + ": " for header in headers()]
-    yield "["
-    batch, first = [], True
-    for row in rows(queryset, neutralise=False):
-        item = "{" + ", ".join(key + _json_value(cell) for key, cell in zip(keys, row, strict=True)) + "}"
-        batch.append(item if first else ",\n" + item)
-        first = False
-        if len(batch) >= CHUNK_ROWS:
-            yield "".join(batch)
-            batch = []
-    yield "".join(batch) + "]\n"
-
-
-def _attachment(response, filename: str):
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def csv_response(queryset: QuerySet, *, filename: str = "projects.csv") -> StreamingHttpResponse:
     """Every row of the (filtered, sorted) queryset as CSV, written while it is read."""
-    response = StreamingHttpResponse(_csv_lines(queryset), content_type="text/csv; charset=utf-8")
-    return _attachment(response, filename)
+    return streamed_text("csv", _csv_lines(queryset), filename=filename)
 
 
 def json_response(queryset: QuerySet, *, filename: str = "projects.json") -> StreamingHttpResponse:
     """Every row as a JSON array of objects keyed by the table's headers, written while it is read."""
-    response = StreamingHttpResponse(_json_chunks(queryset), content_type="application/json")
-    return _attachment(response, filename)
+    return streamed_download("json", headers(), rows(queryset), filename=filename)
 
 
 def xlsx_response(queryset: QuerySet, *, filename: str = "projects.xlsx") -> FileResponse:
     """Every row that fits in a worksheet, written with openpyxl's write-only mode into a temporary file."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Projects"))
-    sheet.append(headers())
-    written, truncated = 0, False
-    for row in rows(queryset):
-        if written >= XLSX_MAX_ROWS - 1:
-            truncated = True
-            break
-        sheet.append(row)
-        written += 1
-    if truncated:
-        # The last row of the sheet says that rows are missing and where to get them all.
-        sheet.append(
-            [
-                _("Only the first %(count)s rows fit in a spreadsheet; download CSV or JSON for every row.")
-                % {"count": f"{written:,}"}
-            ]
-        )
-    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (FileResponse closes it when sent)
-    book.save(file)
-    file.seek(0)
-    response = FileResponse(file, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    return _attachment(response, filename)
+    return streamed_download("xlsx", headers(), rows(queryset), filename=filename, title=_("Projects"))
 
 
 RESPONSES = {"csv": csv_response, "json": json_response, "xlsx": xlsx_response}

@@ -5,11 +5,15 @@ is links, and nothing personal is shown without a session. So its complete HTML 
 known query parameters (the path carries the language prefix) under the site token, which every save, delete,
 import and publish replaces (core/caching/tokens.py). A hit costs one query (the tokens) and one cache read.
 
+A query parameter the page does not know (utm_source=..., junk=1) is dropped by a redirect to the same address
+without it, before anything is read or rendered: such parameters can neither fill the cache nor make the page
+render on every request, and the page they lead to is the one the cache already holds. (A page echoes its query
+into its links and forms, so it cannot simply be served as if they were absent.)
+
 What is never cached: a request with a session or messages cookie (staff see their edit links and their
 messages), anything but GET, and any response that is not a plain 200 HTML page or that used the CSRF token,
-set a cookie or queued a message. A query parameter the page does not know is not part of the key. Headers the
-middleware adds (CSP, HSTS, Content-Language, ...) are added afresh to every response, cached or not, because
-this runs inside the view.
+set a cookie or queued a message. Headers the middleware adds (CSP, HSTS, Content-Language, ...) are added
+afresh to every response, cached or not, because this runs inside the view.
 """
 
 import hashlib
@@ -19,7 +23,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.encoding import escape_uri_path
+from django.utils.http import escape_leading_slashes
 from django.utils.translation import get_language
 
 from core.caching import tokens
@@ -54,11 +60,13 @@ def cache_public_page(*, params: Iterable = ()) -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not _cacheable_request(request, known):
+            if request.method in ("GET", "HEAD") and any(name not in known for name in request.GET):
+                return _without_unknown_parameters(request, known)
+            if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
             # The host too: no page shows it today, but one that ever links to itself absolutely must not hand
             # one allowed host's links to visitors of another.
-            key = page_key(request.get_host(), request.path, query_parts(request.GET, known))
+            key = page_key(request.get_host(), request.path, query_parts(request.GET))
             stored = cache.get(key)
             if stored is not None:
                 return _response_from(stored)
@@ -81,17 +89,24 @@ def page_key(*parts) -> str:
     return f"expo:page:{digest}"
 
 
-def query_parts(query, known: Iterable[str] | None = None) -> tuple:
-    """A request's query string in a stable order (only the `known` names), so one question reuses one page."""
-    return tuple(sorted((key, tuple(values)) for key, values in query.lists() if known is None or key in known))
+def query_parts(query) -> tuple:
+    """A request's query string in a stable order, so one question reuses one page."""
+    return tuple(sorted((key, tuple(values)) for key, values in query.lists()))
 
 
-def _cacheable_request(request: HttpRequest, known: frozenset[str]) -> bool:
+def _without_unknown_parameters(request: HttpRequest, known: frozenset[str]) -> HttpResponseRedirect:
+    """A redirect to the same path with only the known parameters, in their order, every value kept."""
+    query = request.GET.copy()
+    for name in [name for name in query if name not in known]:
+        del query[name]
+    path = escape_leading_slashes(escape_uri_path(request.path))
+    return HttpResponseRedirect(f"{path}?{query.urlencode()}" if query else path)
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
     if request.method != "GET":
         return False
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
-        return False
-    return all(name in known for name in request.GET)
+    return not (settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES)
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:

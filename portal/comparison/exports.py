@@ -1,20 +1,17 @@
-"""The comparison table as CSV, XLSX or JSON: one row per metric and edition, plain numbers."""
+"""The comparison table as CSV, XLSX or JSON: one row per metric and edition, plain numbers.
+
+The file is written by the portal's one writer (core.downloads): metric and sector names are staff's
+text, so a spreadsheet must never run them.
+"""
 
 from decimal import Decimal
 
-import tablib
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from core.downloads import with_byte_order_mark
+from core.downloads import download
 from portal.comparison.growth import PERCENT
 from portal.comparison.selectors import Comparison, edition_label
-
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
 
 
 def _plain(value: Decimal | None, places: int = 2) -> int | float | None:
@@ -25,38 +22,39 @@ def _plain(value: Decimal | None, places: int = 2) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def comparison_dataset(comparison: Comparison) -> tablib.Dataset:
+def comparison_header() -> list[str]:
+    return [
+        _("Section"),
+        _("Metric"),
+        _("Code"),
+        _("Unit"),
+        _("Edition"),
+        _("Year"),
+        _("Value"),
+        _("Qualifier"),
+        _("Stage"),
+        _("Sources"),
+        _("Change since previous edition"),
+        _("Change since previous edition (%)"),
+        _("Years since previous edition"),
+        _("Change is approximate"),
+        _("Growth a year over the range (%)"),
+        _("Growth is approximate"),
+    ]
+
+
+def comparison_rows(comparison: Comparison) -> list[list]:
     sections = {
         "reported": _("Published figure"),
         "recorded": _("From recorded projects"),
         "sector": _("Value by sector (recorded projects)"),
     }
-    dataset = tablib.Dataset(
-        headers=[
-            _("Section"),
-            _("Metric"),
-            _("Code"),
-            _("Unit"),
-            _("Edition"),
-            _("Year"),
-            _("Value"),
-            _("Qualifier"),
-            _("Stage"),
-            _("Sources"),
-            _("Change since previous edition"),
-            _("Change since previous edition (%)"),
-            _("Years since previous edition"),
-            _("Change is approximate"),
-            _("Growth a year over the range (%)"),
-            _("Growth is approximate"),
-        ],
-        title=_("Comparison"),
-    )
+    rows = []
     for row in comparison.rows:
         growth = row.growth
         for cell in row.cells:
             quantity, change = cell.quantity, cell.change
-            dataset.append(
+            rows.append(
                 [
                     str(sections[row.kind]),
                     row.label,
@@ -76,13 +74,9 @@ def comparison_dataset(comparison: Comparison) -> tablib.Dataset:
                     (growth.is_approximate if growth else None),
                 ]
             )
-    return dataset
+    return rows
 
 
 def export_response(comparison: Comparison, file_format: str, filename: str) -> HttpResponse:
-    content = comparison_dataset(comparison).export(file_format)
-    if file_format == "csv":
-        content = with_byte_order_mark(content)
-    response = HttpResponse(content, content_type=FORMATS[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
-    return response
+    header, rows = comparison_header(), comparison_rows(comparison)
+    return download(file_format, header, rows, filename=f"{filename}.{file_format}", title=_("Comparison"))

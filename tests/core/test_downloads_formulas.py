@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from core.downloads import neutralise_formula, neutralise_row
+from core.downloads import neutralise_formula, spreadsheet_row
 
 
 @pytest.mark.parametrize(
@@ -45,7 +45,7 @@ def test_numbers_and_other_values_stay_what_they_are(value):
 
 
 def test_a_neutralised_row_writes_as_text_in_csv_and_xlsx_while_numbers_stay_numbers():
-    row = neutralise_row(["=1+1", "@evil", Decimal("-12.50"), 7, "plain"])
+    row = spreadsheet_row(["=1+1", "@evil", Decimal("-12.50"), 7, "plain"])
     buffer = io.StringIO()
     csv.writer(buffer).writerow(row)
     assert buffer.getvalue().strip() == "'=1+1,'@evil,-12.50,7,plain"
