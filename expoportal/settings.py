@@ -109,8 +109,14 @@ DATABASES = {
 # A query that runs longer than this is cancelled by PostgreSQL (the page becomes a 503) instead of
 # holding a worker. 0 turns the limit off, e.g. for a long one-off migration.
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and DB_STATEMENT_TIMEOUT_MS:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+# A server that accepts the connection but never answers (overloaded, half-dead, behind a firewall that
+# drops its packets) would otherwise hold the worker for psycopg's 130 s, until gunicorn kills it with a
+# 500 after 30: give up after this many seconds and answer 503. libpq and psycopg count at least 2.
+DB_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DB_CONNECT_TIMEOUT_SECONDS", "3"))
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT_SECONDS
+    if DB_STATEMENT_TIMEOUT_MS:
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
