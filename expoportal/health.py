@@ -9,7 +9,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from expoportal.middleware import DATABASE_UNAVAILABLE, service_unavailable_response
+from expoportal.middleware import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, service_unavailable_response
 
 logger = logging.getLogger("expoportal.database")
 
@@ -24,7 +24,9 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         logger.error("Health check: the database does not answer", exc_info=True)
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

@@ -112,8 +112,25 @@ DATABASES = {
 # A query that runs longer than this is cancelled by PostgreSQL (the page becomes a 503) instead of
 # holding a worker. 0 turns the limit off, e.g. for a long one-off migration.
 DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and DB_STATEMENT_TIMEOUT_MS:
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+# A server that accepts the connection but never answers (overloaded, half-dead, behind a firewall that
+# drops its packets) would otherwise hold the worker for psycopg's 130 s, until gunicorn kills it with a
+# 500 after 30: give up after this many seconds and answer 503. libpq and psycopg count at least 2.
+DB_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DB_CONNECT_TIMEOUT_SECONDS", "3"))
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT_SECONDS
+    if DB_STATEMENT_TIMEOUT_MS:
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Two saves at once: SQLite lets only one transaction write. A transaction that began by reading and
+    # then wants to write while another writes fails at once with "database is locked" (the 503 page);
+    # one that takes the write lock when it begins (IMMEDIATE) waits for the other to commit, up to the
+    # timeout, then sees its changes, so a stale change form is refused as on PostgreSQL. WAL lets pages
+    # keep reading while someone writes; synchronous stays FULL, so a saved change survives a power cut.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL;",
+    )
 
 if os.environ.get("REDIS_URL"):
     CACHES = {

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from core.caching.tokens import changed
+from core.management.backup_checks import CheckedLoaddata, RowRefused
 from core.management.commands.backup_data import check_backup_name
 
 
@@ -35,6 +36,16 @@ class Command(BaseCommand):
             )
             if answer != "yes":
                 raise CommandError("Restore cancelled; nothing was changed.")
+        try:
+            self.restore(file)
+        except RowRefused as refused:
+            reason = str(refused) if str(refused).endswith(".") else f"{refused}."
+            raise CommandError(f"Backup {file} refused: {reason} The database was left as it was.") from refused
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(f"Restored all portal data from {file}."))
+
+    def restore(self, file: str) -> None:
+        """Empty the database and load the backup, in one transaction; RowRefused for a faulty row."""
         # The backup holds the history rows already; loading must not write new ones (simple-history
         # would record the many-to-many links that loaddata sets). This command runs in its own process.
         history_was_enabled = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
@@ -50,12 +61,11 @@ class Command(BaseCommand):
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-                call_command("loaddata", str(Path(file).resolve()), verbosity=0)
+                # loaddata, checking each row against its model's rules: SQLite would store what no page can show.
+                call_command(CheckedLoaddata(), str(Path(file).resolve()), verbosity=0)
                 # Loading sends no change signals: every cached page and aggregate is stale now.
                 changed()
         finally:
             settings.SIMPLE_HISTORY_ENABLED = history_was_enabled
             # flush recreated the content types; a rollback would leave cached ones that no longer exist.
             ContentType.objects.clear_cache()
-        if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"Restored all portal data from {file}."))
