@@ -16,8 +16,8 @@ from pytest_django.asserts import assertContains
 
 from editions.models import ReportedFigure, Sector
 from projects.models import HistoricalProject, Project
-from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SectorFactory
 from tests.core.test_backup import snapshot
+from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 
 from projects.models import Project
+from tests.editions.test_roles import project_form_data
 from tests.factories import EditionFactory, ProjectFactory
 from tests.staff_helpers import login, role_user
-from tests.editions.test_roles import project_form_data
 
 # The savers need committed rows and connections of their own; the roles' groups come back afterwards.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
