@@ -7,11 +7,16 @@ import (template file, dry-run preview, one transaction, plain row errors) as we
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportMixin
 
-from editions.forms import StaffImportForm
+from editions.forms import StaffConfirmImportForm, StaffImportForm
+from editions.import_files import ImportFileMissing, ImportFileStorage, extension_of, remove_stale_import_files
+from editions.import_formats import ImportFileError, read_dataset
 from editions.resources import EXPORT_FORMATS, IMPORT_FORMATS, import_error_lines
 
 
@@ -26,6 +31,7 @@ class StaffImportExportMixin(ImportExportMixin):
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
     import_form_class = StaffImportForm
+    confirm_form_class = StaffConfirmImportForm
     import_template_name = "admin/staff_import.html"
 
     def has_import_permission(self, request):
@@ -68,17 +74,109 @@ class StaffImportExportMixin(ImportExportMixin):
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
 
+    def get_tmp_storage_class(self):
+        return ImportFileStorage
+
     def import_action(self, request, **kwargs):
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None)
-        if context is not None:
-            resource = self.get_import_resource_classes(request)[0]()
-            context["import_columns"] = resource.columns()
-            context["required_columns"] = resource.required_columns
-            context["template_url_name"] = f"admin:{self.opts.app_label}_{self.opts.model_name}_import_template"
-            if context.get("result") is not None:
-                context["error_lines"] = import_error_lines(context["result"], resource)
-        return response
+        """The upload and its preview (a dry run). The upload is read once, by the form; its bytes are kept for
+        the confirmation only when the preview found nothing wrong."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        remove_stale_import_files()
+        form = self.create_import_form(request)
+        resource = self.get_import_resource_classes(request)[0](**self.get_import_resource_kwargs(request, form=form))
+        context = self.get_import_context_data()
+        if request.method == "POST" and form.is_valid():
+            resource = self.choose_import_resource_class(form, request)(
+                **self.get_import_resource_kwargs(request, form=form, **kwargs)
+            )
+            upload = form.cleaned_data["import_file"]
+            result = resource.import_data(
+                form.dataset,
+                dry_run=True,
+                raise_errors=False,
+                file_name=upload.name,
+                user=request.user,
+                **self.get_import_data_kwargs(request=request, form=form, **kwargs),
+            )
+            context["result"] = result
+            if result.has_errors() or result.has_validation_errors():
+                context["error_lines"] = import_error_lines(result, resource)
+            else:
+                kept = self.get_tmp_storage_class()(extension=form.extension)
+                kept.save(form.content)
+                upload.tmp_storage_name = kept.name
+                context["confirm_form"] = self.create_confirm_form(request, import_form=form)
+        context.update(self.admin_site.each_context(request))
+        context.update(
+            {
+                "title": _("Import"),
+                "form": form,
+                "opts": self.opts,
+                "media": self.media + form.media,
+                "fields_list": [(resource.get_display_name(), resource.columns())],
+                "import_error_display": self.import_error_display,
+                "import_columns": resource.columns(),
+                "required_columns": resource.required_columns,
+                "template_url_name": f"admin:{self.opts.app_label}_{self.opts.model_name}_import_template",
+            }
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    @method_decorator(require_POST)
+    def process_import(self, request, **kwargs):
+        """The confirmation: imports the kept file, or refuses (400) a confirmation that names no kept file."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        remove_stale_import_files()
+        form = self.create_confirm_form(request)
+        name = request.POST.get("import_file_name", "")
+        if "cancel" in request.POST:
+            self.get_tmp_storage_class()(name=name).remove()
+            self.message_user(request, _("The import was cancelled; nothing was imported."), messages.INFO)
+            return HttpResponseRedirect(self._import_url())
+        mismatch = _("This confirmation does not match a file previewed here. Upload the file again.")
+        formats = self.get_import_formats()
+        resources = self.get_import_resource_classes(request)
+        if not form.is_valid():
+            return self._refused(request, mismatch)
+        format_index = _index(form.cleaned_data["format"], len(formats))
+        resource_index = _index(form.cleaned_data.get("resource") or "0", len(resources))
+        name = form.cleaned_data["import_file_name"]
+        file_format = formats[format_index]() if format_index is not None else None
+        if resource_index is None or file_format is None or file_format.get_extension() != extension_of(name):
+            return self._refused(request, mismatch)
+        kept = self.get_tmp_storage_class()(name=name)
+        try:
+            data = kept.read()
+        except ImportFileMissing:
+            return self._refused(
+                request,
+                _("The previewed file is no longer kept (previews are kept for an hour). Upload the file again."),
+            )
+        try:
+            dataset = read_dataset(file_format, data, form.cleaned_data["original_file_name"])
+            resources[resource_index].check_dataset(dataset)
+        except ImportFileError as error:
+            kept.remove()
+            return self._refused(request, f"{error} {_('Upload the file again.')}")
+        result = self.process_dataset(dataset, form, request, **kwargs)
+        kept.remove()
+        return self.process_result(result, request)
+
+    def _import_url(self) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import", current_app=self.admin_site.name)
+
+    def _refused(self, request, message: str):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "opts": self.opts,
+            "message": message,
+            "import_url": self._import_url(),
+        }
+        return TemplateResponse(request, "admin/import_refused.html", context, status=400)
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
@@ -90,8 +188,10 @@ class StaffImportExportMixin(ImportExportMixin):
                 % {"first": lines[0] if lines else "", "count": len(lines)},
                 messages.ERROR,
             )
-            url = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_import", current_app=self.admin_site.name
-            )
-            return HttpResponseRedirect(url)
+            return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
+
+
+def _index(value: str, count: int) -> int | None:
+    """A list index sent back by a form, or None when it is not one."""
+    return int(value) if str(value).isdigit() and int(value) < count else None

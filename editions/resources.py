@@ -15,6 +15,13 @@ from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
+from editions.import_formats import (  # noqa: F401 - imported from here elsewhere
+    IMPORT_FORMATS,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    FormulaAwareXLSX,
+    ImportFileError,
+)
 from editions.import_widgets import (
     AmountWidget,
     EditionWidget,
@@ -27,41 +34,6 @@ from editions.models import Metric, Qualifier, ReportedFigure, Stage
 from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, reject_formula
 from editions.services import record_edition_change
 from expoportal.exports import neutralise_row, with_byte_order_mark
-
-MAX_IMPORT_ROWS = 20_000
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
-class ImportFileError(Exception):
-    """A file that cannot be imported at all; the message is shown to staff as it is."""
-
-
-class FormulaAwareXLSX(XLSX):
-    """Reads formulas as their text ("=SUM(B2:B9)") so the import can refuse them.
-
-    The stock reader returns a formula's cached result, which is missing in files written by tools
-    other than Excel and silently wrong when the formula refers to another file.
-    """
-
-    def create_dataset(self, in_stream):
-        from io import BytesIO
-
-        import openpyxl
-
-        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
-        sheet = book.active
-        dataset = tablib.Dataset()
-        rows = sheet.iter_rows(values_only=True)
-        try:
-            dataset.headers = list(next(rows))
-        except StopIteration:
-            return dataset
-        width = len(dataset.headers)
-        for values in rows:
-            values = list(values)[:width]
-            dataset.append(values + [None] * (width - len(values)))
-        book.close()
-        return dataset
 
 
 def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
@@ -89,7 +61,6 @@ class SafeXLSX(XLSX):
         return super().export_data(_neutralised(dataset), **kwargs)
 
 
-IMPORT_FORMATS = [CSV, FormulaAwareXLSX]
 EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 
 
