@@ -34,9 +34,24 @@ class TextWidget(widgets.Widget):
 
 
 class AmountWidget(widgets.Widget):
-    def __init__(self, column: str, unit_words: str | None = None, required: bool = True):
+    """A number as staff write it ("1.5亿"), no larger and no finer than its column holds."""
+
+    def __init__(
+        self,
+        column: str,
+        unit_words: str | None = None,
+        required: bool = True,
+        max_digits: int | None = None,
+        decimal_places: int | None = None,
+    ):
         super().__init__()
         self.column, self.unit_words, self.required = column, unit_words, required
+        self.max_digits, self.decimal_places = max_digits, decimal_places
+
+    @classmethod
+    def for_field(cls, field, **kwargs) -> "AmountWidget":
+        """The widget of a model's DecimalField, with the field's digits."""
+        return cls(field.name, max_digits=field.max_digits, decimal_places=field.decimal_places, **kwargs)
 
     def clean(self, value, row=None, **kwargs):
         amount = parse_amount(value, self.column, self.unit_words)
@@ -46,7 +61,25 @@ class AmountWidget(widgets.Widget):
             raise CellError(
                 _("%(column)s cannot be negative (got '%(value)s')") % {"column": self.column, "value": value}
             )
+        if amount is not None and self.max_digits is not None:
+            self._check_digits(amount, value)
         return amount
+
+    def _check_digits(self, amount: Decimal, value) -> None:
+        # As Django's DecimalValidator counts them, but in words that name the column.
+        __, digits, exponent = amount.as_tuple()
+        decimals = max(-exponent, 0)
+        whole = max(len(digits) + exponent, 0) if digits != (0,) else 0
+        if decimals > self.decimal_places:
+            raise CellError(
+                _("%(column)s has more than %(places)s decimal places (got '%(value)s')")
+                % {"column": self.column, "places": self.decimal_places, "value": str(value)[:40]}
+            )
+        if whole > self.max_digits - self.decimal_places:
+            raise CellError(
+                _("%(column)s is too large: at most %(digits)s digits before the decimal point (got '%(value)s')")
+                % {"column": self.column, "digits": self.max_digits - self.decimal_places, "value": str(value)[:40]}
+            )
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

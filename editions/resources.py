@@ -6,15 +6,18 @@ empty file, too many rows) are refused before any row is read; row problems are 
 """
 
 import difflib
+import logging
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
+from editions.constraints import check_constraints, database_refusal
 from editions.import_formats import (  # noqa: F401 - imported from here elsewhere
     IMPORT_FORMATS,
     MAX_IMPORT_BYTES,
@@ -34,6 +37,8 @@ from editions.models import Metric, Qualifier, ReportedFigure, Stage
 from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, reject_formula
 from editions.services import record_edition_change
 from expoportal.exports import neutralise_row, with_byte_order_mark
+
+logger = logging.getLogger(__name__)
 
 
 def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
@@ -213,6 +218,14 @@ class StaffResource(resources.ModelResource):
             raise ValidationError(errors)
         self.check_rights(instance)
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The model's check constraints, tested here so a broken one is a sentence with its row and column,
+        # not the database's words (and the preview can tell without writing).
+        if not import_validation_errors:
+            columns = {field.attribute: field.column_name for field in self.get_import_fields()}
+            check_constraints(instance, columns=columns)
+        super().validate_instance(instance, import_validation_errors, validate_unique)
+
     def check_rights(self, instance) -> None:
         """Data entry may not touch a published edition; only editors may."""
         edition = getattr(instance, "edition", None)
@@ -236,15 +249,27 @@ class StaffResource(resources.ModelResource):
             instance._change_reason = _("imported from %(file)s") % {"file": self.file_name}
 
 
+def _error_text(error: Exception) -> str:
+    """An exception raised while importing, in words for staff: never the database's own."""
+    if isinstance(error, ImportFileError | CellError):
+        return str(error)
+    if isinstance(error, DatabaseError):
+        return database_refusal(error)
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    logger.error("Import failed", exc_info=error)
+    return _("This row could not be imported because of an error on our side; nothing was imported.")
+
+
 def import_error_lines(result, resource=None) -> list[str]:
-    """Every problem of an import in plain words, one line each: 'Row 17: value must be a number in yuan'."""
-    lines = [str(error.error) for error in result.base_errors]
-    for number, errors in result.row_errors():
-        for error in errors:
-            lines.append(_("Row %(row)s: %(error)s") % {"row": spreadsheet_row(number), "error": error.error})
+    """Every problem of an import in plain words, one line each, in row order: 'Row 17: value must be …'."""
+    lines = [_error_text(error.error) for error in result.base_errors]
     column_of = {}
     if resource is not None:
         column_of = {field.attribute: field.column_name for field in resource.get_import_fields()}
+    numbered = []
+    for number, errors in result.row_errors():
+        numbered += [(number, _error_text(error.error)) for error in errors]
     for invalid in result.invalid_rows:
         error_dict = getattr(invalid.error, "error_dict", None) or {NON_FIELD_ERRORS: invalid.error.error_list}
         for attribute, field_errors in error_dict.items():
@@ -252,7 +277,10 @@ def import_error_lines(result, resource=None) -> list[str]:
                 message = " ".join(error.messages)
                 if error.code != "cell" and attribute != NON_FIELD_ERRORS:
                     message = f"{column_of.get(attribute, attribute)}: {message}"
-                lines.append(_("Row %(row)s: %(error)s") % {"row": spreadsheet_row(invalid.number), "error": message})
+                numbered.append((invalid.number, message))
+    numbered.sort(key=lambda pair: pair[0])  # stable: a row's own problems keep their order
+    row_line = _("Row %(row)s: %(error)s")
+    lines += [row_line % {"row": spreadsheet_row(number), "error": text} for number, text in numbered]
     return lines
 
 
@@ -290,7 +318,9 @@ class ReportedFigureResource(StaffResource):
             default=Stage.CLOSING,
         ),
     )
-    value = fields.Field(attribute="value", column_name="value", widget=AmountWidget("value"))
+    value = fields.Field(
+        attribute="value", column_name="value", widget=AmountWidget.for_field(ReportedFigure._meta.get_field("value"))
+    )
     qualifier = fields.Field(
         attribute="qualifier",
         column_name="qualifier",

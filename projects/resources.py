@@ -60,7 +60,7 @@ class ProjectResource(StaffResource):
         "sector",
         MatchWidget("sector", lambda: sector_matcher(Sector.objects.all()), render_value=lambda sector: sector.name_en),
     )
-    value = _field("value", AmountWidget("value", unit_words=gettext_lazy("yuan")))
+    value = _field("value", AmountWidget.for_field(Project._meta.get_field("value"), unit_words=gettext_lazy("yuan")))
     scope = _field(
         "scope", MatchWidget("scope", lambda: choice_matcher(Scope, _("scope"), SCOPE_WORDS), required=False)
     )
