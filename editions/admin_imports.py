@@ -18,16 +18,50 @@ from editions.forms import StaffConfirmImportForm, StaffImportForm
 from editions.import_files import ImportFileMissing, ImportFileStorage, extension_of, remove_stale_import_files
 from editions.import_formats import ImportFileError, read_dataset
 from editions.resources import EXPORT_FORMATS, IMPORT_FORMATS, import_error_lines
+from editions.validators import control_character
 
 
-class StaffExportMixin(ExportMixin):
+def refused(request, modeladmin, message: str, *, link_url: str, link_text: str, title: str):
+    """A 400 page in the admin saying what is wrong, with a link to go on from."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.opts,
+        "message": message,
+        "link_url": link_url,
+        "link_text": link_text,
+    }
+    return TemplateResponse(request, "admin/refused.html", context, status=400)
+
+
+class RefuseControlCharactersInListsMixin:
+    """A changelist searched or filtered by text with a control character: a 400 saying so, not a database error."""
+
+    def changelist_view(self, request, extra_context=None):
+        for values in request.GET.lists():
+            character = next(filter(None, (control_character(value) for value in values[1])), None)
+            if character:
+                url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+                return refused(
+                    request,
+                    self,
+                    _("The search or filter contains a control character (%(character)s); remove it.")
+                    % {"character": character},
+                    link_url=url,
+                    link_text=_("Show the whole list"),
+                    title=str(self.opts.verbose_name_plural),
+                )
+        return super().changelist_view(request, extra_context)
+
+
+class StaffExportMixin(RefuseControlCharactersInListsMixin, ExportMixin):
     export_formats = EXPORT_FORMATS
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
 
 
-class StaffImportExportMixin(ImportExportMixin):
+class StaffImportExportMixin(RefuseControlCharactersInListsMixin, ImportExportMixin):
     import_formats = IMPORT_FORMATS
     export_formats = EXPORT_FORMATS
     import_form_class = StaffImportForm
@@ -169,14 +203,14 @@ class StaffImportExportMixin(ImportExportMixin):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import", current_app=self.admin_site.name)
 
     def _refused(self, request, message: str):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Import"),
-            "opts": self.opts,
-            "message": message,
-            "import_url": self._import_url(),
-        }
-        return TemplateResponse(request, "admin/import_refused.html", context, status=400)
+        return refused(
+            request,
+            self,
+            message,
+            link_url=self._import_url(),
+            link_text=_("Upload the file again"),
+            title=_("Import"),
+        )
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():

@@ -3,18 +3,25 @@ and the loader that finds existing rows by natural key (so re-importing a file c
 
 from decimal import Decimal
 
+from django.db.models import TextField
 from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from editions.models import Edition, Source
 from editions.parsing import CellError, NameMatcher, is_blank, parse_amount, reject_formula
+from editions.validators import control_character
 
 
 class TextWidget(widgets.Widget):
-    def __init__(self, column: str, required: bool = False, max_length: int | None = None):
+    def __init__(self, column: str, required: bool = False, max_length: int | None = None, several_lines: bool = False):
         super().__init__()
-        self.column, self.required, self.max_length = column, required, max_length
+        self.column, self.required, self.max_length, self.several_lines = column, required, max_length, several_lines
+
+    @classmethod
+    def for_field(cls, field, **kwargs) -> "TextWidget":
+        """The widget of a model's CharField or TextField: its length, and whether it has several lines."""
+        return cls(field.name, max_length=field.max_length, several_lines=isinstance(field, TextField), **kwargs)
 
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
@@ -25,6 +32,12 @@ class TextWidget(widgets.Widget):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         text = str(value).strip()
+        character = control_character(text, several_lines=self.several_lines)
+        if character:
+            raise CellError(
+                _("%(column)s contains a control character (%(character)s); remove it")
+                % {"column": self.column, "character": character}
+            )
         if self.max_length and len(text) > self.max_length:
             raise CellError(
                 _("%(column)s is too long: at most %(max)s characters (it has %(length)s)")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from editions.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
+from editions.validators import refuse_control_characters
 
 
 class EditionStatus(models.TextChoices):
@@ -304,3 +305,6 @@ class ReportedBand(models.Model):
             return _("over %(lower)s: %(count)s") % {"lower": lower, "count": self.count}
         upper = format_quantity(self.upper_yuan, Unit.YUAN)
         return f"{lower} – {upper}: {self.count}"
+
+
+refuse_control_characters(Source, Edition, Metric, ReportedFigure, ReportedBand)

@@ -36,6 +36,8 @@ from editions.import_widgets import (
 from editions.models import Metric, Qualifier, ReportedFigure, Stage
 from editions.parsing import CellError, NameMatcher, choice_matcher, is_blank, reject_formula
 from editions.services import record_edition_change
+from editions.validators import printable
+from editions.versioning import fitted_change_reason
 from expoportal.exports import neutralise_row, with_byte_order_mark
 
 logger = logging.getLogger(__name__)
@@ -156,7 +158,8 @@ class StaffResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
-        self.file_name = kwargs.get("file_name")
+        # The name comes from the upload, or back from the confirmation form: text like any other.
+        self.file_name = printable(str(kwargs.get("file_name") or "")) or None
         self.check_dataset(dataset)
 
     # row level
@@ -246,7 +249,9 @@ class StaffResource(resources.ModelResource):
         if self.user is not None and self.user.is_authenticated:
             instance._history_user = self.user
         if self.file_name:
-            instance._change_reason = _("imported from %(file)s") % {"file": self.file_name}
+            instance._change_reason = fitted_change_reason(
+                instance, [_("imported from %(file)s") % {"file": self.file_name}]
+            )
 
 
 def _error_text(error: Exception) -> str:
@@ -281,7 +286,8 @@ def import_error_lines(result, resource=None) -> list[str]:
     numbered.sort(key=lambda pair: pair[0])  # stable: a row's own problems keep their order
     row_line = _("Row %(row)s: %(error)s")
     lines += [row_line % {"row": spreadsheet_row(number), "error": text} for number, text in numbered]
-    return lines
+    # Messages quote cells ("unknown sector '…'"); a control character in one must not reach a page or the session.
+    return [printable(line) for line in lines]
 
 
 # -- reported figures --------------------------------------------------------------------------------------
@@ -331,7 +337,9 @@ class ReportedFigureResource(StaffResource):
         ),
     )
     sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
-    note = fields.Field(attribute="note", column_name="note", widget=TextWidget("note"))
+    note = fields.Field(
+        attribute="note", column_name="note", widget=TextWidget.for_field(ReportedFigure._meta.get_field("note"))
+    )
 
     required_columns = ("edition", "metric", "value", "sources")
     natural_key_label = gettext_lazy("edition, metric and stage")

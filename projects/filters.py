@@ -7,6 +7,7 @@ from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from editions.models import Edition
+from editions.validators import ControlCharacterValidator
 from projects.bands import BAND_CHOICES, BANDS_BY_SLUG
 from projects.models import Scope, Sector
 
@@ -21,6 +22,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         max_length=200,
+        validators=[ControlCharacterValidator()],
         help_text=_("Words in the title, signing parties or description, in English or Chinese."),
     )
     edition = django_filters.NumberFilter(

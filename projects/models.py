@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from editions.formatting import format_yuan, is_chinese, localized
 from editions.models import Edition, EditionStatus, Source
+from editions.validators import refuse_control_characters
 from projects.bands import band_for, band_position_expression
 
 
@@ -217,3 +218,6 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+
+refuse_control_characters(Sector, ReportedSector, Project, DataVersion)

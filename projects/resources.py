@@ -52,10 +52,14 @@ def _field(name: str, widget, column: str | None = None) -> fields.Field:
     return fields.Field(attribute=name, column_name=column or name, widget=widget)
 
 
+def _text(name: str, **kwargs) -> fields.Field:
+    return _field(name, TextWidget.for_field(Project._meta.get_field(name), **kwargs))
+
+
 class ProjectResource(StaffResource):
     edition = _field("edition", EditionWidget())
-    title = _field("title", TextWidget("title", required=True, max_length=300))
-    title_zh = _field("title_zh", TextWidget("title_zh", max_length=300))
+    title = _text("title", required=True)
+    title_zh = _text("title_zh")
     sector = _field(
         "sector",
         MatchWidget("sector", lambda: sector_matcher(Sector.objects.all()), render_value=lambda sector: sector.name_en),
@@ -65,9 +69,9 @@ class ProjectResource(StaffResource):
         "scope", MatchWidget("scope", lambda: choice_matcher(Scope, _("scope"), SCOPE_WORDS), required=False)
     )
     partner = _field("partner", CountryWidget("partner", country_matcher, required=False))
-    parties = _field("parties", TextWidget("parties"))
-    parties_zh = _field("parties_zh", TextWidget("parties_zh"))
-    location = _field("location", TextWidget("location", max_length=200))
+    parties = _text("parties")
+    parties_zh = _text("parties_zh")
+    location = _text("location")
     signed_on = _field("signed_on", DateWidget("signed_on"))
     kind = _field(
         "kind",
@@ -79,8 +83,8 @@ class ProjectResource(StaffResource):
     )
     source = _field("source", SourceWidget())
     is_illustrative = _field("is_illustrative", BoolWidget("is_illustrative"))
-    description = _field("description", TextWidget("description"))
-    description_zh = _field("description_zh", TextWidget("description_zh"))
+    description = _text("description")
+    description_zh = _text("description_zh")
 
     required_columns = ("edition", "title", "sector", "value")
     natural_key_label = gettext_lazy("edition and title")
