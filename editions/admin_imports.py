@@ -5,11 +5,14 @@ import (template file, dry-run preview, one transaction, plain row errors) as we
 """
 
 from django.contrib import messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from import_export.admin import ExportMixin, ImportExportMixin
@@ -18,7 +21,7 @@ from editions.forms import StaffConfirmImportForm, StaffImportForm
 from editions.import_files import ImportFileMissing, ImportFileStorage, extension_of, remove_stale_import_files
 from editions.import_formats import ImportFileError, read_dataset
 from editions.resources import EXPORT_FORMATS, IMPORT_FORMATS, import_error_lines
-from editions.validators import control_character
+from editions.validators import control_character, printable
 
 
 def refused(request, modeladmin, message: str, *, link_url: str, link_text: str, title: str):
@@ -52,6 +55,9 @@ class RefuseControlCharactersInListsMixin:
                     title=str(self.opts.verbose_name_plural),
                 )
         return super().changelist_view(request, extra_context)
+
+
+PREVIEW_ROWS = 200
 
 
 class StaffExportMixin(RefuseControlCharactersInListsMixin, ExportMixin):
@@ -141,6 +147,8 @@ class StaffImportExportMixin(RefuseControlCharactersInListsMixin, ImportExportMi
                 kept.save(form.content)
                 upload.tmp_storage_name = kept.name
                 context["confirm_form"] = self.create_confirm_form(request, import_form=form)
+                context["preview_rows"] = preview_rows(result, resource)
+                context["preview_note"] = preview_note(result)
         context.update(self.admin_site.each_context(request))
         context.update(
             {
@@ -195,9 +203,27 @@ class StaffImportExportMixin(RefuseControlCharactersInListsMixin, ImportExportMi
         except ImportFileError as error:
             kept.remove()
             return self._refused(request, f"{error} {_('Upload the file again.')}")
+        request.import_file_name = form.cleaned_data["original_file_name"]
         result = self.process_dataset(dataset, form, request, **kwargs)
         kept.remove()
         return self.process_result(result, request)
+
+    def generate_log_entries(self, result, request):
+        """One entry in the admin's log for the whole import, not one per row: each row's history has the rest."""
+        if self.get_skip_admin_log():
+            return
+        totals = result.totals
+        if not (totals["new"] or totals["update"]):
+            return
+        name = printable(getattr(request, "import_file_name", "") or "")
+        LogEntry.objects.create(
+            user_id=request.user.pk,
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_repr=Truncator(name).chars(200),
+            action_flag=CHANGE if totals["update"] else ADDITION,
+            change_message=_("Imported from %(file)s: %(new)s new, %(update)s changed, %(skip)s unchanged.")
+            % {"file": name, "new": totals["new"], "update": totals["update"], "skip": totals["skip"]},
+        )
 
     def _import_url(self) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import", current_app=self.admin_site.name)
@@ -224,6 +250,39 @@ class StaffImportExportMixin(RefuseControlCharactersInListsMixin, ImportExportMi
             )
             return HttpResponseRedirect(self._import_url())
         return super().process_result(result, request)
+
+
+def preview_rows(result, resource) -> list[tuple[str, list]]:
+    """The first rows of a preview, each with what it does and its values as they will be stored.
+
+    A page of ten thousand rows helps nobody and takes long to draw; the counts say what the rest do.
+    """
+    rows = []
+    for row in result.valid_rows()[:PREVIEW_ROWS]:
+        if row.diff is None and row.instance is None:  # an empty line of the file
+            continue
+        cells = row.diff
+        if cells is None:  # batched imports skip the library's diff: the record itself is shown
+            cells = [field.export(row.instance) for field in resource.get_import_fields()]
+        rows.append((row.import_type, cells))
+    return rows
+
+
+def preview_note(result) -> str:
+    totals = result.totals
+    counts = {
+        "rows": f"{sum(totals[kind] for kind in ('new', 'update', 'skip')):,}",
+        "new": f"{totals['new']:,}",
+        "update": f"{totals['update']:,}",
+        "skip": f"{totals['skip']:,}",
+        "shown": f"{PREVIEW_ROWS:,}",
+    }
+    if len(result.valid_rows()) > PREVIEW_ROWS:
+        return (
+            _("%(rows)s rows: %(new)s new, %(update)s to change, %(skip)s unchanged. The first %(shown)s are shown.")
+            % counts
+        )
+    return _("%(rows)s rows: %(new)s new, %(update)s to change, %(skip)s unchanged.") % counts
 
 
 def _index(value: str, count: int) -> int | None:

@@ -59,7 +59,10 @@ def constraint_message(model, constraint: BaseConstraint) -> str:
 
 
 def _value(instance, name: str):
+    # The stored value as set (a country's code, a sector's id), without building objects from it.
     field = instance._meta.get_field(name)
+    if field.attname in instance.__dict__:
+        return instance.__dict__[field.attname]
     return field.get_prep_value(field.value_from_object(instance))
 
 

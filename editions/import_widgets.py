@@ -1,6 +1,7 @@
 """How import cells become values: one widget per kind of column, each raising a plain-words CellError,
 and the loader that finds existing rows by natural key (so re-importing a file creates no duplicates)."""
 
+import functools
 from decimal import Decimal
 
 from django.db.models import TextField
@@ -11,6 +12,28 @@ from import_export.instance_loaders import BaseInstanceLoader
 from editions.models import Edition, Source
 from editions.parsing import CellError, NameMatcher, is_blank, parse_amount, reject_formula
 from editions.validators import control_character
+
+
+def remembered(clean):
+    """A widget's clean that remembers what each distinct cell came out as.
+
+    A file names the same editions, sectors, countries, dates and amounts thousands of times; each is read
+    once per import. Refusals are not remembered: they are rare, and each is reported with its own row.
+    """
+
+    @functools.wraps(clean)
+    def remembering(self, value, row=None, **kwargs):
+        memory = self.__dict__.setdefault("_remembered", {})
+        key = (type(value), value)  # 1, 1.0 and True are equal, but not the same cell
+        try:
+            return memory[key]
+        except KeyError:
+            memory[key] = result = clean(self, value, row, **kwargs)
+            return result
+        except TypeError:  # a value that cannot be a key
+            return clean(self, value, row, **kwargs)
+
+    return remembering
 
 
 class TextWidget(widgets.Widget):
@@ -66,6 +89,7 @@ class AmountWidget(widgets.Widget):
         """The widget of a model's DecimalField, with the field's digits."""
         return cls(field.name, max_digits=field.max_digits, decimal_places=field.decimal_places, **kwargs)
 
+    @remembered
     def clean(self, value, row=None, **kwargs):
         amount = parse_amount(value, self.column, self.unit_words)
         if amount is None and self.required:
@@ -110,6 +134,7 @@ class MatchWidget(widgets.Widget):
         self.required, self.default = required, getattr(default, "value", default)
         self._matcher: NameMatcher | None = None
 
+    @remembered
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             if self.default is not None:
@@ -133,6 +158,7 @@ class EditionWidget(widgets.Widget):
         self.column = column
         self._by_number: dict[int, Edition] | None = None
 
+    @remembered
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             raise CellError(_("%(column)s is missing: give the edition's number, such as 14") % {"column": self.column})
@@ -209,27 +235,48 @@ class SourceWidget(widgets.Widget):
 
 
 class NaturalKeyInstanceLoader(BaseInstanceLoader):
-    """Finds existing records by their natural key with one query per import, not one per row.
+    """Finds existing records by their natural key with a few queries per import, not one per row.
 
-    Loads every record sharing the first key field's values (the editions named in the file) and
-    indexes them by the whole key.
+    Loads the records whose first two key fields (the edition, then the title or metric) hold values of the
+    file, the second in chunks, and indexes them by the whole key. Each record keeps the values it was read
+    with, so an unchanged row is skipped without a copy of the record. When the import is not a dry run the
+    records are locked until it ends: nobody can save one in between and have the import overwrite it.
     """
+
+    CHUNK = 500
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
         self.key_fields = [resource.fields[name] for name in resource.get_import_id_fields()]
         self.by_key: dict[tuple, object] = {}
-        first = self.key_fields[0]
-        values = set()
-        for row in dataset.dict if dataset is not None and dataset.headers else []:
-            try:
-                values.add(first.clean(row))
-            except (CellError, KeyError):
-                continue
-        values.discard(None)
-        if values:
-            for instance in resource.get_queryset().filter(**{f"{first.attribute}__in": values}):
-                self.by_key[tuple(getattr(instance, field.attribute) for field in self.key_fields)] = instance
+        searched = self.key_fields[:2]
+        if dataset is None or not dataset.headers or any(f.column_name not in dataset.headers for f in searched):
+            return
+        positions = [dataset.headers.index(field.column_name) for field in searched]
+        values: list[set] = [set() for __ in searched]
+        for data_row in dataset:
+            for found, field, position in zip(values, searched, positions, strict=True):
+                try:
+                    found.add(field.clean({field.column_name: data_row[position]}))
+                except (CellError, KeyError, ValueError):
+                    continue
+        values = [found - {None, ""} for found in values]
+        if not values[0]:
+            return
+        queryset = resource.get_queryset().filter(**{f"{searched[0].attribute}__in": values[0]})
+        if not getattr(resource, "dry_run", True):
+            queryset = queryset.select_for_update(of=("self",))
+        if len(searched) == 1:
+            self._index(queryset)
+            return
+        second = list(values[1])
+        for start in range(0, len(second), self.CHUNK):
+            self._index(queryset.filter(**{f"{searched[1].attribute}__in": second[start : start + self.CHUNK]}))
+
+    def _index(self, queryset) -> None:
+        for instance in queryset:
+            instance._imported_values = self.resource.recorded_values(instance)
+            self.by_key[tuple(getattr(instance, field.attribute) for field in self.key_fields)] = instance
 
     def get_instance(self, row):
         return self.by_key.get(tuple(field.clean(row) for field in self.key_fields))

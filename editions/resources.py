@@ -6,18 +6,17 @@ empty file, too many rows) are refused before any row is read; row problems are 
 """
 
 import difflib
-import logging
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
-from editions.constraints import check_constraints, database_refusal
+from editions.constraints import check_constraints
+from editions.import_errors import import_error_lines, spreadsheet_row  # noqa: F401 - imported from here elsewhere
 from editions.import_formats import (  # noqa: F401 - imported from here elsewhere
     IMPORT_FORMATS,
     MAX_IMPORT_BYTES,
@@ -39,8 +38,6 @@ from editions.services import record_edition_change
 from editions.validators import printable
 from editions.versioning import fitted_change_reason
 from expoportal.exports import neutralise_row, with_byte_order_mark
-
-logger = logging.getLogger(__name__)
 
 
 def _neutralised(dataset: tablib.Dataset) -> tablib.Dataset:
@@ -82,11 +79,6 @@ def drop_trailing_blank_rows(dataset: tablib.Dataset) -> None:
         del dataset[len(dataset) - 1]
 
 
-def spreadsheet_row(row_number: int) -> int:
-    """import-export counts data rows from 1; people count spreadsheet rows, the header being row 1."""
-    return row_number + 1
-
-
 # -- widgets: each turns a cell into a value or raises CellError with a plain message ----------------
 
 
@@ -105,7 +97,40 @@ class StaffResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = None
         self.file_name = None
+        self.change_reason = ""
+        self.dry_run = True
         self._seen_keys: dict[tuple, int] = {}
+        self._import_fields = None
+
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        # Kept for the hooks that are not told: the loader locks what a real import may change, for one.
+        self.dry_run = dry_run
+        return super().import_data(dataset, dry_run, *args, **kwargs)
+
+    def get_import_fields(self):
+        # Asked several times for every row; the fields do not change during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def recorded_values(self, instance) -> tuple:
+        """The values of the record's imported columns, as stored: a row that leaves them alone is skipped."""
+        if not hasattr(self, "_recorded_attnames"):
+            model_fields = [
+                self._meta.model._meta.get_field(field.attribute)
+                for field in self.get_import_fields()
+                if field.attribute and not isinstance(field.widget, widgets.ManyToManyWidget)
+            ]
+            self._recorded_attnames = [model_field.attname for model_field in model_fields]
+        return tuple(instance.__dict__.get(attname) for attname in self._recorded_attnames)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        # Without a diff the library cannot compare; the record remembers what it was read with.
+        if not self._meta.skip_unchanged or import_validation_errors or instance.pk is None:
+            return False
+        return getattr(instance, "_imported_values", None) == self.recorded_values(instance)
 
     # file level
 
@@ -160,6 +185,10 @@ class StaffResource(resources.ModelResource):
         self.user = kwargs.get("user")
         # The name comes from the upload, or back from the confirmation form: text like any other.
         self.file_name = printable(str(kwargs.get("file_name") or "")) or None
+        self.change_reason = ""
+        if self.file_name:
+            reason = _("imported from %(file)s") % {"file": self.file_name}
+            self.change_reason = fitted_change_reason(self._meta.model, [reason])
         self.check_dataset(dataset)
 
     # row level
@@ -209,12 +238,14 @@ class StaffResource(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         for field in self.get_import_fields():
+            if field.column_name not in row:
+                continue
             try:
                 if isinstance(field.widget, widgets.ManyToManyWidget):
-                    if field.column_name in row:
-                        field.clean(row)  # checked now, saved after the row itself
-                    continue
-                self.import_field(field, instance, row, **kwargs)
+                    field.clean(row)  # checked now, saved after the row itself
+                else:
+                    # What Field.save does for these plain attributes, without its logging for every cell.
+                    setattr(instance, field.attribute, field.widget.clean(row[field.column_name], row=row))
             except CellError as error:
                 errors[field.attribute] = ValidationError(str(error), code="cell")
         if errors:
@@ -248,46 +279,8 @@ class StaffResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         if self.user is not None and self.user.is_authenticated:
             instance._history_user = self.user
-        if self.file_name:
-            instance._change_reason = fitted_change_reason(
-                instance, [_("imported from %(file)s") % {"file": self.file_name}]
-            )
-
-
-def _error_text(error: Exception) -> str:
-    """An exception raised while importing, in words for staff: never the database's own."""
-    if isinstance(error, ImportFileError | CellError):
-        return str(error)
-    if isinstance(error, DatabaseError):
-        return database_refusal(error)
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    logger.error("Import failed", exc_info=error)
-    return _("This row could not be imported because of an error on our side; nothing was imported.")
-
-
-def import_error_lines(result, resource=None) -> list[str]:
-    """Every problem of an import in plain words, one line each, in row order: 'Row 17: value must be …'."""
-    lines = [_error_text(error.error) for error in result.base_errors]
-    column_of = {}
-    if resource is not None:
-        column_of = {field.attribute: field.column_name for field in resource.get_import_fields()}
-    numbered = []
-    for number, errors in result.row_errors():
-        numbered += [(number, _error_text(error.error)) for error in errors]
-    for invalid in result.invalid_rows:
-        error_dict = getattr(invalid.error, "error_dict", None) or {NON_FIELD_ERRORS: invalid.error.error_list}
-        for attribute, field_errors in error_dict.items():
-            for error in field_errors:
-                message = " ".join(error.messages)
-                if error.code != "cell" and attribute != NON_FIELD_ERRORS:
-                    message = f"{column_of.get(attribute, attribute)}: {message}"
-                numbered.append((invalid.number, message))
-    numbered.sort(key=lambda pair: pair[0])  # stable: a row's own problems keep their order
-    row_line = _("Row %(row)s: %(error)s")
-    lines += [row_line % {"row": spreadsheet_row(number), "error": text} for number, text in numbered]
-    # Messages quote cells ("unknown sector '…'"); a control character in one must not reach a page or the session.
-    return [printable(line) for line in lines]
+        if self.change_reason:
+            instance._change_reason = self.change_reason
 
 
 # -- reported figures --------------------------------------------------------------------------------------

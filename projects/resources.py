@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
+from editions.bulk_imports import BulkWritesMixin
 from editions.import_widgets import (
     AmountWidget,
     EditionWidget,
@@ -14,13 +15,16 @@ from editions.import_widgets import (
     NaturalKeyInstanceLoader,
     SourceWidget,
     TextWidget,
+    remembered,
 )
 from editions.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date, sector_matcher
 from editions.resources import StaffResource
+from projects.caching import projects_changed
 from projects.models import Project, ProjectKind, ProjectStatus, Scope, Sector
 
 
 class DateWidget(TextWidget):
+    @remembered
     def clean(self, value, row=None, **kwargs):
         return parse_date(value, self.column)
 
@@ -29,6 +33,7 @@ class DateWidget(TextWidget):
 
 
 class BoolWidget(TextWidget):
+    @remembered
     def clean(self, value, row=None, **kwargs):
         return parse_bool(value, self.column)
 
@@ -56,7 +61,7 @@ def _text(name: str, **kwargs) -> fields.Field:
     return _field(name, TextWidget.for_field(Project._meta.get_field(name), **kwargs))
 
 
-class ProjectResource(StaffResource):
+class ProjectResource(BulkWritesMixin, StaffResource):
     edition = _field("edition", EditionWidget())
     title = _text("title", required=True)
     title_zh = _text("title_zh")
@@ -131,6 +136,12 @@ class ProjectResource(StaffResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+        # Rows are written a thousand at a time with their history (editions/bulk_imports.py), compared
+        # with what was read instead of with a copy of each record, and kept for the preview and the log.
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+        store_instance = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("edition", "sector", "source")
@@ -139,13 +150,29 @@ class ProjectResource(StaffResource):
         super().import_instance(instance, row, **kwargs)
         # An empty scope follows the partner: a partner country makes a project international.
         if "scope" not in row or not str(row.get("scope") or "").strip():
-            instance.scope = Scope.INTERNATIONAL if instance.partner else Scope.DOMESTIC
+            instance.scope = Scope.INTERNATIONAL if instance.__dict__.get("partner") else Scope.DOMESTIC
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._changed_editions = set()
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         if instance.pk:
             # An import is a save like any other: forms opened before it are now out of date.
             instance.version += 1
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        # A project's edition is part of its key: a row never moves a project out of another edition.
+        self._changed_editions.add(instance.edition_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # Batched writes send no signals (projects/signals.py): the editions whose projects changed are made
+        # stale here, once for the whole file.
+        if not self.dry_run and self._changed_editions and not result.has_errors():
+            projects_changed(editions=self._changed_editions)
 
 
 __all__ = ["CellError", "ProjectResource"]
