@@ -287,4 +287,5 @@ def preview_note(result) -> str:
 
 def _index(value: str, count: int) -> int | None:
     """A list index sent back by a form, or None when it is not one."""
-    return int(value) if str(value).isdigit() and int(value) < count else None
+    value = str(value)
+    return int(value) if value.isascii() and value.isdigit() and int(value) < count else None

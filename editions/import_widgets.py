@@ -2,6 +2,7 @@
 and the loader that finds existing rows by natural key (so re-importing a file creates no duplicates)."""
 
 import functools
+import unicodedata
 from decimal import Decimal
 
 from django.db.models import TextField
@@ -163,8 +164,10 @@ class EditionWidget(widgets.Widget):
         if is_blank(value):
             raise CellError(_("%(column)s is missing: give the edition's number, such as 14") % {"column": self.column})
         reject_formula(value, self.column)
-        text = str(value).strip().removeprefix("第").removesuffix("届").removesuffix(".0")
-        if not text.isdigit():
+        text = (
+            unicodedata.normalize("NFKC", str(value)).strip().removeprefix("第").removesuffix("届").removesuffix(".0")
+        )
+        if not (text.isascii() and text.isdigit()):
             raise CellError(
                 _("%(column)s must be an edition number such as 14 (got '%(value)s')")
                 % {"column": self.column, "value": value}

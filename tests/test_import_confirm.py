@@ -62,6 +62,8 @@ def kept_files(folder) -> list[str]:
         ("format", "1", MISMATCH),  # the XLSX reader for a CSV file
         ("format", "7", MISMATCH),  # no such format
         ("format", "x", MISMATCH),
+        ("format", "²", MISMATCH),
+        ("resource", "9", MISMATCH),
         ("import_file_name", "doesnotexist", MISMATCH),
         ("import_file_name", "../../etc/passwd", MISMATCH),
         ("import_file_name", "", MISMATCH),

@@ -134,3 +134,14 @@ def test_a_refusal_the_checks_missed_still_reaches_staff_as_a_sentence(monkeypat
     assert "An international project needs a partner country or region" in lines[0]
     assert "CHECK" not in lines[0] and "constraint" not in lines[0]
     assert Project.objects.count() == 0
+
+
+@pytest.mark.parametrize(("cell", "number"), [("１４", None), ("²", 2), ("第14届", None)])
+def test_an_edition_written_in_other_digits_is_read_or_refused_in_words(cell, number):
+    data = rows(1)
+    data[0][0] = cell
+    lines = errors_of(data)
+    if number is None:
+        assert lines == []
+    else:
+        assert lines == [f"Row 2: unknown edition {number}: add the edition in the admin first"]
