@@ -20,7 +20,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 from editions.forms import StaffConfirmImportForm, StaffImportForm
 from editions.import_files import ImportFileMissing, ImportFileStorage, extension_of, remove_stale_import_files
 from editions.import_formats import ImportFileError, read_dataset
-from editions.resources import EXPORT_FORMATS, IMPORT_FORMATS, import_error_lines
+from editions.resources import EXPORT_FORMATS, IMPORT_FORMATS, ROWS_SHOWN, import_error_lines
 from editions.validators import control_character, printable
 
 
@@ -57,7 +57,7 @@ class RefuseControlCharactersInListsMixin:
         return super().changelist_view(request, extra_context)
 
 
-PREVIEW_ROWS = 200
+PREVIEW_ROWS = ROWS_SHOWN
 
 
 class StaffExportMixin(RefuseControlCharactersInListsMixin, ExportMixin):

@@ -82,6 +82,10 @@ def drop_trailing_blank_rows(dataset: tablib.Dataset) -> None:
 # -- widgets: each turns a cell into a value or raises CellError with a plain message ----------------
 
 
+# The rows a preview shows, with the records they make.
+ROWS_SHOWN = 200
+
+
 class StaffResource(resources.ModelResource):
     """What every import resource shares: file checks, plain row errors, rights, history.
 
@@ -198,7 +202,11 @@ class StaffResource(resources.ModelResource):
             result = self.get_row_result_class()()
             result.import_type = RowResult.IMPORT_TYPE_SKIP
             return result
-        return super().import_row(row, instance_loader, **kwargs)
+        result = super().import_row(row, instance_loader, **kwargs)
+        if kwargs.get("row_number", 0) > ROWS_SHOWN:
+            # Only the rows the preview shows need their record; holding twenty thousand slows everything.
+            result.instance = None
+        return result
 
     def before_import_row(self, row, **kwargs):
         formulas = {}
