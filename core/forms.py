@@ -1,12 +1,14 @@
-"""The upload step of every staff import."""
+"""The upload and confirmation steps of every staff import."""
 
 from pathlib import Path
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from import_export.forms import ImportForm
+from import_export.forms import ConfirmImportForm, ImportForm
 
-from core.imports import MAX_IMPORT_BYTES, ImportFileError
+from core.import_files import is_import_file_name
+from core.import_formats import MAX_IMPORT_BYTES, ImportFileError, read_dataset
 
 EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx"}
 
@@ -50,24 +52,25 @@ class StaffImportForm(ImportForm):
         cleaned["format"] = str(index)
         file_format = self.formats[index]()
         data = b"".join(upload.chunks())
-        try:
-            if file_format.is_binary():
-                dataset = file_format.create_dataset(data)
-            else:
-                dataset = file_format.create_dataset(data.decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            raise ValidationError(
-                _("The CSV file is not in UTF-8. In Excel, save it as 'CSV UTF-8', or save it as .xlsx.")
-            ) from None
-        except Exception:  # every reader fails in its own way on a damaged or mislabelled file
-            raise ValidationError(
-                _("'%(name)s' could not be read as %(format)s. Is it really a %(format)s file?")
-                % {"name": upload.name, "format": file_format.get_title()}
-            ) from None
         resource_class = self.resources[int(cleaned.get("resource") or 0)]
         try:
+            dataset = read_dataset(file_format, data, upload.name)
             resource_class.check_dataset(dataset)
         except ImportFileError as error:
             raise ValidationError(str(error)) from None
-        upload.seek(0)
+        # Read once: the preview imports these rows, and the bytes are kept for the confirmation.
+        self.dataset, self.content, self.extension = dataset, data, extension.removeprefix(".")
         return cleaned
+
+
+class StaffConfirmImportForm(ConfirmImportForm):
+    """The confirmation of a previewed import; the view refuses it unless it names a file kept for it."""
+
+    def clean_import_file_name(self):
+        name = self.cleaned_data["import_file_name"]
+        if not is_import_file_name(name):
+            raise ValidationError(_("This is not the name of a previewed file."))
+        return name
+
+
+__all__ = ["StaffConfirmImportForm", "StaffImportForm", "forms"]

@@ -8,51 +8,27 @@ empty file, too many rows) are refused before any row is read; row problems are 
 import difflib
 
 import tablib
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
+from core.constraints import check_constraints
 from core.downloads import file_content
+from core.import_errors import import_error_lines, spreadsheet_row  # noqa: F401 - imported from here elsewhere
+from core.import_formats import (  # noqa: F401 - imported from here elsewhere
+    IMPORT_FORMATS,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    FormulaAwareXLSX,
+    ImportFileError,
+)
 from core.import_preview import MarkedDiff
 from core.parsing import CellError, is_blank, reject_formula
-
-MAX_IMPORT_ROWS = 20_000
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
-class ImportFileError(Exception):
-    """A file that cannot be imported at all; the message is shown to staff as it is."""
-
-
-class FormulaAwareXLSX(XLSX):
-    """Reads formulas as their text ("=SUM(B2:B9)") so the import can refuse them.
-
-    The stock reader returns a formula's cached result, which is missing in files written by tools
-    other than Excel and silently wrong when the formula refers to another file.
-    """
-
-    def create_dataset(self, in_stream):
-        from io import BytesIO
-
-        import openpyxl
-
-        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
-        sheet = book.active
-        dataset = tablib.Dataset()
-        rows = sheet.iter_rows(values_only=True)
-        try:
-            dataset.headers = list(next(rows))
-        except StopIteration:
-            return dataset
-        width = len(dataset.headers)
-        for values in rows:
-            values = list(values)[:width]
-            dataset.append(values + [None] * (width - len(values)))
-        book.close()
-        return dataset
+from core.validators import printable
+from core.versioning import fitted_change_reason
 
 
 class SafeCSV(CSV):
@@ -73,7 +49,6 @@ class SafeXLSX(XLSX):
         return file_content("xlsx", dataset.headers or [], dataset, title=dataset.title or "")
 
 
-IMPORT_FORMATS = [CSV, FormulaAwareXLSX]
 EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 
 
@@ -88,9 +63,8 @@ def drop_trailing_blank_rows(dataset: tablib.Dataset) -> None:
         del dataset[len(dataset) - 1]
 
 
-def spreadsheet_row(row_number: int) -> int:
-    """import-export counts data rows from 1; people count spreadsheet rows, the header being row 1."""
-    return row_number + 1
+# The rows a preview shows, with the records they make.
+ROWS_SHOWN = 200
 
 
 class StaffResource(resources.ModelResource):
@@ -108,7 +82,40 @@ class StaffResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = None
         self.file_name = None
+        self.change_reason = ""
+        self.dry_run = True
         self._seen_keys: dict[tuple, int] = {}
+        self._import_fields = None
+
+    def import_data(self, dataset, dry_run=False, *args, **kwargs):
+        # Kept for the hooks that are not told: the loader locks what a real import may change, for one.
+        self.dry_run = dry_run
+        return super().import_data(dataset, dry_run, *args, **kwargs)
+
+    def get_import_fields(self):
+        # Asked several times for every row; the fields do not change during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def recorded_values(self, instance) -> tuple:
+        """The values of the record's imported columns, as stored: a row that leaves them alone is skipped."""
+        if not hasattr(self, "_recorded_attnames"):
+            model_fields = [
+                self._meta.model._meta.get_field(field.attribute)
+                for field in self.get_import_fields()
+                if field.attribute and not isinstance(field.widget, widgets.ManyToManyWidget)
+            ]
+            self._recorded_attnames = [model_field.attname for model_field in model_fields]
+        return tuple(instance.__dict__.get(attname) for attname in self._recorded_attnames)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not self._meta.skip_diff:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        # Without a diff the library cannot compare; the record remembers what it was read with.
+        if not self._meta.skip_unchanged or import_validation_errors or instance.pk is None:
+            return False
+        return getattr(instance, "_imported_values", None) == self.recorded_values(instance)
 
     def get_diff_class(self):
         return MarkedDiff  # the preview's changes without the inline styles the CSP blocks
@@ -164,7 +171,12 @@ class StaffResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
-        self.file_name = kwargs.get("file_name")
+        # The name comes from the upload, or back from the confirmation form: text like any other.
+        self.file_name = printable(str(kwargs.get("file_name") or "")) or None
+        self.change_reason = ""
+        if self.file_name:
+            reason = _("imported from %(file)s") % {"file": self.file_name}
+            self.change_reason = fitted_change_reason(self._meta.model, [reason])
         self.check_dataset(dataset)
 
     # row level
@@ -174,7 +186,11 @@ class StaffResource(resources.ModelResource):
             result = self.get_row_result_class()()
             result.import_type = RowResult.IMPORT_TYPE_SKIP
             return result
-        return super().import_row(row, instance_loader, **kwargs)
+        result = super().import_row(row, instance_loader, **kwargs)
+        if kwargs.get("row_number", 0) > ROWS_SHOWN:
+            # Only the rows the preview shows need their record; holding twenty thousand slows everything.
+            result.instance = None
+        return result
 
     def before_import_row(self, row, **kwargs):
         formulas = {}
@@ -214,17 +230,27 @@ class StaffResource(resources.ModelResource):
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         for field in self.get_import_fields():
+            if field.column_name not in row:
+                continue
             try:
                 if isinstance(field.widget, widgets.ManyToManyWidget):
-                    if field.column_name in row:
-                        field.clean(row)  # checked now, saved after the row itself
-                    continue
-                self.import_field(field, instance, row, **kwargs)
+                    field.clean(row)  # checked now, saved after the row itself
+                else:
+                    # What Field.save does for these plain attributes, without its logging for every cell.
+                    setattr(instance, field.attribute, field.widget.clean(row[field.column_name], row=row))
             except CellError as error:
                 errors[field.attribute] = ValidationError(str(error), code="cell")
         if errors:
             raise ValidationError(errors)
         self.check_rights(instance)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The model's check constraints, tested here so a broken one is a sentence with its row and column,
+        # not the database's words (and the preview can tell without writing).
+        if not import_validation_errors:
+            columns = {field.attribute: field.column_name for field in self.get_import_fields()}
+            check_constraints(instance, columns=columns)
+        super().validate_instance(instance, import_validation_errors, validate_unique)
 
     def check_rights(self, instance) -> None:
         """Raise a ValidationError when the importing user may not write this row (see the editions resources)."""
@@ -232,25 +258,5 @@ class StaffResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         if self.user is not None and self.user.is_authenticated:
             instance._history_user = self.user
-        if self.file_name:
-            instance._change_reason = _("imported from %(file)s") % {"file": self.file_name}
-
-
-def import_error_lines(result, resource=None) -> list[str]:
-    """Every problem of an import in plain words, one line each: 'Row 17: value must be a number in yuan'."""
-    lines = [str(error.error) for error in result.base_errors]
-    for number, errors in result.row_errors():
-        for error in errors:
-            lines.append(_("Row %(row)s: %(error)s") % {"row": spreadsheet_row(number), "error": error.error})
-    column_of = {}
-    if resource is not None:
-        column_of = {field.attribute: field.column_name for field in resource.get_import_fields()}
-    for invalid in result.invalid_rows:
-        error_dict = getattr(invalid.error, "error_dict", None) or {NON_FIELD_ERRORS: invalid.error.error_list}
-        for attribute, field_errors in error_dict.items():
-            for error in field_errors:
-                message = " ".join(error.messages)
-                if error.code != "cell" and attribute != NON_FIELD_ERRORS:
-                    message = f"{column_of.get(attribute, attribute)}: {message}"
-                lines.append(_("Row %(row)s: %(error)s") % {"row": spreadsheet_row(invalid.number), "error": message})
-    return lines
+        if self.change_reason:
+            instance._change_reason = self.change_reason

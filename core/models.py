@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import refuse_control_characters
+
 
 class DataVersion(models.Model):
     """One token of the cache (core/caching): replaced whenever the data it stands for changes.
@@ -20,3 +22,6 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.token}"
+
+
+refuse_control_characters(DataVersion)

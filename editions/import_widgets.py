@@ -1,8 +1,11 @@
 """Import widgets that look up the editions app's rows: editions by number, sources by key, sectors by name."""
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from core.import_widgets import remembered
 from core.parsing import CellError, NameMatcher, is_blank, reject_formula
 from editions.models import Edition, Source
 
@@ -15,12 +18,15 @@ class EditionWidget(widgets.Widget):
         self.column = column
         self._by_number: dict[int, Edition] | None = None
 
+    @remembered
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             raise CellError(_("%(column)s is missing: give the edition's number, such as 14") % {"column": self.column})
         reject_formula(value, self.column)
-        text = str(value).strip().removeprefix("第").removesuffix("届").removesuffix(".0")
-        if not text.isdigit():
+        text = (
+            unicodedata.normalize("NFKC", str(value)).strip().removeprefix("第").removesuffix("届").removesuffix(".0")
+        )
+        if not (text.isascii() and text.isdigit()):
             raise CellError(
                 _("%(column)s must be an edition number such as 14 (got '%(value)s')")
                 % {"column": self.column, "value": value}

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core.caching.tokens import ChangeTrackingQuerySet
 from core.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
+from core.validators import refuse_control_characters
 from core.vocabulary import Qualifier, Stage, Unit
 
 
@@ -322,3 +323,6 @@ class ReportedSector(models.Model):
 
     def __str__(self):
         return f"{self.edition}: {self.sector}"
+
+
+refuse_control_characters(Source, Edition, Metric, ReportedFigure, ReportedBand, Sector, ReportedSector)

@@ -57,7 +57,9 @@ class ReportedFigureResource(EditionDataResource):
             default=Stage.CLOSING,
         ),
     )
-    value = fields.Field(attribute="value", column_name="value", widget=AmountWidget("value"))
+    value = fields.Field(
+        attribute="value", column_name="value", widget=AmountWidget.for_field(ReportedFigure._meta.get_field("value"))
+    )
     qualifier = fields.Field(
         attribute="qualifier",
         column_name="qualifier",
@@ -68,7 +70,9 @@ class ReportedFigureResource(EditionDataResource):
         ),
     )
     sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
-    note = fields.Field(attribute="note", column_name="note", widget=TextWidget("note"))
+    note = fields.Field(
+        attribute="note", column_name="note", widget=TextWidget.for_field(ReportedFigure._meta.get_field("note"))
+    )
 
     required_columns = ("edition", "metric", "value", "sources")
     natural_key_label = gettext_lazy("edition, metric and stage")

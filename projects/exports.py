@@ -162,7 +162,7 @@ def _unchanged(value):
 
 def rows(queryset: QuerySet) -> Iterator[list]:
     """Each project as the list of its export cells (None where the table has nothing), for JSON and XLSX."""
-    # Text in the reader's language, the other one when that is empty (editions.formatting.pick); the
+    # Text in the reader's language, the other one when that is empty (core.formatting.pick); the
     # second title column carries the other language's title.
     chinese = is_chinese()
     chunks = _chunks(queryset, chinese, lambda: _Cells(chinese))

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import ControlCharacterValidator
 from editions.models import Edition, Sector
 from projects.bands import BAND_CHOICES, BANDS_BY_SLUG
 from projects.facets import FACET_NAMES
@@ -17,6 +18,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Search"),
         method="search",
         max_length=200,
+        validators=[ControlCharacterValidator()],
         help_text=_("Words in the title, signing parties or description, in English or Chinese."),
     )
     edition = django_filters.NumberFilter(

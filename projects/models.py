@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core.caching.tokens import ChangeTrackingQuerySet
 from core.formatting import format_yuan, is_chinese, localized
+from core.validators import refuse_control_characters
 from editions.models import Edition, EditionStatus, Sector, Source
 from projects.bands import band_for, band_position_expression
 
@@ -178,3 +179,6 @@ class Project(models.Model):
     @property
     def display_value(self) -> str:
         return format_yuan(self.value)
+
+
+refuse_control_characters(Project)

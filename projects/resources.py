@@ -7,7 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
+from core.bulk_imports import BulkWritesMixin
+from core.caching.tokens import changed
+from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget, remembered
 from core.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date
 from editions.import_widgets import EditionWidget, SourceWidget, sector_matcher
 from editions.models import Sector
@@ -16,6 +18,7 @@ from projects.models import PROJECT_FIELDS, Project, ProjectKind, ProjectStatus,
 
 
 class DateWidget(TextWidget):
+    @remembered
     def clean(self, value, row=None, **kwargs):
         return parse_date(value, self.column)
 
@@ -24,6 +27,7 @@ class DateWidget(TextWidget):
 
 
 class BoolWidget(TextWidget):
+    @remembered
     def clean(self, value, row=None, **kwargs):
         return parse_bool(value, self.column)
 
@@ -47,22 +51,26 @@ def _field(name: str, widget, column: str | None = None) -> fields.Field:
     return fields.Field(attribute=name, column_name=column or name, widget=widget)
 
 
-class ProjectResource(EditionDataResource):
+def _text(name: str, **kwargs) -> fields.Field:
+    return _field(name, TextWidget.for_field(Project._meta.get_field(name), **kwargs))
+
+
+class ProjectResource(BulkWritesMixin, EditionDataResource):
     edition = _field("edition", EditionWidget())
-    title = _field("title", TextWidget("title", required=True, max_length=300))
-    title_zh = _field("title_zh", TextWidget("title_zh", max_length=300))
+    title = _text("title", required=True)
+    title_zh = _text("title_zh")
     sector = _field(
         "sector",
         MatchWidget("sector", lambda: sector_matcher(Sector.objects.all()), render_value=lambda sector: sector.name_en),
     )
-    value = _field("value", AmountWidget("value", unit_words=gettext_lazy("yuan")))
+    value = _field("value", AmountWidget.for_field(Project._meta.get_field("value"), unit_words=gettext_lazy("yuan")))
     scope = _field(
         "scope", MatchWidget("scope", lambda: choice_matcher(Scope, _("scope"), SCOPE_WORDS), required=False)
     )
     partner = _field("partner", CountryWidget("partner", country_matcher, required=False))
-    parties = _field("parties", TextWidget("parties"))
-    parties_zh = _field("parties_zh", TextWidget("parties_zh"))
-    location = _field("location", TextWidget("location", max_length=200))
+    parties = _text("parties")
+    parties_zh = _text("parties_zh")
+    location = _text("location")
     signed_on = _field("signed_on", DateWidget("signed_on"))
     kind = _field(
         "kind",
@@ -74,8 +82,8 @@ class ProjectResource(EditionDataResource):
     )
     source = _field("source", SourceWidget())
     is_illustrative = _field("is_illustrative", BoolWidget("is_illustrative"))
-    description = _field("description", TextWidget("description"))
-    description_zh = _field("description_zh", TextWidget("description_zh"))
+    description = _text("description")
+    description_zh = _text("description_zh")
 
     required_columns = ("edition", "title", "sector", "value")
     natural_key_label = gettext_lazy("edition and title")
@@ -104,6 +112,12 @@ class ProjectResource(EditionDataResource):
         skip_unchanged = True
         report_skipped = True
         use_transactions = True
+        # Rows are written a thousand at a time with their history (core/bulk_imports.py), compared
+        # with what was read instead of with a copy of each record, and kept for the preview and the log.
+        use_bulk = True
+        batch_size = 1000
+        skip_diff = True
+        store_instance = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("edition", "sector", "source")
@@ -112,13 +126,29 @@ class ProjectResource(EditionDataResource):
         super().import_instance(instance, row, **kwargs)
         # An empty scope follows the partner: a partner country makes a project international.
         if "scope" not in row or not str(row.get("scope") or "").strip():
-            instance.scope = Scope.INTERNATIONAL if instance.partner else Scope.DOMESTIC
+            instance.scope = Scope.INTERNATIONAL if instance.__dict__.get("partner") else Scope.DOMESTIC
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._changed_editions = set()
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         if instance.pk:
             # An import is a save like any other: forms opened before it are now out of date.
             instance.version += 1
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        # A project's edition is part of its key: a row never moves a project out of another edition.
+        self._changed_editions.add(instance.edition_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # Batched writes send no signals (projects/signals.py): the editions whose projects changed are made
+        # stale here, once for the whole file.
+        if not self.dry_run and self._changed_editions and not result.has_errors():
+            changed(editions=self._changed_editions)
 
 
 __all__ = ["CellError", "ProjectResource"]

@@ -1,4 +1,4 @@
-"""Template filters for amounts and figures; the rules live in editions.formatting."""
+"""Template filters for amounts and figures; the rules live in core.formatting."""
 
 from django import template
 

@@ -70,10 +70,22 @@ def test_the_import_page_and_its_preview_need_no_inline_style(staff_client):
     preview = staff_client.post(url, {"resource": "0", "format": "", "import_file": upload})
 
     assertContains(preview, "Confirm import")
-    # The preview still marks what each row adds, with a class the stylesheet colours.
-    assertContains(preview, '<ins class="diff-insert">Imported project 1</ins>', html=False)
+    assertContains(preview, "<td>Imported project 1</td>", html=False)
     assertContains(preview, "/static/css/admin-extra.css")
     assert_works_under_the_csp(preview, "import preview")
+
+
+def test_the_figure_import_preview_marks_changes_with_classes(staff_client):
+    SourceFactory(key="S1")
+    EditionFactory(number=14, draft=True)
+    url = reverse("admin:editions_reportedfigure_import")
+    upload = SimpleUploadedFile("figures.csv", b"edition,metric,value,sources\r\n14,participants,20000,S1\r\n")
+    preview = staff_client.post(url, {"resource": "0", "format": "", "import_file": upload})
+
+    assertContains(preview, "Confirm import")
+    # What each row adds is marked with a class the stylesheet colours, not an inline style.
+    assertContains(preview, '<ins class="diff-insert">20000</ins>', html=False)
+    assert_works_under_the_csp(preview, "figure import preview")
 
 
 def test_the_export_page_needs_no_inline_style_or_handler(staff_client):

@@ -235,4 +235,6 @@ def test_files_that_cannot_be_imported_get_a_clear_message(name, content, messag
 def test_a_file_over_the_row_cap_is_refused(edition):
     rows = [[14, f"P{n}", "New energy", 1] for n in range(MAX_IMPORT_ROWS + 1)]
     errors = form_errors(upload_form("big.csv", csv_bytes(["edition", "title", "sector", "value"], rows)))
-    assert errors == ["The file has 20,001 rows; at most 20,000 can be imported at once. Split it into smaller files."]
+    assert errors == [
+        "The file has more than 20,000 rows; at most 20,000 can be imported at once. Split it into smaller files."
+    ]

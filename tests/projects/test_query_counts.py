@@ -355,7 +355,7 @@ def test_fast_rows_render_exactly_what_the_table_would(client, portal, monkeypat
 
 
 def test_summary_and_lists_follow_an_import(client, warm):
-    """django-import-export saves row by row: the signals stale the caches, as for an admin save."""
+    """An import writes in batches, without signals: it stales its editions' caches itself, once."""
     from import_export.formats.base_formats import CSV
 
     from projects.resources import ProjectResource
