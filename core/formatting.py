@@ -121,6 +121,25 @@ def format_quantity(value, unit: str, qualifier: str = "exact", language: str | 
     return f"{prefix}{text}" if _is_chinese(language) else f"{prefix} {text}"
 
 
+SMALLEST_SHARE = Decimal("0.05")  # below it, one decimal would round a share that exists to 0.0
+
+
+def format_share(percent, language: str | None = None) -> str:
+    """A share in per cent to one decimal: '38.5%'.
+
+    Rounding never makes a part vanish or fill the whole: a share below 0.05% is '<0.1%' and one just
+    short of all is '>99.9%'; only nothing is '0.0%' and only everything '100.0%'.
+    """
+    if percent is None:
+        return "—"
+    percent = Decimal(percent)
+    if 0 < percent < SMALLEST_SHARE:
+        return "<0.1%"
+    if 100 - SMALLEST_SHARE <= percent < 100:
+        return ">99.9%"
+    return f"{_round(percent, 1):.1f}%"
+
+
 _EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _ZH_DIGITS = "〇一二三四五六七八九"
 

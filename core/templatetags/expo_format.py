@@ -32,6 +32,12 @@ def figure(reported_figure):
 
 
 @register.filter
+def share(percent):
+    """{{ row.share_value|share }} -> '38.5%'; '<0.1%' for a share that one decimal would show as 0.0."""
+    return formatting.format_share(percent)
+
+
+@register.filter
 def day(value):
     """{{ project.signed_on|day }} -> '23 Aug 2023' (Chinese: '2023年8月23日')."""
     if value in (None, ""):
