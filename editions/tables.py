@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import localized, localized_html
 from core.tables import NumberColumn, PortalTable, YuanColumn
 from core.vocabulary import Unit
 from editions.models import Edition, Metric
@@ -91,6 +92,12 @@ class EditionTable(PortalTable):
         reserved = set(self.base_columns)
         super().__init__(*args, extra_columns=figure_columns(metrics, reserved), **kwargs)
         self.caption = _("Published editions with their main reported figures and recorded projects")
+
+    def render_city(self, record):
+        return localized_html(record, "city")
+
+    def value_city(self, record):
+        return localized(record, "city")
 
     def render_number(self, record):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.ordinal)

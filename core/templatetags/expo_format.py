@@ -59,3 +59,11 @@ def localized(obj, field):
     if obj is None:
         return ""
     return formatting.localized(obj, field)
+
+
+@register.filter
+def bilingual(obj, field):
+    """{{ edition|bilingual:"city" }}: localized, and text left in the other language marked with its lang."""
+    if obj is None:
+        return ""
+    return formatting.localized_html(obj, field)
