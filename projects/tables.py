@@ -50,6 +50,8 @@ class ExportOnlyColumn(tables.Column):
 
 
 class ProjectTable(PortalTable):
+    stacks = True
+
     id = ExportOnlyColumn(verbose_name=_("ID"))
     title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"), attrs={"td": {"class": "title"}})
     # Exports carry the title in both languages: the reader's in "Title", the other one here.
@@ -83,6 +85,7 @@ class ProjectTable(PortalTable):
             "id", "title", "title_zh", "value", "band", "edition", "sector", "scope", "partner", "partner_code",
             "signed_on", "kind", "status", "parties", "source_url", "is_illustrative",
         )  # fmt: skip
+        attrs = {"class": "data-table stack-table"}
         order_by_field = "sort"
         order_by = "-value"
         per_page = 25
@@ -165,7 +168,7 @@ class FastRows:
     @staticmethod
     def _column(bound_column):
         td = SimpleNamespace(as_html=bound_column.attrs["td"].as_html())
-        return SimpleNamespace(attrs=SimpleNamespace(td=td), localize=None)
+        return SimpleNamespace(attrs=SimpleNamespace(td=td), localize=None, header=bound_column.header)
 
     def _title(self, project):
         link = format_html('<a href="{}">{}</a>', self.project_url.format(project.pk), localized_html(project, "title"))
