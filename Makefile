@@ -48,6 +48,7 @@ e2e: $(VENV)/.installed-e2e node_modules/.package-lock.json
 	@{ test -x $(CHROMIUM) && fc-list :lang=zh family | grep -q .; } || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y $(E2E_PACKAGES) >/dev/null || { apt-get update >/dev/null && apt-get install -y $(E2E_PACKAGES) >/dev/null; }; \
 	  else echo "Chromium or a Chinese font is missing: run 'sudo apt-get install -y $(E2E_PACKAGES)' (or set CHROMIUM=/path/to/chromium)."; exit 1; fi; }
+	rm -rf artifacts/screenshots artifacts/axe
 	E2E_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -rxsR --reruns 1 -m e2e tests/e2e --output artifacts/playwright --screenshot only-on-failure
 
 # The long fuzzing run (thousands of hostile requests per test); the short one runs in `make test`.

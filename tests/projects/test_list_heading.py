@@ -93,7 +93,7 @@ def test_each_filter_is_removed_on_its_own_and_the_order_kept(client, projects):
         "Remove filter: Edition: 14th (2023) ×": f"{LIST}?sector=new-energy&sort=title",
         "Remove filter: Sector: New energy ×": f"{LIST}?edition=14&sort=title",
     }
-    assertContains(response, f'<a href="{LIST}?sort=title">Clear all filters</a>', html=True)
+    assertContains(response, f'<a href="{LIST}?sort=title">Remove all filters</a>', html=True)
     assert heading(client.get(chips(response)["Remove filter: Edition: 14th (2023) ×"])) == (
         "New energy projects, by title, A to Z"
     )
@@ -110,7 +110,7 @@ def test_the_search_and_value_filters_are_removable_too(client, projects):
 def test_no_filters_no_chips(client, projects):
     response = client.get(LIST, {"sort": "title"})
     assert chips(response) == {}
-    assertNotContains(response, "Clear all filters")
+    assertNotContains(response, "Remove all filters")
 
 
 def test_the_order_can_be_chosen_from_a_list_that_keeps_the_filters(client, projects):
