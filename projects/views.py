@@ -142,6 +142,7 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
     def _order(self) -> str:
         return current_order(self.request.GET.get("sort", ""), ProjectTable._meta.order_by[0])
 
+    @cached_property
     def _selection(self) -> tuple[dict, dict[str, str]]:
         """The filter values in use, and the readable value of each faceted one (from the facets)."""
         if not (self.filters_valid and self.filterset.is_bound):
@@ -162,11 +163,11 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
     def _heading(self) -> str:
         if not self.filters_valid:
             return _("Projects")
-        selected, labels = self._selection()
+        selected, labels = self._selection
         return describe(selected=selected, labels=labels, order=self._order())
 
     def _filters_in_use(self):
-        selected, labels = self._selection()
+        selected, labels = self._selection
         names = {name: str(self.filterset.filters[name].label) for name in self.filterset.filters}
         return active_filters(
             path=self.request.path, query=self._query(), selected=selected, labels=labels, names=names,

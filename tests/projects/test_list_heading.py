@@ -132,3 +132,9 @@ def test_filters_that_match_nothing_are_still_named_as_a_reader_knows_them(clien
         "Remove filter: Sector: New energy ×",
         "Remove filter: Partner country or region: Japan ×",
     }
+
+
+def test_a_search_is_named_escaped(client, projects):
+    response = client.get(LIST, {"q": '<script>alert("x")</script>'})
+    assertNotContains(response, "<script>alert")
+    assertContains(response, "matching “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;”")
