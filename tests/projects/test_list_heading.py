@@ -138,3 +138,8 @@ def test_a_search_is_named_escaped(client, projects):
     response = client.get(LIST, {"q": '<script>alert("x")</script>'})
     assertNotContains(response, "<script>alert")
     assertContains(response, "matching “&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;”")
+
+
+def test_the_filters_in_use_read_in_chinese(client, projects):
+    response = client.get("/zh-hans/projects/", {"sector": "new-energy"})
+    assert chips(response) == {"移除筛选条件： 行业：新能源 ×": "/zh-hans/projects/"}
