@@ -33,7 +33,7 @@ test: install
 	$(PY) -m pytest -q
 
 # Browser tests: Playwright drives the system's Chromium (playwright cannot download browsers here);
-# axe-core comes from npm. Screenshots land in artifacts/screenshots/, axe results in artifacts/axe/.
+# axe-core comes from npm; fonts-noto-cjk draws the Chinese pages. Screenshots land in artifacts/screenshots/, axe results in artifacts/axe/.
 CHROMIUM ?= /usr/bin/chromium
 $(VENV)/.installed-e2e: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev,e2e]"
@@ -42,10 +42,13 @@ $(VENV)/.installed-e2e: $(VENV)/.installed pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+# Without a CJK font Chromium draws Chinese as boxes, so the Chinese screenshots would show nothing.
+E2E_PACKAGES := chromium fonts-noto-cjk
 e2e: $(VENV)/.installed-e2e node_modules/.package-lock.json
-	@test -x $(CHROMIUM) || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium >/dev/null || { apt-get update >/dev/null && apt-get install -y chromium >/dev/null; }; \
-	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium' (or set CHROMIUM=/path/to/chromium)."; exit 1; fi; }
+	@{ test -x $(CHROMIUM) && fc-list :lang=zh family | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y $(E2E_PACKAGES) >/dev/null || { apt-get update >/dev/null && apt-get install -y $(E2E_PACKAGES) >/dev/null; }; \
+	  else echo "Chromium or a Chinese font is missing: run 'sudo apt-get install -y $(E2E_PACKAGES)' (or set CHROMIUM=/path/to/chromium)."; exit 1; fi; }
+	rm -rf artifacts/screenshots artifacts/axe
 	E2E_CHROMIUM=$(CHROMIUM) $(PY) -m pytest -q -rxsR --reruns 1 -m e2e tests/e2e --output artifacts/playwright --screenshot only-on-failure
 
 # The long fuzzing run (thousands of hostile requests per test); the short one runs in `make test`.

@@ -7,6 +7,7 @@ English groups by thousands ("84.475 billion yuan", "over 20,000"); Chinese grou
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
 
 from core.vocabulary import CHINESE_SCALES as _ZH_SCALES
@@ -23,23 +24,64 @@ def is_chinese(language: str | None = None) -> bool:
     return _is_chinese(language)
 
 
+# The languages bilingual text is in, as HTML's lang attribute names them.
+ENGLISH = "en"
+CHINESE = "zh-Hans"
+
+
+def page_language(language: str | None = None) -> str:
+    """The lang of text written in the given (or active) language: 'en' or 'zh-Hans'."""
+    return CHINESE if _is_chinese(language) else ENGLISH
+
+
 def localized(obj, field: str, language: str | None = None) -> str:
     """A bilingual field in the reader's language, falling back to the other one when it is empty.
 
     Fields come in pairs named `<field>_zh` and `<field>_en`, or `<field>_zh` beside the English
-    `<field>` itself (Project.title / title_zh). No query: both are on the same row.
+    `<field>` itself (Project.title / title_zh, Edition.city / city_zh). No query: both are on the same row.
     """
+    return localized_with_language(obj, field, language)[0]
+
+
+def localized_with_language(obj, field: str, language: str | None = None) -> tuple[str, str]:
+    """localized(), with the language the text is in ('en' or 'zh-Hans')."""
     english = getattr(obj, f"{field}_en", None)
     if english is None:
         english = getattr(obj, field, "")
-    return pick(english or "", getattr(obj, f"{field}_zh", "") or "", language)
+    return pick_with_language(english or "", getattr(obj, f"{field}_zh", "") or "", language)
 
 
 def pick(english: str, chinese: str, language: str | None = None) -> str:
     """The text for the reader's language, or the other one when that is empty."""
+    return pick_with_language(english, chinese, language)[0]
+
+
+def pick_with_language(english: str, chinese: str, language: str | None = None) -> tuple[str, str]:
+    """pick(), with the language the text is in ('en' or 'zh-Hans')."""
     if _is_chinese(language):
-        return chinese or english
-    return english or chinese
+        return (chinese, CHINESE) if chinese else (english, ENGLISH if english else CHINESE)
+    return (english, ENGLISH) if english else (chinese, CHINESE if chinese else ENGLISH)
+
+
+def in_language(text: str, text_language: str, language: str | None = None) -> str:
+    """The text, escaped, inside <span lang="…"> when it is not in the page's language.
+
+    A Chinese page that shows English for want of Chinese (or an English page Chinese) says so, so that
+    screen readers pronounce it and browsers pick fonts for the language it is in.
+    """
+    if text and text_language != page_language(language):
+        return format_html('<span lang="{}">{}</span>', text_language, text)
+    return conditional_escape(text)
+
+
+def localized_html(obj, field: str, language: str | None = None) -> str:
+    """localized() as HTML: text in the other language marked with its lang."""
+    return in_language(*localized_with_language(obj, field, language), language)
+
+
+def pick_html(english: str, chinese: str, language: str | None = None) -> str:
+    """pick() as HTML: text in the other language marked with its lang."""
+    return in_language(*pick_with_language(english, chinese, language), language)
 
 
 def _round(number: Decimal, places: int) -> Decimal:
@@ -119,6 +161,25 @@ def format_quantity(value, unit: str, qualifier: str = "exact", language: str | 
     if not prefix:
         return text
     return f"{prefix}{text}" if _is_chinese(language) else f"{prefix} {text}"
+
+
+SMALLEST_SHARE = Decimal("0.05")  # below it, one decimal would round a share that exists to 0.0
+
+
+def format_share(percent, language: str | None = None) -> str:
+    """A share in per cent to one decimal: '38.5%'.
+
+    Rounding never makes a part vanish or fill the whole: a share below 0.05% is '<0.1%' and one just
+    short of all is '>99.9%'; only nothing is '0.0%' and only everything '100.0%'.
+    """
+    if percent is None:
+        return "—"
+    percent = Decimal(percent)
+    if 0 < percent < SMALLEST_SHARE:
+        return "<0.1%"
+    if 100 - SMALLEST_SHARE <= percent < 100:
+        return ">99.9%"
+    return f"{_round(percent, 1):.1f}%"
 
 
 _EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

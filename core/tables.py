@@ -43,7 +43,13 @@ class PortalExport(TableExport):
 
 
 class PortalTable(tables.Table):
-    """A table that ignores sort keys it does not know (``?sort=.``, ``?sort=password``) instead of failing."""
+    """A table that ignores sort keys it does not know (``?sort=.``, ``?sort=password``) instead of failing.
+
+    `stacks`: the table fits a laptop's screen as it is and becomes one card per row on a phone
+    (templates/includes/_table.html); otherwise it scrolls sideways in a labelled region.
+    """
+
+    stacks = False
 
     @tables.Table.order_by.setter
     def order_by(self, value):

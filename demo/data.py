@@ -20,7 +20,9 @@ class DemoDataError(ValueError):
 class SourceRow:
     key: str
     title: str
+    title_zh: str
     publisher: str
+    publisher_zh: str
     url: str
     published_on: datetime.date | None
     language: str
@@ -37,8 +39,11 @@ class EditionRow:
     theme_zh: str
     theme_en: str
     city: str
+    city_zh: str
     venue: str
+    venue_zh: str
     notes: str
+    notes_zh: str
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,9 @@ def read_demo_data(directory: Path = DATA_DIR) -> DemoData:
                 SourceRow(
                     key=row["id"],
                     title=row["title"],
+                    title_zh=row["title_zh"],
                     publisher=row["publisher"],
+                    publisher_zh=row["publisher_zh"],
                     url=row["url"],
                     published_on=_date(row["published_on"]),
                     language=row["language"],
@@ -126,8 +133,11 @@ def read_demo_data(directory: Path = DATA_DIR) -> DemoData:
                     theme_zh=row["theme_zh"],
                     theme_en=row["theme_en"],
                     city=row["city"],
+                    city_zh=row["city_zh"],
                     venue=row["venue"],
+                    venue_zh=row["venue_zh"],
                     notes=row["notes"],
+                    notes_zh=row["notes_zh"],
                 )
                 for row in _rows(directory, "editions.csv")
             ],

@@ -120,7 +120,9 @@ def load_sources(rows: list[SourceRow]) -> tuple[dict[str, Source], Outcome]:
         {
             "key": row.key,
             "title": row.title,
+            "title_zh": row.title_zh,
             "publisher": row.publisher,
+            "publisher_zh": row.publisher_zh,
             "url": row.url,
             "published_on": row.published_on,
             "language": row.language,
@@ -145,8 +147,11 @@ def load_editions(rows: list[EditionRow]) -> tuple[dict[int, Edition], Outcome]:
             "theme_zh": row.theme_zh,
             "theme_en": row.theme_en,
             "city": row.city,
+            "city_zh": row.city_zh,
             "venue": row.venue,
+            "venue_zh": row.venue_zh,
             "notes": row.notes,
+            "notes_zh": row.notes_zh,
             "status": EditionStatus.PUBLISHED,
         }
         for row in rows

@@ -108,16 +108,18 @@ class EditionAdmin(
     ]
     list_display_links = ["number", "year"]
     list_filter = ["status", "city", "year"]
-    search_fields = ["=number", "year", "name_en", "name_zh", "theme_en", "theme_zh", "city", "venue"]
+    search_fields = [
+        "=number", "year", "name_en", "name_zh", "theme_en", "theme_zh", "city", "city_zh", "venue", "venue_zh",
+    ]  # fmt: skip
     ordering = ["-number"]
     date_hierarchy = "start_date"
     readonly_fields = ["published_at", "published_by", "projects_link", "version"]
     fieldsets = [
-        (None, {"fields": ["number", "year", "start_date", "end_date", "city", "venue"]}),
-        (_("Name and theme"), {"fields": ["name_en", "name_zh", "theme_en", "theme_zh"]}),
+        (None, {"fields": ["number", "year", "start_date", "end_date", ("city", "city_zh"), ("venue", "venue_zh")]}),
+        (_("Name and theme"), {"fields": [("name_en", "name_zh"), ("theme_en", "theme_zh")]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "published_by", "projects_link", "notes", "version"]},
+            {"fields": ["status", "published_at", "published_by", "projects_link", "notes", "notes_zh", "version"]},
         ),
     ]
 
@@ -158,10 +160,11 @@ class EditionAdmin(
 
 @admin.register(Source)
 class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
-    list_display = ["key", "title", "publisher", "published_on", "language", "link"]
+    list_display = ["key", "title", "publisher", "publisher_zh", "published_on", "language", "link"]
     list_display_links = ["key", "title"]
     list_filter = ["language", "publisher"]
-    search_fields = ["key", "title", "publisher", "url"]
+    search_fields = ["key", "title", "title_zh", "publisher", "publisher_zh", "url"]
+    fields = ["key", ("title", "title_zh"), ("publisher", "publisher_zh"), "url", "published_on", "language"]
     ordering = ["key"]
     date_hierarchy = "published_on"
 

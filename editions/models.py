@@ -38,8 +38,20 @@ class Source(models.Model):
         unique=True,
         help_text=_("A short stable reference such as S12, used in imports and notes."),
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    publisher = models.CharField(_("publisher"), max_length=200)
+    title = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_zh = models.CharField(
+        _("title (Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave empty when there is no Chinese wording: Chinese pages then show the English one."),
+    )
+    publisher = models.CharField(_("publisher (English)"), max_length=200)
+    publisher_zh = models.CharField(
+        _("publisher (Chinese)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty when there is no Chinese wording: Chinese pages then show the English one."),
+    )
     url = models.URLField(_("URL"), max_length=500)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=Language, default=Language.CHINESE)
@@ -74,8 +86,10 @@ class Edition(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     theme_zh = models.CharField(_("theme (Chinese)"), max_length=300, blank=True)
     theme_en = models.CharField(_("theme (English)"), max_length=300, blank=True)
-    city = models.CharField(_("city"), max_length=100)
-    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    city = models.CharField(_("city (English)"), max_length=100)
+    city_zh = models.CharField(_("city (Chinese)"), max_length=100, blank=True)
+    venue = models.CharField(_("venue (English)"), max_length=300, blank=True)
+    venue_zh = models.CharField(_("venue (Chinese)"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=EditionStatus, default=EditionStatus.DRAFT, db_index=True
     )
@@ -89,7 +103,8 @@ class Edition(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes (English)"), blank=True)
+    notes_zh = models.TextField(_("notes (Chinese)"), blank=True)
     # Bumped on every save, inline rows included; a form carrying an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 

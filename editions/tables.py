@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import localized, localized_html
 from core.tables import NumberColumn, PortalTable, YuanColumn
 from core.vocabulary import Unit
 from editions.models import Edition, Metric
@@ -62,10 +63,23 @@ def figure_columns(metrics: list[Metric], reserved: set[str]) -> list[tuple[str,
 
 
 class EditionTable(PortalTable):
+    stacks = True
+
     number = tables.Column(verbose_name=_("Edition"), attrs={"td": {"class": "nowrap"}})
-    year = tables.Column(verbose_name=_("Year"))
-    start_date = tables.DateColumn(verbose_name=_("Opened"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
-    end_date = tables.DateColumn(verbose_name=_("Closed"), format="Y-m-d", attrs={"td": {"class": "nowrap"}})
+    # On the page the dates ("23–27 Aug 2023") say the year and the opening and closing days in one column, so
+    # that every figure fits beside them on a laptop; exports keep the year and the two dates in columns of
+    # their own (sortable by ?sort=year too).
+    year = tables.Column(verbose_name=_("Year"), visible=False)
+    dates = tables.Column(
+        verbose_name=_("Dates"),
+        accessor="start_date",
+        order_by=("year", "start_date", "number"),
+        exclude_from_export=True,
+        empty_values=(),
+        attrs={"td": {"class": "nowrap"}},
+    )
+    start_date = tables.DateColumn(verbose_name=_("Opened"), format="Y-m-d", visible=False)
+    end_date = tables.DateColumn(verbose_name=_("Closed"), format="Y-m-d", visible=False)
     city = tables.Column(verbose_name=_("City"))
     recorded_count = NumberColumn(
         verbose_name=_("Recorded projects"),
@@ -81,7 +95,10 @@ class EditionTable(PortalTable):
     class Meta:
         model = Edition
         fields = ("number", "year", "start_date", "end_date", "city")
-        sequence = ("number", "year", "start_date", "end_date", "city", "...", "recorded_count", "recorded_value")
+        sequence = (
+            "number", "year", "dates", "start_date", "end_date", "city", "...", "recorded_count", "recorded_value",
+        )  # fmt: skip
+        attrs = {"class": "data-table stack-table stack-wide"}
         order_by_field = "sort"
         order_by = "-number"
         empty_text = _("No edition has been published yet.")
@@ -91,6 +108,15 @@ class EditionTable(PortalTable):
         reserved = set(self.base_columns)
         super().__init__(*args, extra_columns=figure_columns(metrics, reserved), **kwargs)
         self.caption = _("Published editions with their main reported figures and recorded projects")
+
+    def render_dates(self, record):
+        return record.dates or "—"
+
+    def render_city(self, record):
+        return localized_html(record, "city")
+
+    def value_city(self, record):
+        return localized(record, "city")
 
     def render_number(self, record):
         return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.ordinal)

@@ -1,11 +1,13 @@
-"""Keep the site answering when the database does not: a 503 page instead of a 500."""
+"""Keep the site answering when the database does not (a 503 page instead of a 500), and show the
+portal's own 404 page with DEBUG on."""
 
 import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template import loader
+from django.views.defaults import page_not_found
 
 logger = logging.getLogger("expoportal.database")
 
@@ -51,3 +53,27 @@ def client_ip(request) -> str:
         if forwarded.strip():
             return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+class NotFoundPageMiddleware:
+    """With DEBUG on (`make run`), a missing page is the portal's 404 page rather than Django's technical one.
+
+    Django shows the technical page, which lists every URL pattern, whenever DEBUG is on; someone trying the
+    demo who follows a link to a page that does not exist should see what a visitor sees. Placed after the
+    locale and common middleware, whose redirects (a language prefix, a trailing slash) still apply.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # No resolver match: no URL pattern matched, and Django answered with the technical page.
+        if settings.DEBUG and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            return page_not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return page_not_found(request, exception)
+        return None

@@ -25,9 +25,15 @@ PROJECT_VALUE_METRIC = "signed_value"
 
 
 def _share(part, whole) -> Decimal | None:
+    """The part in per cent of the whole, to one decimal; unrounded where one decimal would show 0.0 or 100.0
+    for a part that is neither nothing nor all (pages write those '<0.1%' and '>99.9%')."""
     if not whole:
         return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+    exact = Decimal(part) * 100 / Decimal(whole)
+    rounded = exact.quantize(Decimal("0.1"))
+    if (rounded == 0 and exact != 0) or (rounded == 100 and exact != 100):
+        return exact
+    return rounded
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.formatting import format_yuan, is_chinese
+from core.formatting import format_yuan, is_chinese, localized_html
 from core.tables import NumberColumn, PortalTable, YuanColumn
 from projects.bands import VALUE_BANDS, band_for
 from projects.models import Project, Scope
@@ -50,6 +50,8 @@ class ExportOnlyColumn(tables.Column):
 
 
 class ProjectTable(PortalTable):
+    stacks = True
+
     id = ExportOnlyColumn(verbose_name=_("ID"))
     title = tables.Column(verbose_name=_("Title"), order_by=("title", "id"), attrs={"td": {"class": "title"}})
     # Exports carry the title in both languages: the reader's in "Title", the other one here.
@@ -83,6 +85,7 @@ class ProjectTable(PortalTable):
             "id", "title", "title_zh", "value", "band", "edition", "sector", "scope", "partner", "partner_code",
             "signed_on", "kind", "status", "parties", "source_url", "is_illustrative",
         )  # fmt: skip
+        attrs = {"class": "data-table stack-table"}
         order_by_field = "sort"
         order_by = "-value"
         per_page = 25
@@ -93,7 +96,7 @@ class ProjectTable(PortalTable):
         self.caption = caption or _("Signed projects of the published editions")
 
     def render_title(self, record):
-        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), record.display_title)
+        link = format_html('<a href="{}">{}</a>', record.get_absolute_url(), localized_html(record, "title"))
         if record.is_illustrative:
             return format_html("{} {}", link, illustrative_badge())
         return link
@@ -105,7 +108,7 @@ class ProjectTable(PortalTable):
         return record.title if is_chinese() else record.title_zh
 
     def render_sector(self, record):
-        return record.sector.name
+        return localized_html(record.sector, "name")
 
     def value_sector(self, record):
         return record.sector.name
@@ -165,10 +168,10 @@ class FastRows:
     @staticmethod
     def _column(bound_column):
         td = SimpleNamespace(as_html=bound_column.attrs["td"].as_html())
-        return SimpleNamespace(attrs=SimpleNamespace(td=td), localize=None)
+        return SimpleNamespace(attrs=SimpleNamespace(td=td), localize=None, header=bound_column.header)
 
     def _title(self, project):
-        link = format_html('<a href="{}">{}</a>', self.project_url.format(project.pk), project.display_title)
+        link = format_html('<a href="{}">{}</a>', self.project_url.format(project.pk), localized_html(project, "title"))
         return format_html("{} {}", link, self.badge) if project.is_illustrative else link
 
     def _value(self, project):
@@ -184,8 +187,7 @@ class FastRows:
         return format_html('<a href="{}">{}</a>', self.edition_urls[edition.number], edition.ordinal)
 
     def _sector(self, project):
-        name = project.sector.name
-        return conditional_escape(name) if name else "—"
+        return localized_html(project.sector, "name") or "—"
 
     def _scope(self, project):
         return self.scope_labels.get(project.scope) or conditional_escape(project.scope) or "—"

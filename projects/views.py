@@ -16,6 +16,7 @@ from projects.exports import RESPONSES
 from projects.facets import project_facets
 from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
 from projects.models import Project
+from projects.selection import active_filters, current_order, describe, order_choices, readable_values
 from projects.tables import FastRows, ProjectTable
 
 PAGE_SIZES = (10, 25, 50, 100, 200)
@@ -98,6 +99,9 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         RequestConfig(self.request, paginate=False).configure(table)
         return RESPONSES[export_format](table.data.data)
 
+    def get_table_kwargs(self):
+        return {"caption": self._heading()}
+
     def get_table_pagination(self, table):
         pagination = super().get_table_pagination(table)
         if pagination and getattr(self, "result_count", None) is not None:
@@ -117,7 +121,58 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         context["keep_params"] = [
             (name, self.request.GET[name]) for name in ("sort", "per_page") if self.request.GET.get(name)
         ]
+        context["heading"] = self._heading()
+        context["filters_in_use"] = self._filters_in_use()
+        context["clear_filters_url"] = self._without(FILTER_PARAMS)
+        context["orders"] = order_choices(self._order())
+        context["view_params"] = [
+            (key, value) for key, value in self._query().items() if key not in ("sort", "per_page", "page")
+        ]
         return context
+
+    # What the page says about the rows it shows (projects.selection): presentation only.
+
+    def _query(self) -> dict[str, str]:
+        return {key: value for key, value in self.request.GET.items() if value != "" and key != "_export"}
+
+    def _without(self, names) -> str:
+        rest = {key: value for key, value in self._query().items() if key not in names and key != "page"}
+        return f"{self.request.path}?{urlencode(rest)}" if rest else self.request.path
+
+    def _order(self) -> str:
+        return current_order(self.request.GET.get("sort", ""), ProjectTable._meta.order_by[0])
+
+    @cached_property
+    def _selection(self) -> tuple[dict, dict[str, str]]:
+        """The filter values in use, and the readable value of each faceted one (from the facets)."""
+        if not (self.filters_valid and self.filterset.is_bound):
+            return {}, {}
+        data = self.filterset.form.cleaned_data
+        selected = {
+            **self._selected(),
+            **{name: data[name] for name in ("q", "value_min", "value_max") if data.get(name) not in (None, "")},
+        }
+        facet_labels = {
+            facet.name: option.label
+            for facet in getattr(self, "facets", [])
+            for option in facet.options
+            if option.selected
+        }
+        return selected, readable_values(selected, facet_labels)
+
+    def _heading(self) -> str:
+        if not self.filters_valid:
+            return _("Projects")
+        selected, labels = self._selection
+        return describe(selected=selected, labels=labels, order=self._order())
+
+    def _filters_in_use(self):
+        selected, labels = self._selection
+        names = {name: str(self.filterset.filters[name].label) for name in self.filterset.filters}
+        return active_filters(
+            path=self.request.path, query=self._query(), selected=selected, labels=labels, names=names,
+            order=FILTER_PARAMS,
+        )  # fmt: skip
 
     def _page_notice(self, table) -> str:
         requested = self.request.GET.get("page")

@@ -32,6 +32,12 @@ def figure(reported_figure):
 
 
 @register.filter
+def share(percent):
+    """{{ row.share_value|share }} -> '38.5%'; '<0.1%' for a share that one decimal would show as 0.0."""
+    return formatting.format_share(percent)
+
+
+@register.filter
 def day(value):
     """{{ project.signed_on|day }} -> '23 Aug 2023' (Chinese: '2023年8月23日')."""
     if value in (None, ""):
@@ -53,3 +59,11 @@ def localized(obj, field):
     if obj is None:
         return ""
     return formatting.localized(obj, field)
+
+
+@register.filter
+def bilingual(obj, field):
+    """{{ edition|bilingual:"city" }}: localized, and text left in the other language marked with its lang."""
+    if obj is None:
+        return ""
+    return formatting.localized_html(obj, field)

@@ -286,3 +286,19 @@ def test_the_data_files_live_inside_the_project():
     assert DATA_DIR.is_relative_to(settings.BASE_DIR)
     for name in ["editions.csv", "figures.csv", "bands.csv", "sectors.csv", "sources.csv"]:
         assert (DATA_DIR / name).is_file()
+
+
+def test_editions_and_sources_are_loaded_with_their_chinese_wording(loaded):
+    fourteenth = Edition.objects.get(number=14)
+    assert (fourteenth.city, fourteenth.city_zh) == ("Changchun", "长春")
+    assert (fourteenth.venue, fourteenth.venue_zh) == (
+        "Changchun International Convention & Exhibition Center",
+        "长春国际会展中心",
+    )
+    assert not Edition.objects.filter(city_zh="").exists()
+    assert not Edition.objects.exclude(notes="").filter(notes_zh="").exists()
+    # The English fields hold English only: the Chinese venue name moved to its own field.
+    assert not [venue for venue in Edition.objects.values_list("venue", flat=True) if "长春" in venue]
+    cnr = Source.objects.get(key="S69")
+    assert (cnr.publisher, cnr.publisher_zh) == ("CNR (cnr.cn)", "央广网（cnr.cn）")
+    assert Source.objects.exclude(publisher_zh="").count() > Source.objects.count() * 3 / 4

@@ -3,6 +3,7 @@
 import importlib.util
 import io
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,21 @@ def _allow_orm_beside_the_browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def chinese_fonts() -> list[str]:
+    """The font families fontconfig (which Chromium asks) has for Chinese text."""
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return []
+    return [line for line in listed.stdout.splitlines() if line.strip()]
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not Path(CHROMIUM).exists():
         pytest.exit(f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (or run `make e2e`).")
+    if not chinese_fonts():
+        pytest.exit("No Chinese font: Chromium would draw Chinese as boxes. `apt-get install -y fonts-noto-cjk`.")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,

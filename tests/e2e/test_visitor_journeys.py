@@ -194,7 +194,7 @@ def test_the_chinese_pages_are_in_chinese(live_server, page, demo):
     if not any(path.exists() for path in compiled):
         pytest.skip("no compiled Chinese translations (locale/zh_Hans/LC_MESSAGES/django.mo) in this code yet")
     page.goto(live_server.url + "/zh-hans/projects/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("项目")
+    expect(page.get_by_role("heading", level=1)).to_have_text("全部项目，按金额从大到小")
     open_filters(page)
     expect(page.get_by_role("button", name="应用筛选")).to_be_visible()
     expect(page.get_by_role("button", name="Apply filters")).to_have_count(0)

@@ -104,7 +104,7 @@ def test_a_save_after_an_edition_change_is_refused_and_stores_nothing(client, ed
     login(client, bob)
     response = save(client, edition, bob_form | {"notes": "Bob's note", "figures-0-value": "25000"})
     assert response.status_code == 200
-    changes = "city: “Changchun” → “Jilin”; venue: “Old hall” → “New hall”; saved by alice"
+    changes = "city (English): “Changchun” → “Jilin”; venue (English): “Old hall” → “New hall”; saved by alice"
     assertContains(response, REFUSAL.format(changes=changes))
 
     edition.refresh_from_db()

@@ -226,14 +226,15 @@ def test_edition_page_in_both_languages(client, chinese_data):
 def test_bilingual_content_falls_back_to_the_other_language(client):
     english_only = ProjectFactory(title="Solar park", title_zh="", parties="Sun Co.", parties_zh="")
     chinese_only = ProjectFactory(title="", title_zh="光伏电站", sector=SectorFactory(name_zh=""))
+    # What is left in the other language is marked with the language it is in.
     response = client.get(f"/zh-hans/projects/{english_only.pk}/")
-    assertContains(response, "<h1>Solar park")
-    assertContains(response, "Sun Co.")
+    assertContains(response, '<h1><span lang="en">Solar park</span>')
+    assertContains(response, '<span lang="en">Sun Co.</span>')
     response = client.get(f"/en/projects/{chinese_only.pk}/")
-    assertContains(response, "<h1>光伏电站")
+    assertContains(response, '<h1><span lang="zh-Hans">光伏电站</span>')
     assertContains(response, chinese_only.sector.name_en)
     response = client.get(f"/zh-hans/projects/{chinese_only.pk}/")
-    assertContains(response, chinese_only.sector.name_en)
+    assertContains(response, f'<span lang="en">{chinese_only.sector.name_en}</span>')
 
 
 def test_project_page_shows_the_other_language_title_beneath(client):
