@@ -104,13 +104,13 @@ def format_signed_percent(value: Decimal, *, approximate: bool) -> str:
     return f"≈ {text}" if approximate else text
 
 
-def format_absolute_change(change: Change, unit: str) -> str:
+def format_absolute_change(change: Change, unit: str, *, significant: int | None = None) -> str:
     """'+28.891 billion yuan', '≈ +5,000', '+3.2 pp' (for shares)."""
     if unit == PERCENT:
         points = format_number(_round(abs(change.absolute), 1))
         text = _("%(sign)s%(points)s pp") % {"sign": _sign(change.absolute), "points": points}
     else:
-        text = f"{_sign(change.absolute)}{format_quantity(abs(change.absolute), unit)}"
+        text = f"{_sign(change.absolute)}{format_quantity(abs(change.absolute), unit, significant=significant)}"
     return f"≈ {text}" if change.is_approximate else text
 
 

@@ -54,6 +54,8 @@ RECORDED_METRICS = {
     INTERNATIONAL_SHARE: (_("International projects (share of projects)"), PERCENT),
     PARTNER_COUNT: (_("Partner countries and regions"), Unit.COUNT),
 }
+# Amounts computed here rather than published are rounded to this many significant digits, in both languages.
+COMPUTED_DIGITS = {PROJECT_AVERAGE: 6, PROJECT_MEDIAN: 6}
 UNIT_LABELS = {**{unit.value: unit.label for unit in Unit}, PERCENT: _("per cent")}
 
 
@@ -81,6 +83,7 @@ class Cell:
     count: int | None = None  # projects behind a sector's value
     change: Change | None = None
     years: int | None = None  # since the previous edition in the range
+    significant: int | None = None  # digits a computed amount (an average) is rounded to; None: exact
 
     @property
     def text(self) -> str:
@@ -88,11 +91,11 @@ class Cell:
             return "—"
         if self.unit == PERCENT:
             return format_percent(self.quantity.value)
-        return format_quantity(self.quantity.value, self.unit, self.quantity.qualifier)
+        return format_quantity(self.quantity.value, self.unit, self.quantity.qualifier, significant=self.significant)
 
     @property
     def change_text(self) -> str:
-        return format_absolute_change(self.change, self.unit) if self.change else "—"
+        return format_absolute_change(self.change, self.unit, significant=self.significant) if self.change else "—"
 
     @property
     def change_percent_text(self) -> str:
@@ -257,7 +260,8 @@ def _recorded_rows(editions: list[Edition], projects) -> tuple[list[Row], dict[i
         cells = []
         for edition in editions:
             number = value(code, edition)
-            cells.append(Cell(edition, None if number is None else Quantity(number, EXACT), unit))
+            quantity = None if number is None else Quantity(number, EXACT)
+            cells.append(Cell(edition, quantity, unit, significant=COMPUTED_DIGITS.get(code)))
         rows.append(with_changes(Row(code, str(label), unit, "recorded", cells)))
     has_illustrative = any(row["illustrative"] for row in stats.values())
     return rows, stats, has_illustrative
