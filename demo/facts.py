@@ -233,7 +233,7 @@ def load_figures(
             "stage": row.stage,
             "value": row.value,
             "qualifier": row.qualifier,
-            "note": row.note,
+            "research_note": row.note,
         }
         cited[edition.pk, metric.pk, row.stage] = _sources_of(row.source_keys, sources, f"Figure {row.metric}")
         values.append(value)
@@ -259,7 +259,7 @@ def load_bands(rows: list[BandRow], editions: dict[int, Edition], sources: dict[
             "upper_yuan": row.upper_yuan,
             "count": row.count,
             "is_nested": row.is_nested,
-            "note": row.note,
+            "research_note": row.note,
             "_sources": _sources_of(row.source_keys, sources, f"The band from {row.lower_yuan}"),
         }
         for row in rows

@@ -72,7 +72,12 @@ def _sectors_for(edition: Edition, named: dict[int, list[Sector]], standard: lis
 
 
 def _signature(values: dict) -> tuple:
-    row = {**values, "sector_id": values["sector"].pk, "source_id": values["source"].pk if values["source"] else None}
+    row = {
+        **values,
+        "sector_id": values["sector"].pk,
+        "source_id": None,
+        "generated_from_id": values["generated_from"].pk if values["generated_from"] else None,
+    }
     return tuple(str(row[name]) if name == "partner" else row[name] for name in COMPARED_FIELDS)
 
 
@@ -112,7 +117,8 @@ def load_illustrative_projects(
             edition=edition, groups=groups, sectors=_sectors_for(edition, named, standard), seed=seed
         )
         for project in projects:
-            project["source"] = sources[source_key]
+            # Made up, so no article is its source: it names the release whose totals it reproduces.
+            project["generated_from"] = sources[source_key]
         if Counter(_signature(project) for project in projects) == stored.get(edition.pk, Counter()):
             unchanged += 1
             continue

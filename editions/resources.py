@@ -8,7 +8,7 @@ from import_export import fields
 from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
 from core.imports import StaffResource
 from core.parsing import NameMatcher, choice_matcher
-from core.vocabulary import QUALIFIER_ALIASES, STAGE_ALIASES, Qualifier, Stage
+from core.vocabulary import BASIS_ALIASES, QUALIFIER_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
 from editions.import_widgets import EditionWidget, SourcesWidget
 from editions.models import Metric, ReportedFigure
 from editions.services import can_publish, record_edition_change
@@ -34,6 +34,10 @@ class EditionDataResource(StaffResource):
 
 
 # -- reported figures --------------------------------------------------------------------------------------
+
+
+def _text(name: str, max_length: int | None = None) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=TextWidget(name, max_length=max_length))
 
 
 def _metric_matcher() -> NameMatcher:
@@ -67,8 +71,20 @@ class ReportedFigureResource(EditionDataResource):
             default=Qualifier.EXACT,
         ),
     )
+    basis = fields.Field(
+        attribute="basis",
+        column_name="basis",
+        widget=MatchWidget("basis", lambda: choice_matcher(Basis, _("basis"), BASIS_ALIASES), default=""),
+    )
+    wording_zh = _text("wording_zh", 200)
+    wording_en = _text("wording_en", 200)
+    definition_en = _text("definition_en", 300)
+    definition_zh = _text("definition_zh", 300)
+    # The first source listed is the one the value was taken from (the primary source).
     sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
-    note = fields.Field(attribute="note", column_name="note", widget=TextWidget("note"))
+    public_note_en = _text("public_note_en")
+    public_note_zh = _text("public_note_zh")
+    research_note = _text("research_note")
 
     required_columns = ("edition", "metric", "value", "sources")
     natural_key_label = gettext_lazy("edition, metric and stage")
@@ -78,13 +94,23 @@ class ReportedFigureResource(EditionDataResource):
         "stage": "closing",
         "value": "20000",
         "qualifier": "more_than",
+        "basis": "",
+        "wording_zh": "",
+        "wording_en": "",
+        "definition_en": "",
+        "definition_zh": "",
         "sources": "S1",
-        "note": "",
+        "public_note_en": "Offline participants only.",
+        "public_note_zh": "仅指线下参会客商。",
+        "research_note": "",
     }
 
     class Meta:
         model = ReportedFigure
-        fields = ("edition", "metric", "stage", "value", "qualifier", "sources", "note")
+        fields = (
+            "edition", "metric", "stage", "value", "qualifier", "basis", "wording_zh", "wording_en", "definition_en",
+            "definition_zh", "sources", "public_note_en", "public_note_zh", "research_note",
+        )  # fmt: skip
         import_id_fields = ("edition", "metric", "stage")
         instance_loader_class = NaturalKeyInstanceLoader
         skip_unchanged = True
@@ -92,7 +118,7 @@ class ReportedFigureResource(EditionDataResource):
         use_transactions = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("edition", "metric").prefetch_related("sources")
+        return super().get_queryset().select_related("edition", "metric", "primary_source").prefetch_related("sources")
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -100,6 +126,15 @@ class ReportedFigureResource(EditionDataResource):
         if "stage" not in dataset.headers:
             # Part of the key, but optional: a file without stages gives closing figures.
             dataset.append_col([""] * len(dataset), header="stage")
+
+    def dehydrate_sources(self, figure):
+        return ", ".join(source.key for source in figure.ordered_sources())
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if "sources" in row:
+            listed = self.fields["sources"].clean(row)
+            instance.primary_source = listed[0] if listed else None
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)

@@ -74,6 +74,7 @@ class ProjectResource(EditionDataResource):
     )
     source = _field("source", SourceWidget())
     is_illustrative = _field("is_illustrative", BoolWidget("is_illustrative"))
+    generated_from = _field("generated_from", SourceWidget("generated_from"))
     description = _field("description", TextWidget("description"))
     description_zh = _field("description_zh", TextWidget("description_zh"))
 
@@ -106,7 +107,7 @@ class ProjectResource(EditionDataResource):
         use_transactions = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("edition", "sector", "source")
+        return super().get_queryset().select_related("edition", "sector", "source", "generated_from")
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
