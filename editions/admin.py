@@ -15,6 +15,7 @@ from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
 from editions.admin_publishing import PublishingAdminMixin
 from editions.admin_rows import EditionRowAdminMixin
+from editions.citations import check_note
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 from editions.resources import ReportedFigureResource
 
@@ -45,6 +46,10 @@ class EditionForm(VersionedModelForm):
             raise forms.ValidationError(_("The edition number must be 1 or more: 14 for the 14th edition."))
         return number
 
+    def clean_notes(self):
+        check_note(self.cleaned_data["notes"])
+        return self.cleaned_data["notes"]
+
     def clean_year(self):
         year = self.cleaned_data["year"]
         if year is not None and not 1900 <= year <= 2200:
@@ -52,22 +57,29 @@ class EditionForm(VersionedModelForm):
         return year
 
 
-class PrimarySourceFormMixin:
-    """The primary source is one of the row's sources: picked only as primary, it is added to them."""
+class CitedRowFormMixin:
+    """Public notes cite sources in brackets ([S12]); the primary source is one of the row's sources (picked
+    only as primary, it is added to them)."""
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("public_note_en", "public_note_zh"):
+            if cleaned.get(name):
+                try:
+                    check_note(cleaned[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
         primary, sources = cleaned.get("primary_source"), cleaned.get("sources")
         if primary is not None and sources is not None and primary not in sources:
             cleaned["sources"] = sources | Source.objects.filter(pk=primary.pk)
         return cleaned
 
 
-class ReportedFigureForm(PrimarySourceFormMixin, forms.ModelForm):
+class ReportedFigureForm(CitedRowFormMixin, forms.ModelForm):
     pass
 
 
-class ReportedBandForm(PrimarySourceFormMixin, forms.ModelForm):
+class ReportedBandForm(CitedRowFormMixin, forms.ModelForm):
     def clean_lower_yuan(self):
         lower = self.cleaned_data["lower_yuan"]
         if lower is not None and lower < 0:

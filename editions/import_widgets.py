@@ -1,9 +1,12 @@
 """Import widgets that look up the editions app's rows: editions by number, sources by key, sectors by name."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import widgets
 
+from core.import_widgets import TextWidget
 from core.parsing import CellError, NameMatcher, is_blank, reject_formula
+from editions.citations import check_note
 from editions.models import Edition, Source
 
 
@@ -36,6 +39,18 @@ class EditionWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value.number)
+
+
+class NoteWidget(TextWidget):
+    """A public note: sources cited in brackets ([S12]), each of them a known source."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        try:
+            check_note(text)
+        except ValidationError as error:
+            raise CellError(f"{self.column}: {error.messages[0]}") from None
+        return text
 
 
 class SourcesWidget(widgets.ManyToManyWidget):

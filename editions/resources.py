@@ -9,7 +9,7 @@ from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoa
 from core.imports import StaffResource
 from core.parsing import NameMatcher, choice_matcher
 from core.vocabulary import BASIS_ALIASES, QUALIFIER_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
-from editions.import_widgets import EditionWidget, SourcesWidget
+from editions.import_widgets import EditionWidget, NoteWidget, SourcesWidget
 from editions.models import Metric, ReportedFigure
 from editions.services import can_publish, record_edition_change
 
@@ -82,8 +82,12 @@ class ReportedFigureResource(EditionDataResource):
     definition_zh = _text("definition_zh", 300)
     # The first source listed is the one the value was taken from (the primary source).
     sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
-    public_note_en = _text("public_note_en")
-    public_note_zh = _text("public_note_zh")
+    public_note_en = fields.Field(
+        attribute="public_note_en", column_name="public_note_en", widget=NoteWidget("public_note_en")
+    )
+    public_note_zh = fields.Field(
+        attribute="public_note_zh", column_name="public_note_zh", widget=NoteWidget("public_note_zh")
+    )
     research_note = _text("research_note")
 
     required_columns = ("edition", "metric", "value", "sources")

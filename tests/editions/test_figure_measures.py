@@ -89,3 +89,31 @@ def test_the_admin_saves_basis_definition_and_notes_and_adds_the_primary_source_
     assert figure.definition_en == "deputy-minister level and above only"
     assert [source.key for source in figure.ordered_sources()] == ["S2", "S1"]
     assert figure.research_note == "S2 only."
+
+
+def test_a_public_note_with_a_bare_reference_is_refused_by_the_import_and_the_admin(admin_client, sources):
+    from core.imports import import_error_lines
+
+    EditionFactory(number=14, draft=True)
+    row = [14, "participants", "closing", "5", "exact", "", "", "", "", "", "S1", "S1 says 6.", "", ""]
+    result = run_import(ReportedFigureResource, csv_bytes(HEADERS, [row]), IMPORT_FORMATS[0], dry_run=False)
+    assert ReportedFigure.objects.count() == 0
+    assert (
+        "Row 2: public_note_en: Cite a source in brackets, as [S1], so that readers get a link to it; "
+        "the reference alone means nothing to them."
+    ) in import_error_lines(result)
+
+    figure = ReportedFigureFactory(sources=[sources["S1"]])
+    response = admin_client.post(
+        reverse("admin:editions_reportedfigure_change", args=[figure.pk]),
+        {
+            "edition": figure.edition.pk, "metric": figure.metric.pk, "value": "5", "qualifier": "exact",
+            "stage": "closing", "sources": [sources["S1"].pk], "public_note_en": "Also 6 [S99].",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["public_note_en"] == [
+        "The note cites S99, which is not a source: add the source first or correct it."
+    ]
+    figure.refresh_from_db()
+    assert figure.public_note_en == ""
