@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from core.caching.tokens import ChangeTrackingQuerySet
 from core.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
-from core.vocabulary import Basis, Qualifier, Stage, Unit
+from core.vocabulary import Basis, Qualifier, Stage, Unit, basis_words
 
 
 class EditionStatus(models.TextChoices):
@@ -317,8 +317,20 @@ class ReportedFigure(CitedRow):
 
     @property
     def wording(self) -> str:
-        """The words the source used for the figure, in the reader's language (the other one when that is empty)."""
+        """The source's words for the figure in the reader's language, else its basis in those words."""
+        chinese = is_chinese()
+        own = self.wording_zh if chinese else self.wording_en
+        return own or basis_words(self.basis, "zh" if chinese else "en") or self.wording_zh or self.wording_en
+
+    @property
+    def published_wording(self) -> str:
+        """The source's words only, in the reader's language or else the other one ('' when none were recorded)."""
         return localized(self, "wording")
+
+    @property
+    def wording_original(self) -> str:
+        """The Chinese words as published, beside an English page's wording ('' when they would repeat it)."""
+        return "" if is_chinese() or self.wording_zh == self.wording else self.wording_zh
 
     @property
     def definition(self) -> str:
@@ -373,11 +385,17 @@ class ReportedBand(CitedRow):
         ]
 
     def __str__(self):
-        lower = format_quantity(self.lower_yuan, Unit.YUAN)
-        if self.upper_yuan is None:
-            return _("over %(lower)s: %(count)s") % {"lower": lower, "count": self.count}
-        upper = format_quantity(self.upper_yuan, Unit.YUAN)
-        return f"{lower} – {upper}: {self.count}"
+        return f"{self.label}: {self.count}"
+
+    @property
+    def label(self) -> str:
+        """'over 100 million yuan' ('under 100 million yuan' from zero): as releases word a band (超1亿元).
+
+        The sources say neither whether an edge is included nor, for exclusive bands, more than the lower edge.
+        """
+        if not self.lower_yuan and self.upper_yuan is not None:
+            return _("under %(upper)s") % {"upper": format_quantity(self.upper_yuan, Unit.YUAN)}
+        return format_quantity(self.lower_yuan, Unit.YUAN, Qualifier.MORE_THAN)
 
     @property
     def public_note(self) -> str:
