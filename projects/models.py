@@ -202,3 +202,23 @@ class Project(models.Model):
     @property
     def display_value(self) -> str:
         return format_yuan(self.value)
+
+    @property
+    def display_kind(self) -> str:
+        """'contract project', or 'contract project (illustrative)' for a made-up project."""
+        return illustrative_label(self.get_kind_display(), self.is_illustrative)
+
+    @property
+    def display_status(self) -> str:
+        """'under construction', or 'under construction (illustrative)': a made-up project's status is no fact."""
+        return illustrative_label(self.get_status_display(), self.is_illustrative)
+
+
+def illustrative_label(label, is_illustrative: bool) -> str:
+    """A label of a made-up project, marked so that it never reads as a fact."""
+    return _("%(label)s (illustrative)") % {"label": label} if is_illustrative else str(label)
+
+
+def generated_from_text(source_label: str) -> str:
+    """What an illustrative project gives as its source: the release whose totals it reproduces."""
+    return _("generated to match the totals published in %(source)s") % {"source": source_label}
