@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.vocabulary import Unit
-from demo.data import BandRow, DemoDataError, EditionRow, FigureRow, SectorRow, SourceRow
+from demo.data import BandRow, DemoData, DemoDataError, EditionRow, FigureRow, MetricRow, SectorRow, SourceRow
 from demo.names import SECTOR_NAMES_ZH, STANDARD_METRICS, STANDARD_SECTORS
 from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 
@@ -147,6 +147,7 @@ def load_editions(rows: list[EditionRow]) -> tuple[dict[int, Edition], Outcome]:
             "city": row.city,
             "venue": row.venue,
             "notes": row.notes,
+            "research_note": row.research_note,
             "status": EditionStatus.PUBLISHED,
         }
         for row in rows
@@ -162,6 +163,25 @@ def load_editions(rows: list[EditionRow]) -> tuple[dict[int, Edition], Outcome]:
 
 def _metric_name(code: str) -> str:
     return code.replace("_", " ").capitalize()
+
+
+def load_metric_definitions(rows: list[MetricRow]) -> Outcome:
+    """Each metric's definition, in both languages, where the data file gives one and the metric exists."""
+    outcome = Outcome()
+    by_code = {row.code: row for row in rows}
+    changed = []
+    for metric in Metric.objects.filter(code__in=by_code):
+        row = by_code[metric.code]
+        if (metric.definition_en, metric.definition_zh) == (row.definition_en, row.definition_zh):
+            outcome.unchanged += 1
+            continue
+        metric.definition_en, metric.definition_zh = row.definition_en, row.definition_zh
+        validate_fields(metric)
+        changed.append(metric)
+    if changed:
+        Metric.objects.bulk_update(changed, ["definition_en", "definition_zh"])
+        outcome.updated = len(changed)
+    return outcome
 
 
 def load_metrics(rows: list[FigureRow]) -> tuple[dict[tuple[str, str], Metric], Outcome]:
@@ -227,15 +247,25 @@ def load_figures(
     for row in rows:
         edition = editions[row.edition]
         metric = metrics[row.metric, row.unit]
+        cited_sources = _sources_of(row.source_keys, sources, f"Figure {row.metric}")
         value = {
             "edition": edition,
             "metric": metric,
             "stage": row.stage,
             "value": row.value,
             "qualifier": row.qualifier,
-            "research_note": row.note,
+            "basis": row.basis,
+            "wording_zh": row.wording_zh,
+            "wording_en": row.wording_en,
+            "definition_en": row.definition_en,
+            "definition_zh": row.definition_zh,
+            # The data lists first the source the value was taken from.
+            "primary_source": cited_sources[0],
+            "public_note_en": row.public_note_en,
+            "public_note_zh": row.public_note_zh,
+            "research_note": row.research_note,
         }
-        cited[edition.pk, metric.pk, row.stage] = _sources_of(row.source_keys, sources, f"Figure {row.metric}")
+        cited[edition.pk, metric.pk, row.stage] = cited_sources
         values.append(value)
 
     def figure_key(value):
@@ -252,18 +282,24 @@ def load_figures(
 
 
 def load_bands(rows: list[BandRow], editions: dict[int, Edition], sources: dict[str, Source]) -> Outcome:
-    values = [
-        {
-            "edition": editions[row.edition],
-            "lower_yuan": row.lower_yuan,
-            "upper_yuan": row.upper_yuan,
-            "count": row.count,
-            "is_nested": row.is_nested,
-            "research_note": row.note,
-            "_sources": _sources_of(row.source_keys, sources, f"The band from {row.lower_yuan}"),
-        }
-        for row in rows
-    ]
+    values = []
+    for row in rows:
+        cited = _sources_of(row.source_keys, sources, f"The band from {row.lower_yuan}")
+        values.append(
+            {
+                "edition": editions[row.edition],
+                "lower_yuan": row.lower_yuan,
+                "upper_yuan": row.upper_yuan,
+                "count": row.count,
+                "is_nested": row.is_nested,
+                # The data lists first the source the counts were taken from.
+                "primary_source": cited[0],
+                "public_note_en": row.public_note_en,
+                "public_note_zh": row.public_note_zh,
+                "research_note": row.research_note,
+                "_sources": cited,
+            }
+        )
     cited = {(value["edition"].pk, value["lower_yuan"]): value.pop("_sources") for value in values}
 
     def band_key(value):
@@ -279,11 +315,12 @@ def load_bands(rows: list[BandRow], editions: dict[int, Edition], sources: dict[
     return outcome
 
 
-def _match_sectors(rows: list[SectorRow]) -> tuple[dict[str, Sector], Outcome]:
-    """Each named sector: an existing one with the same English name (any case) or slug, or a new one.
+def _match_sectors(rows: list[SectorRow], data: DemoData) -> tuple[dict[str, Sector], Outcome]:
+    """Each published sector name's canonical sector: by the demo's mapping (sector_names.csv), else an existing
+    sector of that English name (any case) or slug, else a new one named after it.
 
-    A sector without a Chinese name gets one from the data file or, failing that, from the demo's list;
-    a Chinese name already set is left alone.
+    A new canonical sector takes its names from the mapping, the standard sectors, or the published name;
+    a sector without a Chinese name gets one from the data or the demo's list; one already set is left alone.
     """
     sectors = list(Sector.objects.all())
     by_name = {sector.name_en.lower(): sector for sector in sectors}
@@ -296,21 +333,25 @@ def _match_sectors(rows: list[SectorRow]) -> tuple[dict[str, Sector], Outcome]:
         name = row.name_en.lower()
         if name in found:
             continue
-        slug = slugify(row.name_en)
-        name_zh = row.name_zh or SECTOR_NAMES_ZH.get(slug, "")
-        sector = by_name.get(name) or by_slug.get(slug)
+        mapped = data.canonical_sector(row.name_en)
+        slug = mapped.sector if mapped else slugify(row.name_en)
+        standard = STANDARD_SECTORS.get(slug, {})
+        name_zh = (mapped.sector_zh if mapped else "") or standard.get("name_zh") or SECTOR_NAMES_ZH.get(slug, "")
+        if not mapped:
+            name_zh = row.name_zh or name_zh
+        sector = by_slug.get(slug) if mapped else (by_name.get(name) or by_slug.get(slug))
         if sector is None:
-            standard = STANDARD_SECTORS.get(slug, {})
+            name_en = (mapped.sector_en if mapped else "") or standard.get("name_en")
             sector = Sector(
                 slug=slug,
-                name_en=standard.get("name_en") or row.name_en[:1].upper() + row.name_en[1:],
+                name_en=name_en or row.name_en[:1].upper() + row.name_en[1:],
                 name_zh=name_zh,
                 position=standard.get("position")
                 or NEW_SECTOR_POSITION + sum(s.slug not in STANDARD_SECTORS for s in new),
             )
             validate_fields(sector)
             new.append(sector)
-            by_name[name] = by_slug[sector.slug] = sector
+            by_name[sector.name_en.lower()] = by_slug[sector.slug] = sector
         elif not sector.name_zh and name_zh and sector.pk is not None:
             sector.name_zh = name_zh
             validate_fields(sector)
@@ -330,18 +371,29 @@ def _match_sectors(rows: list[SectorRow]) -> tuple[dict[str, Sector], Outcome]:
 
 
 def load_sectors(
-    rows: list[SectorRow], editions: dict[int, Edition], sources: dict[str, Source]
+    rows: list[SectorRow], editions: dict[int, Edition], sources: dict[str, Source], data: DemoData | None = None
 ) -> tuple[Outcome, Outcome]:
-    """Sectors named by releases, and which edition named which, in the release's order."""
-    sectors, sector_outcome = _match_sectors(rows)
+    """Sectors named by releases, mapped to canonical sectors, and which edition named which, in the release's
+    order, with the name as published beside the canonical sector."""
+    sectors, sector_outcome = _match_sectors(rows, data or DemoData([], [], [], [], []))
     positions: dict[int, int] = {}
     values = []
     cited = {}
     for row in rows:
         positions[row.edition] = positions.get(row.edition, 0) + 1
         edition, sector = editions[row.edition], sectors[row.name_en.lower()]
-        values.append({"edition": edition, "sector": sector, "position": positions[row.edition]})
+        values.append(
+            {
+                "edition": edition,
+                "sector": sector,
+                "position": positions[row.edition],
+                "published_name_en": row.name_en,
+                "published_name_zh": row.name_zh,
+            }
+        )
         cited[edition.pk, sector.pk] = _sources_of(row.source_keys, sources, f"Sector {row.name_en}")
+    if len(cited) < len(values):
+        raise DemoDataError("One edition's release names two sectors that map to the same canonical sector.")
 
     def named_key(value):
         return (value["edition"].pk, value["sector"].pk)
@@ -353,4 +405,14 @@ def load_sectors(
         existing=ReportedSector.objects.filter(edition__in=editions.values()).select_related("edition", "sector"),
         sources=lambda value: cited[named_key(value)],
     )
+    # A sector the data no longer names for an edition (an earlier run's, before it was mapped) goes.
+    kept = {named_key(value) for value in values}
+    stale = [
+        reported.pk
+        for reported in ReportedSector.objects.filter(edition__in=editions.values())
+        if (reported.edition_id, reported.sector_id) not in kept
+    ]
+    if stale:
+        ReportedSector.objects.filter(pk__in=stale).delete()
+        outcome.updated += len(stale)
     return sector_outcome, outcome

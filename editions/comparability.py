@@ -15,7 +15,8 @@ The rule, in order (the first that fails decides):
    figure whose basis is not recorded is not like for like with one whose basis is. Two figures whose
    sources both leave the basis unstated give a change marked ≈.
 3. **The same definition.** A figure's own definition ("deputy-minister level and above only") or else its
-   metric's. Two that differ: no change.
+   metric's. Two that differ: no change. Across metrics (one basis) only the figures' own definitions count:
+   the basis is what both measure.
 4. **Compatible qualifiers.** Exact against exact is exact. A hedge on either side (over, about, nearly,
    at least) makes the change approximate: it is a change between the published numbers, not between
    the true ones. A lower bound (over, at least) against an upper bound (nearly) gives no change at all:
@@ -50,7 +51,8 @@ class Measure:
     qualifier: str = Qualifier.EXACT
     stage: str = Stage.CLOSING
     basis: str = ""  # empty: not a money figure, or a money figure whose basis is not recorded
-    definition: str = ""  # the figure's own definition, or else its metric's
+    definition: str = ""  # the figure's own definition, where it counts differently from its metric's
+    metric_definition: str = ""  # what every edition's figure of the metric counts
 
     @property
     def is_money(self) -> bool:
@@ -81,7 +83,8 @@ def measure_of(figure, *, value: Decimal | None = None) -> Measure:
         qualifier=figure.qualifier or Qualifier.EXACT,
         stage=figure.stage,
         basis=figure.basis,
-        definition=figure.definition or metric.definition,
+        definition=figure.definition,
+        metric_definition=metric.definition,
     )
 
 
@@ -89,8 +92,17 @@ def _basis(measure: Measure) -> str:
     return basis_words(measure.basis, get_language() or "en")
 
 
-def _definition(measure: Measure) -> str:
-    return measure.definition or _("counted without a stated definition")
+def _counted(measure: Measure, across_metrics: bool) -> str:
+    """What the figure counts: its own definition, or else (within one metric) the metric's."""
+    return measure.definition if across_metrics else (measure.definition or measure.metric_definition)
+
+
+def _definition(text: str) -> str:
+    """A definition as a reason quotes it: 'enterprises and institutions exhibiting', not a sentence."""
+    text = text.strip().rstrip(".")
+    if text[1:2].islower():
+        text = text[:1].lower() + text[1:]
+    return text or _("counted without a stated definition")
 
 
 def _same_text(first: str, second: str) -> bool:
@@ -121,11 +133,13 @@ def compare(first: Measure, second: Measure) -> Verdict:
             reason=_("not like for like: %(first)s, against %(second)s")
             % {"first": _basis(first), "second": _basis(second)},
         )
-    if not _same_text(first.definition, second.definition):
+    across_metrics = first.metric != second.metric
+    first_counts, second_counts = _counted(first, across_metrics), _counted(second, across_metrics)
+    if not _same_text(first_counts, second_counts):
         return Verdict(
             False,
             reason=_("not like for like: %(first)s, against %(second)s")
-            % {"first": _definition(first), "second": _definition(second)},
+            % {"first": _definition(first_counts), "second": _definition(second_counts)},
         )
     first_hedge, second_hedge = first.qualifier or Qualifier.EXACT, second.qualifier or Qualifier.EXACT
     if (first_hedge in LOWER_BOUNDS and second_hedge in UPPER_BOUNDS) or (

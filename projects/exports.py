@@ -130,7 +130,6 @@ def _labels(choices) -> dict[tuple[str, bool], str]:
     }
 
 
-
 def _plain_value(value):
     """A database value of Project.value as the table's export gives it (plain_number)."""
     if type(value) is int:  # SQLite hands back whole yuan as INTEGER

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
 from django_countries import countries
 
 from core.caching.aggregates import for_editions, per_edition
@@ -14,7 +15,7 @@ from editions.models import Edition, ReportedBand, Source
 from portal.comparison.growth import Quantity
 from portal.comparison.rows import Cell, Row, with_changes
 from portal.comparison.selectors import Comparison, build_comparison, projects_url, published_sector_names
-from projects.models import Project, Scope
+from projects.models import Project, ProjectKind, Scope
 
 
 @dataclass
@@ -33,6 +34,11 @@ class LikeForLike:
     partner_count: int
     first: Cell
     second: Cell
+    kinds: list[str] = field(default_factory=list)  # the kinds of project both editions recorded
+
+    @property
+    def kinds_text(self) -> str:
+        return pgettext("list separator", ", ").join(str(ProjectKind(kind).label) for kind in self.kinds)
 
 
 @dataclass
@@ -138,23 +144,30 @@ def build_pair(*, first: Edition, second: Edition) -> Pair:
     ]
     if common_sectors:
         kept_codes = [partner.code for partner in kept]
+        # By kind too: contract projects of one edition are not set against contract and agreement projects
+        # of the other (the kinds a release counts differ, as its totals do).
         grouped = (
             Project.objects.filter(edition__in=[first, second], sector_id__in=common_sectors)
             .filter(Q(scope=Scope.DOMESTIC) | Q(partner__in=kept_codes))
             .order_by()
-            .values("edition_id")
+            .values("edition_id", "kind")
             .annotate(total=Sum("value"))
         )
         totals = for_editions(
-            "compare-like-for-like",
+            "compare-like-for-like-by-kind",
             [first.pk, second.pk],
             sorted(common_sectors),
             kept_codes,
-            compute=lambda: {row["edition_id"]: row["total"] for row in grouped},
+            compute=lambda: {(row["edition_id"], row["kind"]): row["total"] for row in grouped},
         )
-        cells = [Cell(edition, Quantity(totals.get(edition.pk, Decimal(0))), Unit.YUAN) for edition in (first, second)]
-        row = with_changes(Row("like-for-like", "", Unit.YUAN, "recorded", cells))
-        like_for_like = LikeForLike(len(common_sectors), len(kept), *row.cells)
+        kinds = [kind for kind in ProjectKind.values if (first.pk, kind) in totals and (second.pk, kind) in totals]
+        if kinds:
+            cells = [
+                Cell(edition, Quantity(sum((totals[edition.pk, kind] for kind in kinds), Decimal(0))), Unit.YUAN)
+                for edition in (first, second)
+            ]
+            row = with_changes(Row("like-for-like", "", Unit.YUAN, "recorded", cells))
+            like_for_like = LikeForLike(len(common_sectors), len(kept), *row.cells, kinds=kinds)
     return Pair(
         first=first,
         second=second,

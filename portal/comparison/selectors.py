@@ -12,18 +12,19 @@ from urllib.parse import urlencode
 from django.db.models import Count, F, Prefetch, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from core.caching.aggregates import per_edition
 from core.vocabulary import Basis, Unit, basis_words
 from editions.citations import Citations
+from editions.comparability import Measure
 from editions.models import Edition, EditionStatus, Metric, ReportedFigure, ReportedSector, Source
 from editions.selectors import pick_preferred
 from portal.comparison.growth import EXACT, HUNDRED, PERCENT, Quantity
 from portal.comparison.rows import Cell, Gap, Row, gaps_between, reported_cell, with_changes
 from projects.bands import VALUE_BANDS, band_position_expression
-from projects.models import Project, Scope
+from projects.models import Project, ProjectKind, Scope
 
 # Figures computed from recorded projects. The codes contain a colon, which a Metric.code (a slug)
 # cannot, so they never collide with a metric staff add.
@@ -186,6 +187,7 @@ def _recorded_stats(projects, edition_ids) -> tuple[dict[int, dict], dict[int, D
             international=Count("id", filter=Q(scope=Scope.INTERNATIONAL)),
             partners=Count("partner", distinct=True, filter=Q(scope=Scope.INTERNATIONAL)),
             illustrative=Count("id", filter=Q(is_illustrative=True)),
+            **{f"kind_{kind}": Count("id", filter=Q(kind=kind)) for kind in ProjectKind.values},
         )
     }
     return stats, (_medians(projects, edition_ids) if stats else {})
@@ -219,10 +221,26 @@ def _recorded_rows(editions: list[Edition], projects, gaps) -> tuple[list[Row], 
         for edition in editions:
             number = value(code, edition)
             quantity = None if number is None else Quantity(number, EXACT)
-            cells.append(Cell(edition, quantity, unit, significant=COMPUTED_DIGITS.get(code)))
+            cell = Cell(edition, quantity, unit, significant=COMPUTED_DIGITS.get(code))
+            if quantity is not None and unit == Unit.YUAN:
+                cell.measure = recorded_measure(code, unit, number, stats[edition.pk])
+            cells.append(cell)
         rows.append(with_changes(Row(code, str(label), unit, "recorded", cells), gaps))
     has_illustrative = any(row["illustrative"] for row in stats.values())
     return rows, stats, has_illustrative
+
+
+def recorded_kinds(stats: dict) -> str:
+    """'contract project, agreement or framework project': the kinds of project an edition's records hold."""
+    return pgettext("list separator", ", ").join(
+        str(ProjectKind(kind).label) for kind in ProjectKind.values if stats.get(f"kind_{kind}")
+    )
+
+
+def recorded_measure(code: str, unit: str, value: Decimal, stats: dict) -> Measure:
+    """A money figure computed from recorded projects, defined by the kinds of project it sums: the value of
+    contract and agreement projects is not like for like with the value of contract projects alone."""
+    return Measure(metric=code, unit=unit, value=value, definition=recorded_kinds(stats))
 
 
 def _by_edition(rows, key: str = "edition_id") -> dict[int, list]:
@@ -260,7 +278,9 @@ def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict], gaps
             total = found["total"] if found else Decimal(0)
             link = projects_url(edition=edition.number, sector=sector["sector__slug"])
             count = found["count"] if found else 0
-            cells.append(Cell(edition, Quantity(total), Unit.YUAN, link=link, count=count))
+            cell = Cell(edition, Quantity(total), Unit.YUAN, link=link, count=count)
+            cell.measure = recorded_measure(f"sector:{sector['sector__slug']}", Unit.YUAN, total, stats[edition.pk])
+            cells.append(cell)
         name = localized_name(sector["sector__name_en"], sector["sector__name_zh"])
         code = f"sector:{sector['sector__slug']}"
         rows.append(with_changes(Row(code, name, Unit.YUAN, "sector", cells, sector_id), gaps))

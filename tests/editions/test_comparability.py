@@ -62,7 +62,7 @@ def test_a_definition_that_differs_is_named_and_gives_no_change():
     )
     assert not verdict.comparable
     assert verdict.reason == (
-        "not like for like: Foreign officials at vice-minister level or above, against deputy-minister level "
+        "not like for like: foreign officials at vice-minister level or above, against deputy-minister level "
         "and above only, attending in person"
     )
     # The same words, whatever the case and spacing, are the same definition.
@@ -94,6 +94,15 @@ def test_qualifiers(first, second, comparable, reason):
     assert (verdict.comparable, verdict.reason) == (comparable, reason)
 
 
+def test_across_metrics_only_the_figures_own_definitions_count():
+    signed = money(metric_definition="The headline value of the signed projects.")
+    contract = money(metric="contract_value", metric_definition="The value of the contract projects.")
+    assert compare(signed, contract).is_exact
+    assert not compare(signed, money(metric="contract_value", definition="Jilin's share only")).comparable
+    # Within one metric, the metric's definition stands for a figure without its own.
+    assert not compare(count(metric_definition="All visitors."), count(definition="opening day only")).comparable
+
+
 def test_reasons_add_up_and_read_in_chinese():
     from django.utils import translation
 
@@ -117,7 +126,9 @@ def test_a_figure_measures_by_its_own_definition_or_else_its_metrics():
     metric = MetricFactory(definition_en="Officials at vice-minister level or above")
     plain = ReportedFigureFactory(metric=metric)
     own = ReportedFigureFactory(metric=metric, definition_en="deputy-minister level and above only")
-    assert measure_of(plain).definition == "Officials at vice-minister level or above"
-    assert measure_of(own).definition == "deputy-minister level and above only"
+    assert compare(measure_of(plain), measure_of(own)).reason == (
+        "not like for like: officials at vice-minister level or above, against deputy-minister level and above only"
+    )
+    assert compare(measure_of(plain), measure_of(ReportedFigureFactory(metric=metric))).is_exact
     signed = ReportedFigureFactory(metric=standard_metric("signed_value"), basis=Basis.TOTAL_INVESTMENT)
     assert (measure_of(signed).unit, measure_of(signed).basis) == ("yuan", "total_investment")

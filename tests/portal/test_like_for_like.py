@@ -3,6 +3,7 @@ in words, gaps named, definitions kept, every source listed."""
 
 import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.utils.html import strip_tags
@@ -28,7 +29,7 @@ YI = Decimal(10) ** 8  # 亿
 def text_of(response) -> str:
     """The page as a reader sees it: tags dropped (a line break or a cell's end is a space), white space collapsed."""
     html = re.sub(r"<br>|</(td|th|li|p|h\d|caption)>", " ", response.content.decode())
-    return " ".join(strip_tags(html).split())
+    return " ".join(unescape(strip_tags(html)).split())
 
 
 @pytest.fixture
@@ -214,3 +215,16 @@ def test_an_exact_amount_reads_exactly_on_the_page_in_both_languages(client, exp
     assert "Domestic-trade deals 2.24931 billion yuan" in text_of(client.get("/en/editions/14/"))
     assert "22.4931亿元" in text_of(client.get("/zh-hans/editions/14/"))
     assertNotContains(client.get("/en/editions/14/"), "2.249 billion")
+
+
+def test_the_recorded_like_for_like_line_sets_only_kinds_of_project_both_editions_have(client, expo):
+    energy = Sector.objects.get(slug="new-energy")
+    ProjectFactory(edition=expo[13], sector=energy, value=3 * YI, kind="contract")
+    ProjectFactory(edition=expo[13], sector=energy, value=2 * YI, kind="agreement")
+    ProjectFactory(edition=expo[14], sector=energy, value=4 * YI, kind="contract")
+    text = text_of(pair(client, 13, 14))
+    assert (
+        "Recorded projects of the kinds both editions have (contract project) in the 1 sector present in both, "
+        "domestic or with one of the 0 partners present in both: 300 million yuan → 400 million yuan: "
+        "+100 million yuan (+33.3%) in 2 years"
+    ) in text
