@@ -17,7 +17,7 @@ from editions.admin_publishing import PublishingAdminMixin
 from editions.admin_rows import EditionRowAdminMixin
 from editions.citations import check_note
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
-from editions.resources import ReportedFigureResource
+from editions.resources import ReportedFigureResource, ReportedSectorResource
 
 # Compact text boxes for notes inside tabular inlines.
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
@@ -341,7 +341,8 @@ class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
 
 
 @admin.register(ReportedSector)
-class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
+class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ReportedSectorResource]
     list_display = ["edition", "position", "published_name_en", "published_name_zh", "sector"]
     list_display_links = ["edition", "sector"]
     list_filter = ["edition", "sector"]

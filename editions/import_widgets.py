@@ -7,7 +7,7 @@ from import_export import widgets
 from core.import_widgets import TextWidget
 from core.parsing import CellError, NameMatcher, is_blank, reject_formula
 from editions.citations import check_note
-from editions.models import Edition, Source
+from editions.models import Edition, ReportedSector, Source
 
 
 class EditionWidget(widgets.Widget):
@@ -132,9 +132,19 @@ SECTOR_HINTS = {
 
 
 def sector_matcher(sectors) -> NameMatcher:
-    """Sectors by English name, Chinese name or slug."""
+    """Canonical sectors by English name, Chinese name, slug, or a name a release has published for them.
+
+    "Medical and elderly care", once mapped to Healthcare for one edition, finds Healthcare in every import.
+    """
     sectors = list(sectors)
     by_slug = {sector.slug: sector for sector in sectors}
     hints = {word: by_slug[slug] for word, slug in SECTOR_HINTS.items() if slug in by_slug}
-    entries = ((sector, [sector.name_en, sector.name_zh, sector.slug]) for sector in sectors)
+    published = {}
+    for sector_id, name_en, name_zh in ReportedSector.objects.values_list(
+        "sector_id", "published_name_en", "published_name_zh"
+    ).order_by("edition__number"):
+        published.setdefault(sector_id, []).extend([name_en, name_zh])
+    entries = (
+        (sector, [sector.name_en, sector.name_zh, sector.slug, *published.get(sector.pk, [])]) for sector in sectors
+    )
     return NameMatcher(entries, what=_("sector"), hints=hints)

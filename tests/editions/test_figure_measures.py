@@ -117,3 +117,28 @@ def test_a_public_note_with_a_bare_reference_is_refused_by_the_import_and_the_ad
     ]
     figure.refresh_from_db()
     assert figure.public_note_en == ""
+
+
+def test_an_import_maps_each_published_sector_name_to_a_canonical_sector_and_remembers_it(sources):
+    from core.imports import import_error_lines
+    from editions.models import ReportedSector, Sector
+    from editions.resources import ReportedSectorResource
+
+    EditionFactory(number=13, draft=True)
+    EditionFactory(number=16, draft=True)
+    headers = ["edition", "position", "published_name_en", "published_name_zh", "sector", "sources"]
+    first = [[13, 3, "medical and elderly care", "医疗养老", "Healthcare", "S1"]]
+    result = run_import(ReportedSectorResource, csv_bytes(headers, first), IMPORT_FORMATS[0], dry_run=False)
+    assert result.totals["new"] == 1, import_error_lines(result, ReportedSectorResource())
+    # A later release publishing the same name needs no canonical sector: the mapping is remembered.
+    later = [[16, 1, "Medical and Elderly Care", "", "", "S2"], [16, 2, "quantum farming", "", "", "S2"]]
+    result = run_import(ReportedSectorResource, csv_bytes(headers, later), IMPORT_FORMATS[0], dry_run=False)
+    assert "Row 3: unknown sector 'quantum farming'" in " ".join(import_error_lines(result, ReportedSectorResource()))
+    assert not ReportedSector.objects.filter(edition__number=16).exists()  # a file with a bad row imports nothing
+    result = run_import(ReportedSectorResource, csv_bytes(headers, later[:1]), IMPORT_FORMATS[0], dry_run=False)
+    assert result.totals["new"] == 1, import_error_lines(result, ReportedSectorResource())
+    named = ReportedSector.objects.get(edition__number=16)
+    assert (named.sector, named.published_name_en) == (
+        Sector.objects.get(slug="healthcare"),
+        "Medical and Elderly Care",
+    )
