@@ -78,7 +78,7 @@ def test_index_shows_every_published_edition_with_figures_and_growth(client, exp
     assertContains(response, "https://news.example.org/closing-14.html")
     assertContains(response, "(opening)")  # the 14th's participants are an opening figure
     # Growth a year names each row's own first and last edition; no header claims a span.
-    assertContains(response, '+11.0% a year<span class="gap">12th (2019) → 14th (2023)</span>', html=False)
+    assertContains(response, '+11.0% a year <span class="gap">12th (2019) → 14th (2023)</span>', html=False)
     assertNotContains(response, "Growth a year, 2019–2023")
 
 

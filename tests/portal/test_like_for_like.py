@@ -13,10 +13,12 @@ from core.vocabulary import Basis, Qualifier, Stage
 from editions.models import Sector
 from tests.factories import (
     EditionFactory,
+    MetricFactory,
     ProjectFactory,
     ReportedBandFactory,
     ReportedFigureFactory,
     ReportedSectorFactory,
+    SectorFactory,
     SourceFactory,
     standard_metric,
 )
@@ -228,3 +230,36 @@ def test_the_recorded_like_for_like_line_sets_only_kinds_of_project_both_edition
         "domestic or with one of the 0 partners present in both: 300 million yuan → 400 million yuan: "
         "+100 million yuan (+33.3%) in 2 years"
     ) in text
+
+
+def _more_of_everything(editions, count: int) -> None:
+    """`count` more metrics with notes citing sources, bands and named sectors with projects, per edition."""
+    metrics = [MetricFactory(code=f"extra_{index}") for index in range(count)]
+    sectors = [SectorFactory(slug=f"extra-{index}") for index in range(count)]
+    for number in (13, 14):
+        edition = editions[number]
+        for index in range(count):
+            cited = SourceFactory(key=f"N{number}-{index}")
+            ReportedFigureFactory(
+                edition=edition,
+                metric=metrics[index],
+                value=index + 1,
+                public_note_en=f"Also {index} in another report [{cited.key}].",
+            )
+            ReportedBandFactory(edition=edition, lower_yuan=(index + 1) * YI, upper_yuan=None, is_nested=True, count=1)
+            ReportedSectorFactory(edition=edition, sector=sectors[index], published_name_en=f"extra {index}")
+            ProjectFactory(edition=edition, sector=sectors[index], value=YI)
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_comparison_and_edition_pages_run_a_fixed_number_of_queries(client, expo, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _more_of_everything(expo, count)
+    # Measured with 1 and with 6 of everything: the same. Notes' sources, bands and named sectors are one query each.
+    limits = {"/en/compare/": 9, "/en/compare/13/14/": 11, "/en/editions/14/": 14, "/en/": 6}
+    for url, limit in limits.items():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) <= limit, (url, len(queries))
