@@ -12,6 +12,7 @@ from core.vocabulary import STAGE_PREFERENCE
 from demo import facts
 from demo.data import DemoData, DemoDataError, FigureRow, read_demo_data
 from demo.generator import ProjectGroup, generate_projects
+from demo.sectors import load_sectors
 from demo.values import exclusive_ranges
 from editions.models import Edition, ReportedSector, Sector, Source
 from projects.models import PROJECT_FIELDS, Project, ProjectKind
@@ -164,7 +165,7 @@ def load_demo(
     report(f"Reported figures: {outcome}.")
     outcome = facts.load_bands(data.bands, editions, sources)
     report(f"Reported value bands: {outcome}.")
-    sector_outcome, outcome = facts.load_sectors(data.sectors, editions, sources, data)
+    sector_outcome, outcome = load_sectors(data.sectors, editions, sources, data)
     report(f"Sectors: {sector_outcome}; sectors named in releases: {outcome}.")
     if not projects:
         changed()
