@@ -58,7 +58,7 @@ COLUMNS = [
     "signed_on",
     "description",
     "description_zh",
-    "source_id",
+    "generated_from_id",  # synthetic, so illustrative: no source of its own, the release it matches
     "is_illustrative",
     "kind",
     "status",

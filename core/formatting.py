@@ -94,6 +94,11 @@ def _trim(number: Decimal, places: int, grouping: bool = True) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# An exact amount is written in the largest scale that shows it with at most this many decimals
+# ("2.24931 billion yuan"); when none does, in full ("2,249,310,001 yuan"). It is never rounded.
+EXACT_DECIMALS = 5
+
+
 def _scaled(value: Decimal, scales, places: int, sep: str = " ", exact: bool = False) -> str | None:
     """The value in the largest scale it reaches (scales largest first), or None below the smallest.
 
@@ -117,6 +122,21 @@ def _scaled(value: Decimal, scales, places: int, sep: str = " ", exact: bool = F
     return None
 
 
+def _significant(value: Decimal, digits: int | None) -> Decimal:
+    """The value rounded to `digits` significant digits (a computed average, not a published figure)."""
+    if digits is None or value == 0:
+        return value
+    return value.quantize(Decimal(1).scaleb(value.adjusted() + 1 - digits), rounding=ROUND_HALF_UP)
+
+
+def _amount(value: Decimal, language: str | None, significant: int | None) -> str:
+    """An amount of money without its currency: exact unless `significant` asks for rounding."""
+    value = _significant(value, significant)
+    if _is_chinese(language):
+        return _scaled(value, _ZH_SCALES, EXACT_DECIMALS, sep="", exact=True) or _trim(value, 2, grouping=False)
+    return _scaled(value, _EN_SCALES, EXACT_DECIMALS, exact=True) or _trim(value, 2)
+
+
 def format_number(value, language: str | None = None) -> str:
     """A plain count: '20,000' in English; in Chinese '2万' where 万 or 亿 shows it exactly."""
     value = Decimal(value)
@@ -126,19 +146,15 @@ def format_number(value, language: str | None = None) -> str:
     return _trim(value, 2)
 
 
-def format_yuan(value, language: str | None = None) -> str:
-    """'84.475 billion yuan' / '844.75亿元'."""
-    value = Decimal(value)
-    if _is_chinese(language):
-        return (_scaled(value, _ZH_SCALES, 4, sep="") or _trim(value, 2, grouping=False)) + "元"
-    return f"{_scaled(value, _EN_SCALES, 3) or _trim(value, 2)} yuan"
+def format_yuan(value, language: str | None = None, *, significant: int | None = None) -> str:
+    """'84.475 billion yuan' / '844.75亿元', exactly as given; `significant` rounds a computed amount."""
+    text = _amount(Decimal(value), language, significant)
+    return f"{text}元" if _is_chinese(language) else f"{text} yuan"
 
 
-def format_usd(value, language: str | None = None) -> str:
-    value = Decimal(value)
-    if _is_chinese(language):
-        return (_scaled(value, _ZH_SCALES, 4, sep="") or _trim(value, 2, grouping=False)) + "美元"
-    return f"US${_scaled(value, _EN_SCALES, 3) or _trim(value, 2)}"
+def format_usd(value, language: str | None = None, *, significant: int | None = None) -> str:
+    text = _amount(Decimal(value), language, significant)
+    return f"{text}美元" if _is_chinese(language) else f"US${text}"
 
 
 def format_area(value, language: str | None = None) -> str:
@@ -149,13 +165,23 @@ def format_area(value, language: str | None = None) -> str:
 
 
 _BY_UNIT = {"yuan": format_yuan, "usd": format_usd, "m2": format_area, "count": format_number}
+_MONEY_UNITS = ("yuan", "usd")
 
 
-def format_quantity(value, unit: str, qualifier: str = "exact", language: str | None = None) -> str:
-    """A figure with its qualifier and unit: 'over 20,000', 'about 75,000 m²', '超过2万'."""
+def format_quantity(
+    value, unit: str, qualifier: str = "exact", language: str | None = None, *, significant: int | None = None
+) -> str:
+    """A figure with its qualifier and unit: 'over 20,000', 'about 75,000 m²', '超过2万'.
+
+    A published figure is shown with every digit the source gave, whatever its qualifier ("about 70,000"
+    was published as that); `significant` rounds an amount computed here (an average) to that many digits.
+    """
     if value is None:
         return "—"
-    text = _BY_UNIT.get(unit, format_number)(value, language)
+    if significant is not None and unit in _MONEY_UNITS:
+        text = _BY_UNIT[unit](value, language, significant=significant)
+    else:
+        text = _BY_UNIT.get(unit, format_number)(value, language)
     words = QUALIFIER_PREFIXES["zh" if _is_chinese(language) else "en"]
     prefix = words.get(qualifier or "exact", "")
     if not prefix:

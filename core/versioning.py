@@ -53,7 +53,10 @@ def changes_since(model, pk, version: int, *, ignored=(), shown=shown_value) -> 
 
 def fitted_change_reason(obj, lines: list[str]) -> str:
     """Lines for a history record's change reason, shortened to what its column holds."""
-    limit = obj.history.model._meta.get_field("history_change_reason").max_length
+    history = getattr(obj, "history", None)
+    if history is None:  # a model that keeps no history has no column to fit
+        return "; ".join(lines)
+    limit = history.model._meta.get_field("history_change_reason").max_length
     return Truncator("; ".join(lines)).chars(limit)
 
 

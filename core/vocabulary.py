@@ -1,4 +1,4 @@
-"""The words figures are told in, each defined once: qualifiers, stages, units and scales.
+"""The words figures are told in, each defined once: qualifiers, stages, money bases, units and scales.
 
 Models take their choices from here, pages their display words, imports the words staff may type,
 and charts their axis scales, so a new word is added in one place.
@@ -50,6 +50,104 @@ STAGE_PREFERENCE = [Stage.CLOSING, Stage.RETROSPECTIVE, Stage.OPENING, Stage.PRE
 
 # Other words staff write in a stage column of an import.
 STAGE_ALIASES = {"闭幕": Stage.CLOSING, "开幕": Stage.OPENING, "会前": Stage.PRE_EVENT, "回顾": Stage.RETROSPECTIVE}
+
+
+class StageKind(models.TextChoices):
+    """Results (reported at or after the close) against plans and running counts (before or during the expo).
+
+    Two figures of the same kind of stage are comparable; a pre-event plan set against a closing result
+    is not exact, whatever the two numbers say.
+    """
+
+    RESULTS = "results", _("results")
+    BEFORE_OR_DURING = "before_or_during", _("before or during the expo")
+
+
+STAGE_KINDS = {
+    Stage.CLOSING: StageKind.RESULTS,
+    Stage.RETROSPECTIVE: StageKind.RESULTS,
+    Stage.PRE_EVENT: StageKind.BEFORE_OR_DURING,
+    Stage.OPENING: StageKind.BEFORE_OR_DURING,
+}
+
+# How a sentence names when a figure was reported: "45 countries and regions before the opening".
+STAGE_PHRASES = {
+    Stage.PRE_EVENT: _("before the opening"),
+    Stage.OPENING: _("at the opening or during the expo"),
+    Stage.CLOSING: _("at the close"),
+    Stage.RETROSPECTIVE: _("in a later report"),
+}
+
+
+# What each money basis is called, by language, defined once: in row labels, in reasons ("not like for like:
+# total investment including agreements, against investment attracted") and in the admin's choices.
+BASIS_WORDS = {
+    "en": {
+        "contract_investment": "contract investment",
+        "agreement_amount": "agreement amount",
+        "total_investment": "total investment including agreements",
+        "investment_attracted": "investment attracted",
+        "from_outside_province": "investment from outside the province",
+        "planned_investment": "planned investment",
+        "unspecified": "a basis the source does not state",
+    },
+    "zh": {
+        "contract_investment": "合同引资额",
+        "agreement_amount": "协议金额",
+        "total_investment": "总投资额（含协议金额）",
+        "investment_attracted": "引资额",
+        "from_outside_province": "域外投资",
+        "planned_investment": "计划投资金额",
+        "unspecified": "来源未说明口径",
+    },
+}
+
+
+def _basis_label(code: str) -> str:
+    """'contract investment · 合同引资额': staff pick a basis by the words of either language."""
+    return f"{BASIS_WORDS['en'][code]} · {BASIS_WORDS['zh'][code]}"
+
+
+class Basis(models.TextChoices):
+    """What a money figure measures, as the source's wording implies ("合同引资额": contract investment).
+
+    Two money figures of different bases are never like for like, even under the same metric; two of the
+    same basis are, even under different metrics (one edition's headline figure against another's
+    contract figure). An empty basis means the figure is not a money figure.
+    """
+
+    CONTRACT_INVESTMENT = "contract_investment", _basis_label("contract_investment")
+    AGREEMENT_AMOUNT = "agreement_amount", _basis_label("agreement_amount")
+    TOTAL_INVESTMENT = "total_investment", _basis_label("total_investment")
+    INVESTMENT_ATTRACTED = "investment_attracted", _basis_label("investment_attracted")
+    FROM_OUTSIDE_PROVINCE = "from_outside_province", _basis_label("from_outside_province")
+    PLANNED_INVESTMENT = "planned_investment", _basis_label("planned_investment")
+    UNSPECIFIED = "unspecified", _basis_label("unspecified")
+
+
+def basis_words(code: str, language: str) -> str:
+    """The basis as a sentence names it in `language` ('en' or 'zh'); empty for no basis."""
+    return BASIS_WORDS["zh" if language.startswith("zh") else "en"].get(code, "") if code else ""
+
+
+# Other words staff write in a basis column of an import: the Chinese wordings the sources use.
+BASIS_ALIASES = {
+    "合同引资额": Basis.CONTRACT_INVESTMENT,
+    "签约合同金额": Basis.CONTRACT_INVESTMENT,
+    "协议金额": Basis.AGREEMENT_AMOUNT,
+    "总投资额": Basis.TOTAL_INVESTMENT,
+    "投资总额": Basis.TOTAL_INVESTMENT,
+    "引资额": Basis.INVESTMENT_ATTRACTED,
+    "引资总额": Basis.INVESTMENT_ATTRACTED,
+    "域外投资": Basis.FROM_OUTSIDE_PROVINCE,
+    "计划投资金额": Basis.PLANNED_INVESTMENT,
+    "contract investment": Basis.CONTRACT_INVESTMENT,
+    "agreement amount": Basis.AGREEMENT_AMOUNT,
+    "total investment": Basis.TOTAL_INVESTMENT,
+    "investment attracted": Basis.INVESTMENT_ATTRACTED,
+    "investment from outside the province": Basis.FROM_OUTSIDE_PROVINCE,
+    "planned investment": Basis.PLANNED_INVESTMENT,
+}
 
 
 class Unit(models.TextChoices):

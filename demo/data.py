@@ -5,7 +5,7 @@ Pure reading and parsing: no database. An empty field means no source gave the v
 
 import csv
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,8 +42,9 @@ class EditionRow:
     city_zh: str
     venue: str
     venue_zh: str
-    notes: str
-    notes_zh: str
+    notes: str  # public, in plain words, sources cited as [S12]
+    notes_zh: str  # the same in Chinese
+    research_note: str  # for staff only
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,15 @@ class FigureRow:
     qualifier: str
     unit: str
     stage: str
-    source_keys: tuple[str, ...]
-    note: str
+    source_keys: tuple[str, ...]  # the first is the source the value was taken from
+    basis: str = ""
+    wording_zh: str = ""
+    wording_en: str = ""
+    definition_en: str = ""
+    definition_zh: str = ""
+    public_note_en: str = ""
+    public_note_zh: str = ""
+    research_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,9 @@ class BandRow:
     count: int
     is_nested: bool
     source_keys: tuple[str, ...]
-    note: str
+    public_note_en: str = ""
+    public_note_zh: str = ""
+    research_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,17 +88,48 @@ class SectorRow:
 
 
 @dataclass(frozen=True)
+class MetricRow:
+    code: str
+    definition_en: str
+    definition_zh: str
+
+
+@dataclass(frozen=True)
+class SectorName:
+    """A sector name a release published, and the canonical sector comparisons use for it."""
+
+    published_en: str
+    sector: str  # the canonical sector's slug
+    sector_en: str = ""  # its names, for a canonical sector the database does not have yet
+    sector_zh: str = ""
+
+
+@dataclass(frozen=True)
 class DemoData:
     sources: list[SourceRow]
     editions: list[EditionRow]
     figures: list[FigureRow]
     bands: list[BandRow]
     sectors: list[SectorRow]
+    metrics: list[MetricRow] = field(default_factory=list)
+    sector_names: list[SectorName] = field(default_factory=list)
+
+    def canonical_sector(self, published_en: str) -> SectorName | None:
+        """The canonical sector of a published name (any case), if the mapping has one."""
+        return next((name for name in self.sector_names if name.published_en.lower() == published_en.lower()), None)
 
 
 def _rows(directory: Path, name: str) -> list[dict[str, str]]:
     with open(directory / name, encoding="utf-8", newline="") as handle:
         return [{key: (value or "").strip() for key, value in row.items()} for row in csv.DictReader(handle)]
+
+
+def _optional_rows(directory: Path, name: str) -> list[dict[str, str]]:
+    return _rows(directory, name) if (directory / name).exists() else []
+
+
+_NOTES = ("public_note_en", "public_note_zh", "research_note")
+_FIGURE_TEXT = ("basis", "wording_zh", "wording_en", "definition_en", "definition_zh", *_NOTES)
 
 
 def _date(text: str) -> datetime.date | None:
@@ -106,7 +147,7 @@ def _bool(text: str) -> bool:
 
 
 def read_demo_data(directory: Path = DATA_DIR) -> DemoData:
-    """Read the five CSV files into typed rows."""
+    """Read the CSV files into typed rows."""
     try:
         return DemoData(
             sources=[
@@ -138,6 +179,7 @@ def read_demo_data(directory: Path = DATA_DIR) -> DemoData:
                     venue_zh=row["venue_zh"],
                     notes=row["notes"],
                     notes_zh=row["notes_zh"],
+                    research_note=row.get("research_note", ""),
                 )
                 for row in _rows(directory, "editions.csv")
             ],
@@ -150,7 +192,7 @@ def read_demo_data(directory: Path = DATA_DIR) -> DemoData:
                     unit=row["unit"],
                     stage=row["stage"],
                     source_keys=_keys(row["source_ids"]),
-                    note=row["note"],
+                    **{name: row.get(name, "") for name in _FIGURE_TEXT},
                 )
                 for row in _rows(directory, "figures.csv")
             ],
@@ -162,7 +204,7 @@ def read_demo_data(directory: Path = DATA_DIR) -> DemoData:
                     count=int(row["count"]),
                     is_nested=_bool(row["nested"]),
                     source_keys=_keys(row["source_ids"]),
-                    note=row["note"],
+                    **{name: row.get(name, "") for name in _NOTES},
                 )
                 for row in _rows(directory, "bands.csv")
             ],
@@ -174,6 +216,14 @@ def read_demo_data(directory: Path = DATA_DIR) -> DemoData:
                     source_keys=_keys(row["source_ids"]),
                 )
                 for row in _rows(directory, "sectors.csv")
+            ],
+            metrics=[
+                MetricRow(row["metric"], row["definition_en"], row["definition_zh"])
+                for row in _optional_rows(directory, "metrics.csv")
+            ],
+            sector_names=[
+                SectorName(row["published_en"], row["sector"], row["sector_en"], row["sector_zh"])
+                for row in _optional_rows(directory, "sector_names.csv")
             ],
         )
     except (KeyError, ValueError, ArithmeticError) as error:

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.vocabulary import Unit
-from demo.data import BandRow, DemoDataError, EditionRow, FigureRow, SectorRow, SourceRow
-from demo.names import SECTOR_NAMES_ZH, STANDARD_METRICS, STANDARD_SECTORS
-from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from demo.data import BandRow, DemoDataError, EditionRow, FigureRow, MetricRow, SourceRow
+from demo.names import STANDARD_METRICS
+from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, Source
 
 # Sectors a release names that are not among the existing ones come after them.
 NEW_SECTOR_POSITION = 500
@@ -152,6 +151,7 @@ def load_editions(rows: list[EditionRow]) -> tuple[dict[int, Edition], Outcome]:
             "venue_zh": row.venue_zh,
             "notes": row.notes,
             "notes_zh": row.notes_zh,
+            "research_note": row.research_note,
             "status": EditionStatus.PUBLISHED,
         }
         for row in rows
@@ -167,6 +167,25 @@ def load_editions(rows: list[EditionRow]) -> tuple[dict[int, Edition], Outcome]:
 
 def _metric_name(code: str) -> str:
     return code.replace("_", " ").capitalize()
+
+
+def load_metric_definitions(rows: list[MetricRow]) -> Outcome:
+    """Each metric's definition, in both languages, where the data file gives one and the metric exists."""
+    outcome = Outcome()
+    by_code = {row.code: row for row in rows}
+    changed = []
+    for metric in Metric.objects.filter(code__in=by_code):
+        row = by_code[metric.code]
+        if (metric.definition_en, metric.definition_zh) == (row.definition_en, row.definition_zh):
+            outcome.unchanged += 1
+            continue
+        metric.definition_en, metric.definition_zh = row.definition_en, row.definition_zh
+        validate_fields(metric)
+        changed.append(metric)
+    if changed:
+        Metric.objects.bulk_update(changed, ["definition_en", "definition_zh"])
+        outcome.updated = len(changed)
+    return outcome
 
 
 def load_metrics(rows: list[FigureRow]) -> tuple[dict[tuple[str, str], Metric], Outcome]:
@@ -217,7 +236,7 @@ def load_metrics(rows: list[FigureRow]) -> tuple[dict[tuple[str, str], Metric], 
     return found, outcome
 
 
-def _sources_of(keys: tuple[str, ...], sources: dict[str, Source], what: str) -> list[Source]:
+def sources_of(keys: tuple[str, ...], sources: dict[str, Source], what: str) -> list[Source]:
     unknown = [key for key in keys if key not in sources]
     if unknown or not keys:
         raise DemoDataError(f"{what} cites {', '.join(unknown) or 'no source'}, which the sources file lacks.")
@@ -232,15 +251,25 @@ def load_figures(
     for row in rows:
         edition = editions[row.edition]
         metric = metrics[row.metric, row.unit]
+        cited_sources = sources_of(row.source_keys, sources, f"Figure {row.metric}")
         value = {
             "edition": edition,
             "metric": metric,
             "stage": row.stage,
             "value": row.value,
             "qualifier": row.qualifier,
-            "note": row.note,
+            "basis": row.basis,
+            "wording_zh": row.wording_zh,
+            "wording_en": row.wording_en,
+            "definition_en": row.definition_en,
+            "definition_zh": row.definition_zh,
+            # The data lists first the source the value was taken from.
+            "primary_source": cited_sources[0],
+            "public_note_en": row.public_note_en,
+            "public_note_zh": row.public_note_zh,
+            "research_note": row.research_note,
         }
-        cited[edition.pk, metric.pk, row.stage] = _sources_of(row.source_keys, sources, f"Figure {row.metric}")
+        cited[edition.pk, metric.pk, row.stage] = cited_sources
         values.append(value)
 
     def figure_key(value):
@@ -257,18 +286,24 @@ def load_figures(
 
 
 def load_bands(rows: list[BandRow], editions: dict[int, Edition], sources: dict[str, Source]) -> Outcome:
-    values = [
-        {
-            "edition": editions[row.edition],
-            "lower_yuan": row.lower_yuan,
-            "upper_yuan": row.upper_yuan,
-            "count": row.count,
-            "is_nested": row.is_nested,
-            "note": row.note,
-            "_sources": _sources_of(row.source_keys, sources, f"The band from {row.lower_yuan}"),
-        }
-        for row in rows
-    ]
+    values = []
+    for row in rows:
+        cited = sources_of(row.source_keys, sources, f"The band from {row.lower_yuan}")
+        values.append(
+            {
+                "edition": editions[row.edition],
+                "lower_yuan": row.lower_yuan,
+                "upper_yuan": row.upper_yuan,
+                "count": row.count,
+                "is_nested": row.is_nested,
+                # The data lists first the source the counts were taken from.
+                "primary_source": cited[0],
+                "public_note_en": row.public_note_en,
+                "public_note_zh": row.public_note_zh,
+                "research_note": row.research_note,
+                "_sources": cited,
+            }
+        )
     cited = {(value["edition"].pk, value["lower_yuan"]): value.pop("_sources") for value in values}
 
     def band_key(value):
@@ -282,80 +317,3 @@ def load_bands(rows: list[BandRow], editions: dict[int, Edition], sources: dict[
         sources=lambda value: cited[band_key(value)],
     )
     return outcome
-
-
-def _match_sectors(rows: list[SectorRow]) -> tuple[dict[str, Sector], Outcome]:
-    """Each named sector: an existing one with the same English name (any case) or slug, or a new one.
-
-    A sector without a Chinese name gets one from the data file or, failing that, from the demo's list;
-    a Chinese name already set is left alone.
-    """
-    sectors = list(Sector.objects.all())
-    by_name = {sector.name_en.lower(): sector for sector in sectors}
-    by_slug = {sector.slug: sector for sector in sectors}
-    outcome = Outcome()
-    new = []
-    named = []
-    found = {}
-    for row in rows:
-        name = row.name_en.lower()
-        if name in found:
-            continue
-        slug = slugify(row.name_en)
-        name_zh = row.name_zh or SECTOR_NAMES_ZH.get(slug, "")
-        sector = by_name.get(name) or by_slug.get(slug)
-        if sector is None:
-            standard = STANDARD_SECTORS.get(slug, {})
-            sector = Sector(
-                slug=slug,
-                name_en=standard.get("name_en") or row.name_en[:1].upper() + row.name_en[1:],
-                name_zh=name_zh,
-                position=standard.get("position")
-                or NEW_SECTOR_POSITION + sum(s.slug not in STANDARD_SECTORS for s in new),
-            )
-            validate_fields(sector)
-            new.append(sector)
-            by_name[name] = by_slug[sector.slug] = sector
-        elif not sector.name_zh and name_zh and sector.pk is not None:
-            sector.name_zh = name_zh
-            validate_fields(sector)
-            named.append(sector)
-        else:
-            outcome.unchanged += 1
-        found[name] = sector
-    if named:
-        bulk_update_with_history(named, Sector, ["name_zh"])
-        outcome.updated = len(named)
-    if new:
-        bulk_create_with_history(new, Sector)
-        outcome.created = len(new)
-        saved = {sector.slug: sector for sector in Sector.objects.filter(slug__in=[s.slug for s in new])}
-        found = {name: saved.get(sector.slug, sector) for name, sector in found.items()}
-    return found, outcome
-
-
-def load_sectors(
-    rows: list[SectorRow], editions: dict[int, Edition], sources: dict[str, Source]
-) -> tuple[Outcome, Outcome]:
-    """Sectors named by releases, and which edition named which, in the release's order."""
-    sectors, sector_outcome = _match_sectors(rows)
-    positions: dict[int, int] = {}
-    values = []
-    cited = {}
-    for row in rows:
-        positions[row.edition] = positions.get(row.edition, 0) + 1
-        edition, sector = editions[row.edition], sectors[row.name_en.lower()]
-        values.append({"edition": edition, "sector": sector, "position": positions[row.edition]})
-        cited[edition.pk, sector.pk] = _sources_of(row.source_keys, sources, f"Sector {row.name_en}")
-
-    def named_key(value):
-        return (value["edition"].pk, value["sector"].pk)
-
-    _, outcome = upsert(
-        ReportedSector,
-        values,
-        key=named_key,
-        existing=ReportedSector.objects.filter(edition__in=editions.values()).select_related("edition", "sector"),
-        sources=lambda value: cited[named_key(value)],
-    )
-    return sector_outcome, outcome

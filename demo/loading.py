@@ -12,6 +12,7 @@ from core.vocabulary import STAGE_PREFERENCE
 from demo import facts
 from demo.data import DemoData, DemoDataError, FigureRow, read_demo_data
 from demo.generator import ProjectGroup, generate_projects
+from demo.sectors import load_sectors
 from demo.values import exclusive_ranges
 from editions.models import Edition, ReportedSector, Sector, Source
 from projects.models import PROJECT_FIELDS, Project, ProjectKind
@@ -72,7 +73,12 @@ def _sectors_for(edition: Edition, named: dict[int, list[Sector]], standard: lis
 
 
 def _signature(values: dict) -> tuple:
-    row = {**values, "sector_id": values["sector"].pk, "source_id": values["source"].pk if values["source"] else None}
+    row = {
+        **values,
+        "sector_id": values["sector"].pk,
+        "source_id": None,
+        "generated_from_id": values["generated_from"].pk if values["generated_from"] else None,
+    }
     return tuple(str(row[name]) if name == "partner" else row[name] for name in COMPARED_FIELDS)
 
 
@@ -112,7 +118,8 @@ def load_illustrative_projects(
             edition=edition, groups=groups, sectors=_sectors_for(edition, named, standard), seed=seed
         )
         for project in projects:
-            project["source"] = sources[source_key]
+            # Made up, so no article is its source: it names the release whose totals it reproduces.
+            project["generated_from"] = sources[source_key]
         if Counter(_signature(project) for project in projects) == stored.get(edition.pk, Counter()):
             unchanged += 1
             continue
@@ -152,11 +159,13 @@ def load_demo(
     report(f"Editions: {outcome}.")
     metrics, outcome = facts.load_metrics(data.figures)
     report(f"Metrics: {outcome}.")
+    outcome = facts.load_metric_definitions(data.metrics)
+    report(f"Metric definitions: {outcome}.")
     outcome = facts.load_figures(data.figures, editions, metrics, sources)
     report(f"Reported figures: {outcome}.")
     outcome = facts.load_bands(data.bands, editions, sources)
     report(f"Reported value bands: {outcome}.")
-    sector_outcome, outcome = facts.load_sectors(data.sectors, editions, sources)
+    sector_outcome, outcome = load_sectors(data.sectors, editions, sources, data)
     report(f"Sectors: {sector_outcome}; sectors named in releases: {outcome}.")
     if not projects:
         changed()

@@ -15,8 +15,9 @@ from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
 from editions.admin_publishing import PublishingAdminMixin
 from editions.admin_rows import EditionRowAdminMixin
+from editions.citations import check_note
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
-from editions.resources import ReportedFigureResource
+from editions.resources import ReportedFigureResource, ReportedSectorResource
 
 # Compact text boxes for notes inside tabular inlines.
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
@@ -45,6 +46,14 @@ class EditionForm(VersionedModelForm):
             raise forms.ValidationError(_("The edition number must be 1 or more: 14 for the 14th edition."))
         return number
 
+    def clean_notes(self):
+        check_note(self.cleaned_data["notes"])
+        return self.cleaned_data["notes"]
+
+    def clean_notes_zh(self):
+        check_note(self.cleaned_data["notes_zh"])
+        return self.cleaned_data["notes_zh"]
+
     def clean_year(self):
         year = self.cleaned_data["year"]
         if year is not None and not 1900 <= year <= 2200:
@@ -52,7 +61,29 @@ class EditionForm(VersionedModelForm):
         return year
 
 
-class ReportedBandForm(forms.ModelForm):
+class CitedRowFormMixin:
+    """Public notes cite sources in brackets ([S12]); the primary source is one of the row's sources (picked
+    only as primary, it is added to them)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("public_note_en", "public_note_zh"):
+            if cleaned.get(name):
+                try:
+                    check_note(cleaned[name])
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        primary, sources = cleaned.get("primary_source"), cleaned.get("sources")
+        if primary is not None and sources is not None and primary not in sources:
+            cleaned["sources"] = sources | Source.objects.filter(pk=primary.pk)
+        return cleaned
+
+
+class ReportedFigureForm(CitedRowFormMixin, forms.ModelForm):
+    pass
+
+
+class ReportedBandForm(CitedRowFormMixin, forms.ModelForm):
     def clean_lower_yuan(self):
         lower = self.cleaned_data["lower_yuan"]
         if lower is not None and lower < 0:
@@ -60,17 +91,51 @@ class ReportedBandForm(forms.ModelForm):
         return lower
 
 
+# A figure's wording, definition and Chinese note are set on its own page (the inline links to it); the
+# inline keeps the columns a row is entered with.
+FIGURE_FIELDSETS = [
+    (None, {"fields": ["edition", "metric", "value", "qualifier", "stage"]}),
+    (
+        _("What the figure measures"),
+        {
+            "fields": ["basis", "wording_zh", "wording_en", "definition_en", "definition_zh"],
+            "description": _(
+                "The basis and the words as published, for money figures; a definition only where this edition "
+                "counts differently from the metric's. Figures of different bases or definitions are never "
+                "compared as like for like."
+            ),
+        },
+    ),
+    (
+        _("Sources and notes"),
+        {"fields": ["primary_source", "sources", "public_note_en", "public_note_zh", "research_note"]},
+    ),
+]
+
+
 class ReportedFigureInline(admin.TabularInline):
     model = ReportedFigure
-    fields = ["metric", "value", "qualifier", "stage", "sources", "note"]
-    autocomplete_fields = ["metric", "sources"]
+    form = ReportedFigureForm
+    fields = [
+        "metric",
+        "value",
+        "qualifier",
+        "stage",
+        "basis",
+        "primary_source",
+        "sources",
+        "public_note_en",
+        "research_note",
+    ]
+    autocomplete_fields = ["metric", "primary_source", "sources"]
     formfield_overrides = SMALL_TEXTAREA
+    show_change_link = True
     extra = 0
 
 
 class ReportedSectorInline(admin.TabularInline):
     model = ReportedSector
-    fields = ["position", "sector", "sources"]
+    fields = ["position", "published_name_en", "published_name_zh", "sector", "sources"]
     autocomplete_fields = ["sector", "sources"]
     extra = 0
 
@@ -78,8 +143,11 @@ class ReportedSectorInline(admin.TabularInline):
 class ReportedBandInline(admin.TabularInline):
     model = ReportedBand
     form = ReportedBandForm
-    fields = ["lower_yuan", "upper_yuan", "count", "is_nested", "sources", "note"]
-    autocomplete_fields = ["sources"]
+    fields = [
+        "lower_yuan", "upper_yuan", "count", "is_nested", "primary_source", "sources", "public_note_en",
+        "public_note_zh", "research_note",
+    ]  # fmt: skip
+    autocomplete_fields = ["primary_source", "sources"]
     formfield_overrides = SMALL_TEXTAREA
     extra = 0
 
@@ -119,8 +187,9 @@ class EditionAdmin(
         (_("Name and theme"), {"fields": [("name_en", "name_zh"), ("theme_en", "theme_zh")]}),
         (
             _("Publication"),
-            {"fields": ["status", "published_at", "published_by", "projects_link", "notes", "notes_zh", "version"]},
+            {"fields": ["status", "published_at", "published_by", "projects_link", "version"]},
         ),
+        (_("Notes"), {"fields": ["notes", "notes_zh", "research_note"]}),
     ]
 
     def get_queryset(self, request):
@@ -185,6 +254,17 @@ class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin,
 
 @admin.register(Metric)
 class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
+    fields = [
+        "code",
+        "name_en",
+        "name_zh",
+        "unit",
+        "position",
+        "is_main",
+        "definition_en",
+        "definition_zh",
+        "description",
+    ]
     list_display = ["name_en", "name_zh", "code", "unit", "position", "is_main"]
     list_editable = ["position", "is_main"]
     list_filter = ["unit", "is_main"]
@@ -205,11 +285,16 @@ class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
 @admin.register(ReportedFigure)
 class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin):
     resource_classes = [ReportedFigureResource]
-    list_display = ["edition", "metric", "shown_as", "stage", "source_count"]
-    list_filter = ["edition", "stage", "qualifier", "metric"]
+    form = ReportedFigureForm
+    fieldsets = FIGURE_FIELDSETS
+    list_display = ["edition", "metric", "shown_as", "stage", "basis", "source_count"]
+    list_filter = ["edition", "stage", "qualifier", "basis", "metric"]
     list_select_related = ["edition", "metric"]
-    search_fields = ["metric__name_en", "metric__name_zh", "note", "sources__key"]
-    autocomplete_fields = ["edition", "metric", "sources"]
+    search_fields = [
+        "metric__name_en", "metric__name_zh", "wording_zh", "wording_en", "public_note_en", "public_note_zh",
+        "research_note", "sources__key",
+    ]  # fmt: skip
+    autocomplete_fields = ["edition", "metric", "primary_source", "sources"]
     ordering = ["-edition__number", "metric__position", "stage"]
 
     def get_queryset(self, request):
@@ -230,7 +315,7 @@ class ReportedBandAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffE
     list_display = ["edition", "lower_yuan", "upper_yuan", "count", "is_nested"]
     list_filter = ["edition", "is_nested"]
     list_select_related = ["edition"]
-    autocomplete_fields = ["edition", "sources"]
+    autocomplete_fields = ["edition", "primary_source", "sources"]
     ordering = ["-edition__number", "lower_yuan"]
 
 
@@ -263,10 +348,12 @@ class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
 
 
 @admin.register(ReportedSector)
-class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
-    list_display = ["edition", "position", "sector"]
+class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ReportedSectorResource]
+    list_display = ["edition", "position", "published_name_en", "published_name_zh", "sector"]
     list_display_links = ["edition", "sector"]
     list_filter = ["edition", "sector"]
+    search_fields = ["published_name_en", "published_name_zh", "sector__name_en", "sector__name_zh"]
     list_select_related = ["edition", "sector"]
     autocomplete_fields = ["edition", "sector", "sources"]
     ordering = ["-edition__number", "position"]

@@ -2,12 +2,14 @@
 
 import unicodedata
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import widgets
 
-from core.import_widgets import remembered
+from core.import_widgets import TextWidget, remembered
 from core.parsing import CellError, NameMatcher, is_blank, reject_formula
-from editions.models import Edition, Source
+from editions.citations import check_note
+from editions.models import Edition, ReportedSector, Source
 
 
 class EditionWidget(widgets.Widget):
@@ -42,6 +44,18 @@ class EditionWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value.number)
+
+
+class NoteWidget(TextWidget):
+    """A public note: sources cited in brackets ([S12]), each of them a known source."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        try:
+            check_note(text)
+        except ValidationError as error:
+            raise CellError(f"{self.column}: {error.messages[0]}") from None
+        return text
 
 
 class SourcesWidget(widgets.ManyToManyWidget):
@@ -123,9 +137,19 @@ SECTOR_HINTS = {
 
 
 def sector_matcher(sectors) -> NameMatcher:
-    """Sectors by English name, Chinese name or slug."""
+    """Canonical sectors by English name, Chinese name, slug, or a name a release has published for them.
+
+    "Medical and elderly care", once mapped to Healthcare for one edition, finds Healthcare in every import.
+    """
     sectors = list(sectors)
     by_slug = {sector.slug: sector for sector in sectors}
     hints = {word: by_slug[slug] for word, slug in SECTOR_HINTS.items() if slug in by_slug}
-    entries = ((sector, [sector.name_en, sector.name_zh, sector.slug]) for sector in sectors)
+    published = {}
+    for sector_id, name_en, name_zh in ReportedSector.objects.values_list(
+        "sector_id", "published_name_en", "published_name_zh"
+    ).order_by("edition__number"):
+        published.setdefault(sector_id, []).extend([name_en, name_zh])
+    entries = (
+        (sector, [sector.name_en, sector.name_zh, sector.slug, *published.get(sector.pk, [])]) for sector in sectors
+    )
     return NameMatcher(entries, what=_("sector"), hints=hints)

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from core.caching.tokens import ChangeTrackingQuerySet
 from core.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
 from core.validators import refuse_control_characters
-from core.vocabulary import Qualifier, Stage, Unit
+from core.vocabulary import Basis, Qualifier, Stage, Unit, basis_words
 
 
 class EditionStatus(models.TextChoices):
@@ -27,6 +27,11 @@ class Language(models.TextChoices):
 
 def _choices_constraint(field: str, choices: type[models.TextChoices], name: str):
     return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+# Public notes are read by everyone; research notes (other figures, conflicts between sources) by staff only.
+NOTE_HELP = _("Shown to readers: plain words; cite a source by its reference in brackets, such as [S12].")
+RESEARCH_NOTE_HELP = _("For staff only: other figures, conflicts between sources; never shown to the public.")
 
 
 class Source(models.Model):
@@ -65,7 +70,8 @@ class Source(models.Model):
         constraints = [_choices_constraint("language", Language, "source_language_valid")]
 
     def __str__(self):
-        label = self.title or self.publisher
+        # In the reader's language where the source has it: the title, else the publisher.
+        label = localized(self, "title") or localized(self, "publisher")
         return f"{label} ({self.published_on:%Y-%m-%d})" if self.published_on else label
 
 
@@ -103,8 +109,9 @@ class Edition(models.Model):
         related_name="+",
         verbose_name=_("published by"),
     )
-    notes = models.TextField(_("notes (English)"), blank=True)
-    notes_zh = models.TextField(_("notes (Chinese)"), blank=True)
+    notes = models.TextField(_("notes (English)"), blank=True, help_text=NOTE_HELP)
+    notes_zh = models.TextField(_("notes (Chinese)"), blank=True, help_text=NOTE_HELP)
+    research_note = models.TextField(_("research note"), blank=True, help_text=RESEARCH_NOTE_HELP)
     # Bumped on every save, inline rows included; a form carrying an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
@@ -186,6 +193,12 @@ class Metric(models.Model):
         _("main figure"), default=False, help_text=_("Shown in the editions table and the trends.")
     )
     description = models.TextField(_("description"), blank=True)
+    definition_en = models.TextField(
+        _("definition (English)"),
+        blank=True,
+        help_text=_("What every edition's figure counts, in plain words for readers."),
+    )
+    definition_zh = models.TextField(_("definition (Chinese)"), blank=True)
 
     class Meta:
         ordering = ["position", "code"]
@@ -201,13 +214,54 @@ class Metric(models.Model):
         """The metric's name in the active language (the other one when that is empty)."""
         return localized(self, "name")
 
+    @property
+    def definition(self) -> str:
+        return localized(self, "definition")
+
+
+PRIMARY_SOURCE_HELP = _("The source the value was taken from; listed first. Leave empty to list the sources by date.")
+
+
+def _source_order(source: Source):
+    return (source.published_on is None, source.published_on, source.key)
+
+
+class CitedRow(models.Model):
+    """A row with sources, one of them the primary source the value was taken from."""
+
+    class Meta:
+        abstract = True
+
+    def ordered_sources(self) -> list[Source]:
+        """The primary source first, then the others by date: the order every page and download lists them.
+
+        No query when the sources are prefetched: the primary one is picked from them by its id.
+        """
+        sources = sorted(self.sources.all(), key=_source_order)
+        primary = next((source for source in sources if source.pk == self.primary_source_id), None)
+        if primary is None and self.primary_source_id is not None:
+            primary = self.primary_source
+        return [primary, *(source for source in sources if source != primary)] if primary else sources
+
+
+def _primary_source_field(related_name: str):
+    return models.ForeignKey(
+        Source,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=_("primary source"),
+        help_text=PRIMARY_SOURCE_HELP,
+    )
+
 
 class ReportedFigureQuerySet(models.QuerySet):
     def for_display(self):
         return self.select_related("metric").prefetch_related("sources")
 
 
-class ReportedFigure(models.Model):
+class ReportedFigure(CitedRow):
     """One value of one metric for one edition, as a source published it."""
 
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="figures", verbose_name=_("edition"))
@@ -215,8 +269,37 @@ class ReportedFigure(models.Model):
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=2)
     qualifier = models.CharField(_("qualifier"), max_length=12, choices=Qualifier, default=Qualifier.EXACT)
     stage = models.CharField(_("stage"), max_length=14, choices=Stage, default=Stage.CLOSING)
+    basis = models.CharField(
+        _("basis"),
+        max_length=24,
+        choices=Basis,
+        blank=True,
+        help_text=_(
+            "What a money figure measures, as the source's wording implies. Figures of different bases are "
+            "never compared as like for like. Leave empty for figures that are not money."
+        ),
+    )
+    wording_zh = models.CharField(
+        _("wording as published (Chinese)"), max_length=200, blank=True, help_text=_("For example 合同引资额.")
+    )
+    wording_en = models.CharField(
+        _("wording as published (English)"), max_length=200, blank=True, help_text=_("For example contract investment.")
+    )
+    definition_en = models.CharField(
+        _("definition (English)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Only where this edition counts differently from the metric's definition, e.g. "
+            "deputy-minister level and above only. Figures of different definitions are not like for like."
+        ),
+    )
+    definition_zh = models.CharField(_("definition (Chinese)"), max_length=300, blank=True)
+    primary_source = _primary_source_field("primary_for_figures")
     sources = models.ManyToManyField(Source, related_name="figures", verbose_name=_("sources"))
-    note = models.TextField(_("note"), blank=True)
+    public_note_en = models.TextField(_("public note (English)"), blank=True, help_text=NOTE_HELP)
+    public_note_zh = models.TextField(_("public note (Chinese)"), blank=True)
+    research_note = models.TextField(_("research note"), blank=True, help_text=RESEARCH_NOTE_HELP)
 
     objects = ReportedFigureQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
@@ -238,6 +321,7 @@ class ReportedFigure(models.Model):
             ),
             _choices_constraint("qualifier", Qualifier, "figure_qualifier_valid"),
             _choices_constraint("stage", Stage, "figure_stage_valid"),
+            models.CheckConstraint(condition=Q(basis="") | Q(basis__in=Basis.values), name="figure_basis_valid"),
         ]
 
     def __str__(self):
@@ -248,8 +332,34 @@ class ReportedFigure(models.Model):
         """'over 20,000', '84.475 billion yuan': the value as every page shows it."""
         return format_quantity(self.value, self.metric.unit, self.qualifier)
 
+    @property
+    def wording(self) -> str:
+        """The source's words for the figure in the reader's language, else its basis in those words."""
+        chinese = is_chinese()
+        own = self.wording_zh if chinese else self.wording_en
+        return own or basis_words(self.basis, "zh" if chinese else "en") or self.wording_zh or self.wording_en
 
-class ReportedBand(models.Model):
+    @property
+    def published_wording(self) -> str:
+        """The source's words only, in the reader's language or else the other one ('' when none were recorded)."""
+        return localized(self, "wording")
+
+    @property
+    def wording_original(self) -> str:
+        """The Chinese words as published, beside an English page's wording ('' when they would repeat it)."""
+        return "" if is_chinese() or self.wording_zh == self.wording else self.wording_zh
+
+    @property
+    def definition(self) -> str:
+        """What this figure counts where it differs from the metric's definition; empty when it does not."""
+        return localized(self, "definition")
+
+    @property
+    def public_note(self) -> str:
+        return localized(self, "public_note")
+
+
+class ReportedBand(CitedRow):
     """Project counts by size band exactly as an edition's release gives them."""
 
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="reported_bands", verbose_name=_("edition"))
@@ -271,8 +381,11 @@ class ReportedBand(models.Model):
             "exclusive counts add up to the number of projects."
         ),
     )
+    primary_source = _primary_source_field("primary_for_bands")
     sources = models.ManyToManyField(Source, related_name="reported_bands", verbose_name=_("sources"))
-    note = models.TextField(_("note"), blank=True)
+    public_note_en = models.TextField(_("public note (English)"), blank=True, help_text=NOTE_HELP)
+    public_note_zh = models.TextField(_("public note (Chinese)"), blank=True)
+    research_note = models.TextField(_("research note"), blank=True, help_text=RESEARCH_NOTE_HELP)
 
     class Meta:
         ordering = ["edition", "lower_yuan"]
@@ -289,11 +402,21 @@ class ReportedBand(models.Model):
         ]
 
     def __str__(self):
-        lower = format_quantity(self.lower_yuan, Unit.YUAN)
-        if self.upper_yuan is None:
-            return _("over %(lower)s: %(count)s") % {"lower": lower, "count": self.count}
-        upper = format_quantity(self.upper_yuan, Unit.YUAN)
-        return f"{lower} – {upper}: {self.count}"
+        return f"{self.label}: {self.count}"
+
+    @property
+    def label(self) -> str:
+        """'over 100 million yuan' ('under 100 million yuan' from zero): as releases word a band (超1亿元).
+
+        The sources say neither whether an edge is included nor, for exclusive bands, more than the lower edge.
+        """
+        if not self.lower_yuan and self.upper_yuan is not None:
+            return _("under %(upper)s") % {"upper": format_quantity(self.upper_yuan, Unit.YUAN)}
+        return format_quantity(self.lower_yuan, Unit.YUAN, Qualifier.MORE_THAN)
+
+    @property
+    def public_note(self) -> str:
+        return localized(self, "public_note")
 
 
 class Sector(models.Model):
@@ -321,10 +444,28 @@ class Sector(models.Model):
 
 
 class ReportedSector(models.Model):
-    """A sector an edition's release names for its signed projects, in the release's order."""
+    """A sector an edition's release names for its signed projects, in the release's order.
+
+    Releases name one sector differently from edition to edition ("Healthcare", "Medical and elderly
+    care"): `sector` is the canonical sector that comparisons and facets use, and the published name is
+    kept beside it, as the release worded it.
+    """
 
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="reported_sectors", verbose_name=_("edition"))
-    sector = models.ForeignKey(Sector, models.PROTECT, related_name="reported_in", verbose_name=_("sector"))
+    sector = models.ForeignKey(
+        Sector,
+        models.PROTECT,
+        related_name="reported_in",
+        verbose_name=_("canonical sector"),
+        help_text=_("The sector every edition's comparisons use for the name the release published."),
+    )
+    published_name_en = models.CharField(
+        _("name as published (English)"),
+        max_length=200,
+        blank=True,
+        help_text=_("The release's own words, such as “medical and elderly care”; empty when it used the sector's."),
+    )
+    published_name_zh = models.CharField(_("name as published (Chinese)"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("order in the release"), default=0)
     sources = models.ManyToManyField(Source, related_name="reported_sectors", verbose_name=_("sources"))
 
@@ -333,11 +474,25 @@ class ReportedSector(models.Model):
         verbose_name = _("sector named in a release")
         verbose_name_plural = _("sectors named in releases")
         constraints = [
-            models.UniqueConstraint(fields=["edition", "sector"], name="one_reported_sector_per_edition"),
+            models.UniqueConstraint(
+                fields=["edition", "sector"],
+                name="one_reported_sector_per_edition",
+                violation_error_message=_(
+                    "This edition's release already names a sector mapped to this canonical sector."
+                ),
+            ),
         ]
 
     def __str__(self):
+        published = self.published_name
+        if published and published.lower() != self.sector.name.lower():
+            return f"{self.edition}: {self.sector} ({published})"
         return f"{self.edition}: {self.sector}"
+
+    @property
+    def published_name(self) -> str:
+        """The release's name for the sector in the reader's language (the other one when that is empty)."""
+        return localized(self, "published_name")
 
 
 refuse_control_characters(Source, Edition, Metric, ReportedFigure, ReportedBand, Sector, ReportedSector)

@@ -7,10 +7,10 @@ from import_export import fields
 
 from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
 from core.imports import StaffResource
-from core.parsing import NameMatcher, choice_matcher
-from core.vocabulary import QUALIFIER_ALIASES, STAGE_ALIASES, Qualifier, Stage
-from editions.import_widgets import EditionWidget, SourcesWidget
-from editions.models import Metric, ReportedFigure
+from core.parsing import CellError, NameMatcher, choice_matcher
+from core.vocabulary import BASIS_ALIASES, QUALIFIER_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
+from editions.import_widgets import EditionWidget, NoteWidget, SourcesWidget, sector_matcher
+from editions.models import Metric, ReportedFigure, ReportedSector, Sector
 from editions.services import can_publish, record_edition_change
 
 
@@ -34,6 +34,10 @@ class EditionDataResource(StaffResource):
 
 
 # -- reported figures --------------------------------------------------------------------------------------
+
+
+def _text(name: str, max_length: int | None = None) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=TextWidget(name, max_length=max_length))
 
 
 def _metric_matcher() -> NameMatcher:
@@ -69,10 +73,24 @@ class ReportedFigureResource(EditionDataResource):
             default=Qualifier.EXACT,
         ),
     )
-    sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
-    note = fields.Field(
-        attribute="note", column_name="note", widget=TextWidget.for_field(ReportedFigure._meta.get_field("note"))
+    basis = fields.Field(
+        attribute="basis",
+        column_name="basis",
+        widget=MatchWidget("basis", lambda: choice_matcher(Basis, _("basis"), BASIS_ALIASES), default=""),
     )
+    wording_zh = _text("wording_zh", 200)
+    wording_en = _text("wording_en", 200)
+    definition_en = _text("definition_en", 300)
+    definition_zh = _text("definition_zh", 300)
+    # The first source listed is the one the value was taken from (the primary source).
+    sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
+    public_note_en = fields.Field(
+        attribute="public_note_en", column_name="public_note_en", widget=NoteWidget("public_note_en")
+    )
+    public_note_zh = fields.Field(
+        attribute="public_note_zh", column_name="public_note_zh", widget=NoteWidget("public_note_zh")
+    )
+    research_note = _text("research_note")
 
     required_columns = ("edition", "metric", "value", "sources")
     natural_key_label = gettext_lazy("edition, metric and stage")
@@ -82,13 +100,23 @@ class ReportedFigureResource(EditionDataResource):
         "stage": "closing",
         "value": "20000",
         "qualifier": "more_than",
+        "basis": "",
+        "wording_zh": "",
+        "wording_en": "",
+        "definition_en": "",
+        "definition_zh": "",
         "sources": "S1",
-        "note": "",
+        "public_note_en": "Offline participants only.",
+        "public_note_zh": "仅指线下参会客商。",
+        "research_note": "",
     }
 
     class Meta:
         model = ReportedFigure
-        fields = ("edition", "metric", "stage", "value", "qualifier", "sources", "note")
+        fields = (
+            "edition", "metric", "stage", "value", "qualifier", "basis", "wording_zh", "wording_en", "definition_en",
+            "definition_zh", "sources", "public_note_en", "public_note_zh", "research_note",
+        )  # fmt: skip
         import_id_fields = ("edition", "metric", "stage")
         instance_loader_class = NaturalKeyInstanceLoader
         skip_unchanged = True
@@ -96,7 +124,7 @@ class ReportedFigureResource(EditionDataResource):
         use_transactions = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("edition", "metric").prefetch_related("sources")
+        return super().get_queryset().select_related("edition", "metric", "primary_source").prefetch_related("sources")
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -104,6 +132,15 @@ class ReportedFigureResource(EditionDataResource):
         if "stage" not in dataset.headers:
             # Part of the key, but optional: a file without stages gives closing figures.
             dataset.append_col([""] * len(dataset), header="stage")
+
+    def dehydrate_sources(self, figure):
+        return ", ".join(source.key for source in figure.ordered_sources())
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if "sources" in row:
+            listed = self.fields["sources"].clean(row)
+            instance.primary_source = listed[0] if listed else None
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
@@ -113,5 +150,85 @@ class ReportedFigureResource(EditionDataResource):
         super().after_import(dataset, result, **kwargs)
         # An edition form opened before the import shows the old figures, and saving it would put them back:
         # each edition whose figures changed gets a new version, so that form is refused (core/versioning.py).
+        reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
+        record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)
+
+
+# -- sectors named in releases ------------------------------------------------------------------------------
+
+
+class PositionWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            return 0
+        if not text.removesuffix(".0").isdigit():
+            raise CellError(
+                _("%(column)s must be a whole number such as 3 (got '%(value)s')")
+                % {"column": self.column, "value": value}
+            )
+        return int(text.removesuffix(".0"))
+
+
+class ReportedSectorResource(EditionDataResource):
+    """The sectors a release names, each mapped to a canonical sector.
+
+    `sector` names the canonical sector (by name, slug or a name another release published for it); left
+    empty, the published name itself is looked up the same way, so a name staff mapped once maps again.
+    """
+
+    edition = fields.Field(attribute="edition", column_name="edition", widget=EditionWidget())
+    position = fields.Field(attribute="position", column_name="position", widget=PositionWidget("position"))
+    published_name_en = _text("published_name_en", 200)
+    published_name_zh = _text("published_name_zh", 200)
+    sector = fields.Field(
+        attribute="sector",
+        column_name="sector",
+        widget=MatchWidget("sector", lambda: sector_matcher(Sector.objects.all()), render_value=lambda s: s.name_en),
+    )
+    sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
+
+    required_columns = ("edition", "published_name_en", "sources")
+    natural_key_label = gettext_lazy("edition and sector")
+    example_row = {
+        "edition": 13,
+        "position": 3,
+        "published_name_en": "medical and elderly care",
+        "published_name_zh": "医疗养老",
+        "sector": "Healthcare",
+        "sources": "S13",
+    }
+
+    class Meta:
+        model = ReportedSector
+        fields = ("edition", "position", "published_name_en", "published_name_zh", "sector", "sources")
+        import_id_fields = ("edition", "sector")
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("edition", "sector").prefetch_related("sources")
+
+    def before_import(self, dataset, **kwargs):
+        if "sector" not in dataset.headers:
+            dataset.append_col([""] * len(dataset), header="sector")
+        # An empty canonical sector is looked up by the published name.
+        index, name = dataset.headers.index("sector"), dataset.headers.index("published_name_en")
+        for number, row in enumerate(dataset):
+            if not str(row[index] or "").strip():
+                values = list(row)
+                values[index] = values[name]
+                dataset[number] = values
+        super().before_import(dataset, **kwargs)
+        self._changed_editions = set()
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self._changed_editions.add(instance.edition_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
         reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
         record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)

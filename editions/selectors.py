@@ -16,8 +16,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
 
-from core.vocabulary import STAGE_PREFERENCE, Stage
+from core.formatting import format_ordinal
+from core.vocabulary import STAGE_PHRASES, STAGE_PREFERENCE, Stage
+from editions.citations import Citations
+from editions.comparability import compare, measure_of
 from editions.models import Edition, Metric, ReportedFigure, Source
 
 
@@ -54,9 +58,15 @@ def _sources_prefetch() -> Prefetch:
     return Prefetch("sources", queryset=Source.objects.order_by("published_on", "key"))
 
 
-def headline_figures(*, edition: Edition) -> list[ReportedFigure]:
-    """An edition's figures, one per metric at the preferred stage, in display order, with sources."""
-    figures = (
+def headline_figures(*, edition: Edition, citations: Citations | None = None) -> list[ReportedFigure]:
+    """An edition's figures, one per metric at the preferred stage, in display order, with sources.
+
+    Each figure's other stages ride along as `figure.also_reported` ("45 countries and regions before the
+    opening"), so that every published figure can be reached from the edition's page. With `citations`,
+    every figure gets its numbered sources and its public note with the sources it cites linked
+    (`cite_figures`).
+    """
+    figures = list(
         ReportedFigure.objects.filter(edition=edition)
         .select_related("metric")
         .prefetch_related(_sources_prefetch())
@@ -64,7 +74,38 @@ def headline_figures(*, edition: Edition) -> list[ReportedFigure]:
     )
     chosen = pick_preferred(figures)
     chosen.sort(key=lambda figure: (figure.metric.position, figure.metric.code))
+    shown = {figure.pk for figure in chosen}
+    for figure in chosen:
+        figure.also_reported = sorted(
+            (other for other in figures if other.metric_id == figure.metric_id and other.pk not in shown),
+            key=lambda other: _stage_rank(other.stage),
+        )
+    if citations is not None:
+        cite_figures(chosen, citations)
     return chosen
+
+
+def also_reported_text(figure: ReportedFigure) -> str:
+    """'45 countries and regions before the opening': a figure of another stage, as a sentence reads it."""
+    name = figure.metric.name
+    if name[1:2].islower():  # "Countries and regions", not an acronym
+        name = name[:1].lower() + name[1:]
+    return _("%(value)s %(metric)s %(stage)s") % {
+        "value": figure.display_value,
+        "metric": name,
+        "stage": STAGE_PHRASES[Stage(figure.stage)],
+    }
+
+
+def cite_figures(figures: list[ReportedFigure], citations: Citations) -> None:
+    """Number every figure's sources in display order (`figure.citations`, primary source first) and render its
+    public note with the sources it cites as links (`figure.note_html`); the same for its other stages."""
+    every = [item for figure in figures for item in [figure, *getattr(figure, "also_reported", [])]]
+    citations.know(item.public_note for item in every)
+    for item in every:
+        item.citations = citations.cite_all(item.ordered_sources())
+        item.note_html = citations.note(item.public_note)
+        item.also_text = also_reported_text(item)
 
 
 def main_metrics() -> list[Metric]:
@@ -124,9 +165,28 @@ def _constant_per_edition(values: dict, output_field, default=None) -> Case:
 
 @dataclass
 class TrendPoint:
-    edition: Edition
+    edition: Edition | None  # None: editions the portal does not have (`missing`), drawn as a gap
     figure: ReportedFigure | None
     height: float = 0.0  # share of the largest value, 0..1, for the small bar chart
+    missing: list[int] = field(default_factory=list)
+    unlike_previous: bool = False  # not like for like with the figure before it (comparability rule)
+
+    @property
+    def is_gap(self) -> bool:
+        return self.edition is None
+
+    @property
+    def gap_label(self) -> str:
+        """'9–11' under the gap; its title names them in full."""
+        if not self.missing:
+            return ""
+        return str(self.missing[0]) if len(self.missing) == 1 else f"{self.missing[0]}–{self.missing[-1]}"
+
+    @property
+    def gap_title(self) -> str:
+        first, last = format_ordinal(self.missing[0]), format_ordinal(self.missing[-1])
+        editions = first if len(self.missing) == 1 else _("%(first)s–%(last)s") % {"first": first, "last": last}
+        return _("%(editions)s: not in the portal") % {"editions": editions}
 
 
 @dataclass
@@ -140,29 +200,46 @@ class Trend:
 
     @property
     def chart(self) -> dict:
-        """Coordinates for a small server-rendered SVG bar chart (no JavaScript)."""
-        bar, gap, height = 18, 6, 60
-        bars = []
-        for index, point in enumerate(self.points):
+        """Coordinates for a small server-rendered SVG bar chart (no JavaScript); a gap is a narrow broken slot."""
+        bar, space, gap_width, height = 18, 6, 12, 60
+        bars, x = [], 0
+        for point in self.points:
+            width = gap_width if point.is_gap else bar
             bar_height = round(point.height * height, 1)
             bars.append(
                 {
                     "point": point,
-                    "x": index * (bar + gap),
+                    "x": x,
                     "y": round(height - bar_height, 1),
                     "height": bar_height,
-                    "label_x": index * (bar + gap) + bar / 2,
+                    "label_x": x + width / 2,
+                    "separator_x": x - space / 2,
                 }
             )
-        return {"bars": bars, "bar": bar, "height": height, "width": max(len(bars) * (bar + gap) - gap, 1)}
+            x += width + space
+        return {"bars": bars, "bar": bar, "height": height, "width": max(x - space, 1)}
 
 
 def main_figure_trends(*, editions: list[Edition], metrics: list[Metric]) -> list[Trend]:
-    """Each main metric across the given editions (oldest first), for the trend table and bars."""
+    """Each main metric across the given editions (oldest first), for the trend table and bars.
+
+    Editions missing from the portal between two shown ones are a gap point, never a join; a bar that is not
+    like for like with the one before it (another basis, another definition) says so.
+    """
     figures = main_figures_by_edition(editions=editions, metrics=metrics)
     trends = []
     for metric in metrics:
-        points = [TrendPoint(edition, figures.get((edition.pk, metric.pk))) for edition in editions]
+        points, previous = [], None
+        for before, edition in zip([None, *editions[:-1]], editions, strict=True):
+            if before is not None and edition.number - before.number > 1:
+                points.append(TrendPoint(None, None, missing=list(range(before.number + 1, edition.number))))
+            figure = figures.get((edition.pk, metric.pk))
+            point = TrendPoint(edition, figure)
+            if figure is not None:
+                if previous is not None:
+                    point.unlike_previous = not compare(measure_of(previous), measure_of(figure)).comparable
+                previous = figure
+            points.append(point)
         largest = max((point.figure.value for point in points if point.figure is not None), default=0)
         for point in points:
             if point.figure is not None and largest:

@@ -1,5 +1,7 @@
 """The editions table: one row per published edition with its main figures and recorded projects."""
 
+import re
+
 import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +55,8 @@ def figure_columns(metrics: list[Metric], reserved: set[str]) -> list[tuple[str,
     """One sortable column per main metric, named by its code (?sort=-participants), plus export-only details."""
     columns = []
     for metric in metrics:
-        name = metric.code.replace("-", "_")
+        # A column's name is also its accessor: only letters, digits and underscores, whatever the code holds.
+        name = re.sub(r"\W", "_", metric.code, flags=re.ASCII)
         if name in reserved:
             name = f"figure_{name}"
         columns.append((name, FigureColumn(metric)))

@@ -5,6 +5,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -12,6 +13,7 @@ from core import formatting
 from core.caching.aggregates import for_editions
 from core.tables import plain_number
 from core.vocabulary import Unit
+from editions.citations import Citation, Citations
 from editions.models import Edition, ReportedBand, ReportedFigure, Source
 from editions.selectors import headline_figures
 from projects.bands import VALUE_BANDS
@@ -57,6 +59,8 @@ class PublishedBandRow:
     recorded_count: int
     recorded_value: Decimal
     query: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    note: SafeString = ""
 
     @property
     def difference(self) -> int:
@@ -112,11 +116,16 @@ class EditionSummary:
     next_number: int | None
     recorded_count: int = 0
     recorded_value: Decimal = Decimal(0)
-    sources: list[Source] = field(default_factory=list)
+    citations: Citations = field(default_factory=Citations)
 
     @property
     def has_projects(self) -> bool:
         return self.recorded_count > 0
+
+    @property
+    def sources(self) -> list[Citation]:
+        """Every source the page cites, numbered in the order the page first cites it."""
+        return self.citations.listed
 
 
 def _query(edition: Edition, **filters) -> str:
@@ -156,14 +165,6 @@ def _band_edges(band: ReportedBand) -> Q:
     return condition
 
 
-def _band_label(band: ReportedBand) -> str:
-    lower = formatting.format_quantity(band.lower_yuan, Unit.YUAN)
-    if band.upper_yuan is None or band.is_nested:
-        return _("%(lower)s and over") % {"lower": lower}
-    upper = formatting.format_quantity(band.upper_yuan, Unit.YUAN)
-    return _("%(lower)s to under %(upper)s") % {"lower": lower, "upper": upper}
-
-
 def _matching_band(published: ReportedBand):
     """The site's own value band with exactly the published edges, if there is one."""
     upper = None if published.is_nested else published.upper_yuan
@@ -197,7 +198,7 @@ def _published_band_rows(
         rows.append(
             PublishedBandRow(
                 band=band,
-                label=_band_label(band),
+                label=band.label,
                 recorded_count=recorded_count,
                 recorded_value=recorded_value,
                 query=query,
@@ -216,10 +217,6 @@ def _neighbours(edition: Edition) -> tuple[int | None, int | None]:
         next=Min("number", filter=Q(number__gt=edition.number)),
     )
     return numbers["previous"], numbers["next"]
-
-
-def _source_order(source: Source):
-    return (source.published_on is None, source.published_on, source.key)
 
 
 def _project_breakdowns(edition: Edition, published: list[ReportedBand]) -> dict:
@@ -280,19 +277,19 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
     recorded_count = sum(row.count for row in bands)
     recorded_value = sum((row.total for row in bands), Decimal(0))
 
-    figures = headline_figures(edition=edition)
+    citations = Citations()
+    figures = headline_figures(edition=edition, citations=citations)
     by_code = {figure.metric.code: figure for figure in figures}
     comparisons = [
         Comparison(_("Projects signed"), Unit.COUNT, by_code.get(PROJECT_COUNT_METRIC), Decimal(recorded_count)),
         Comparison(_("Total signed value"), Unit.YUAN, by_code.get(PROJECT_VALUE_METRIC), recorded_value),
     ]
     published_bands = _published_band_rows(edition, published, breakdowns["published_counts"])
+    citations.know(row.band.public_note for row in published_bands)
+    for row in published_bands:
+        row.citations = citations.cite_all(row.band.ordered_sources())
+        row.note = citations.note(row.band.public_note)
     previous_number, next_number = _neighbours(edition)
-
-    sources: dict[int, Source] = {}
-    for figure in figures:
-        for source in figure.sources.all():
-            sources.setdefault(source.pk, source)
 
     return EditionSummary(
         edition=edition,
@@ -309,7 +306,5 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
         next_number=next_number,
         recorded_count=recorded_count,
         recorded_value=recorded_value,
-        sources=sorted(
-            sources.values(), key=lambda source: (source.published_on is None, source.published_on, source.key)
-        ),
+        citations=citations,
     )

@@ -66,7 +66,7 @@ class ProjectAdmin(
     # Everything a row shows comes in one query, however many projects there are.
     list_select_related = ["edition", "sector"]
     search_fields = ["title", "title_zh", "parties", "parties_zh", "description", "description_zh"]
-    autocomplete_fields = ["edition", "sector", "source"]
+    autocomplete_fields = ["edition", "sector", "source", "generated_from"]
     ordering = ["-value", "id"]
     # No date hierarchy: editions already group projects in time, and it costs two scans of the table.
     show_full_result_count = False
@@ -78,7 +78,10 @@ class ProjectAdmin(
         (_("Parties and place"), {"fields": ["scope", "partner", "parties", "parties_zh", "location"]}),
         (_("Value and date"), {"fields": ["value", "signed_on"]}),
         (_("Description"), {"fields": ["description", "description_zh"]}),
-        (_("Provenance"), {"fields": ["source", "is_illustrative", "version", "created_at", "updated_at"]}),
+        (
+            _("Provenance"),
+            {"fields": ["source", "is_illustrative", "generated_from", "version", "created_at", "updated_at"]},
+        ),
     ]
 
     @admin.display(description=_("value"), ordering="value")

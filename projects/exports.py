@@ -27,7 +27,7 @@ from core.formatting import is_chinese
 from core.tables import plain_number
 from editions.models import Edition, Sector, Source
 from projects.bands import VALUE_BANDS
-from projects.models import ProjectKind, ProjectStatus, Scope
+from projects.models import ProjectKind, ProjectStatus, Scope, generated_from_text, illustrative_label
 from projects.tables import ProjectTable
 
 CHUNK_ROWS = 5000
@@ -39,11 +39,11 @@ CENT = Decimal("0.01")
 _FIELDS = {
     False: (
         "id", "title", "title_zh", "value", "edition_id", "sector_id", "scope", "partner", "signed_on", "kind",
-        "status", "parties", "parties_zh", "source_id", "is_illustrative",
+        "status", "parties", "parties_zh", "source_id", "is_illustrative", "generated_from_id",
     ),
     True: (
         "id", "title_zh", "title", "value", "edition_id", "sector_id", "scope", "partner", "signed_on", "kind",
-        "status", "parties_zh", "parties", "source_id", "is_illustrative",
+        "status", "parties_zh", "parties", "source_id", "is_illustrative", "generated_from_id",
     ),
 }  # fmt: skip
 
@@ -76,8 +76,9 @@ class _Cells:
     def __init__(self, chinese: bool):
         self.chinese = chinese
         self.scope = _Lookup({value: str(label) for value, label in Scope.choices}, _unchanged)
-        self.kind = _Lookup({value: str(label) for value, label in ProjectKind.choices}, _unchanged)
-        self.status = _Lookup({value: str(label) for value, label in ProjectStatus.choices}, _unchanged)
+        # By (value, illustrative): a made-up project's kind and status are marked, never read as facts.
+        self.kind = _Lookup(_labels(ProjectKind), _unchanged)
+        self.status = _Lookup(_labels(ProjectStatus), _unchanged)
         self.band = [str(band.label) for band in VALUE_BANDS]
         self.partner = _Lookup({}, self._partner_name)
         self.yes, self.no = gettext("yes"), gettext("no")
@@ -87,7 +88,12 @@ class _Cells:
             self._missing_sector,
         )
         self.source = _Lookup({None: None}, self._source_url)
-        self.source.update((pk, url or None) for pk, url in Source.objects.values_list("id", "url"))
+        # An illustrative project has no source of its own: its cell names the release it was generated to match,
+        # by title and date, with no link that could pass for its source.
+        self.generated = _Lookup({None: None}, self._generated_text)
+        for source in Source.objects.only("id", "url", "title", "publisher", "published_on"):
+            self.source[source.pk] = source.url or None
+            self.generated[source.pk] = generated_from_text(str(source))
 
     @staticmethod
     def _partner_name(code: str) -> str | None:
@@ -105,6 +111,16 @@ class _Cells:
 
     def _source_url(self, pk: int) -> str | None:
         return Source.objects.values_list("url", flat=True).get(pk=pk) or None
+
+    @staticmethod
+    def _generated_text(pk: int) -> str:
+        return generated_from_text(str(Source.objects.get(pk=pk)))
+
+
+def _labels(choices) -> dict[tuple[str, bool], str]:
+    return {
+        (value, flag): illustrative_label(label, flag) for value, label in choices.choices for flag in (False, True)
+    }
 
 
 def _plain_value(value):
@@ -167,13 +183,20 @@ def rows(queryset: QuerySet) -> Iterator[list]:
     chinese = is_chinese()
     chunks = _chunks(queryset, chinese, lambda: _Cells(chinese))
     cells = next(chunks)
-    band, edition, sector, partner, source = cells.band, cells.edition, cells.sector, cells.partner, cells.source
+    band, edition, sector, partner, source, generated = (
+        cells.band,
+        cells.edition,
+        cells.sector,
+        cells.partner,
+        cells.source,
+        cells.generated,
+    )
     scope_label, kind_label, status_label, yes, no = cells.scope, cells.kind, cells.status, cells.yes, cells.no
     lowers = _BAND_LOWERS
     for chunk in chunks:
         for record in chunk:
             pk, title, other_title, value, edition_id, sector_id, scope, code = record[:8]
-            signed_on, kind, status, parties, other_parties, source_id, flag = record[8:]
+            signed_on, kind, status, parties, other_parties, source_id, flag, generated_id = record[8:]
             number = _plain_value(value)
             yield [
                 pk,
@@ -187,10 +210,10 @@ def rows(queryset: QuerySet) -> Iterator[list]:
                 partner[code],
                 code or None,
                 _date_text(signed_on),
-                kind_label[kind],
-                status_label[status],
+                kind_label[kind, flag],
+                status_label[status, flag],
                 parties or other_parties,
-                source[source_id],
+                generated[generated_id] if flag else source[source_id],
                 yes if flag else no,
             ]
 
@@ -217,6 +240,7 @@ def _csv_lines(queryset: QuerySet) -> Iterator[str]:
     cells = next(chunks)
     band = [csv_cell(label) + "," for label in cells.band]
     edition, sector, source = _rendered(cells.edition), _rendered(cells.sector), _rendered(cells.source)
+    generated = _rendered(cells.generated)
     scope_label, kind_label, status_label = _rendered(cells.scope), _rendered(cells.kind), _rendered(cells.status)
     partner = _Lookup({}, lambda code: csv_cell(cells.partner[code]) + "," + csv_cell(code) + ",")
     date = _Lookup({None: ","}, lambda day: csv_cell(_date_text(day)) + ",")
@@ -226,7 +250,7 @@ def _csv_lines(queryset: QuerySet) -> Iterator[str]:
     for chunk in chunks:
         lines = []
         for pk, title, other_title, value, edition_id, sector_id, scope, code, signed_on, kind, status, parties, \
-                other_parties, source_id, flag in chunk:  # fmt: skip
+                other_parties, source_id, flag, generated_id in chunk:  # fmt: skip
             number = value if type(value) is int else plain(value)
             title = title or other_title
             parties = parties or other_parties
@@ -235,8 +259,9 @@ def _csv_lines(queryset: QuerySet) -> Iterator[str]:
                 f"{other_title if plain_text(other_title) else text(other_title)},"
                 f"{number},{band[bisect_right(lowers, number)]}"
                 f"{edition[edition_id]}{sector[sector_id]}{scope_label[scope]}{partner[code]}{date[signed_on]}"
-                f"{kind_label[kind]}{status_label[status]}{parties if plain_text(parties) else text(parties)},"
-                f"{source[source_id]}{yes if flag else no}\r\n"
+                f"{kind_label[kind, flag]}{status_label[status, flag]}"
+                f"{parties if plain_text(parties) else text(parties)},"
+                f"{generated[generated_id] if flag else source[source_id]}{yes if flag else no}\r\n"
             )
         yield "".join(lines)
 

@@ -29,6 +29,7 @@ PROJECT_FIELDS = (
     "status",
     "source",
     "is_illustrative",
+    "generated_from",
     "description",
     "description_zh",
 )
@@ -91,6 +92,16 @@ class Project(models.Model):
     is_illustrative = models.BooleanField(
         _("illustrative"), default=False, help_text=_("Demo data made up for illustration, not a real record.")
     )
+    # An illustrative project is not in any article: it names the release whose totals it was made to match.
+    generated_from = models.ForeignKey(
+        Source,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="generated_projects",
+        verbose_name=_("generated from"),
+        help_text=_("Illustrative projects only: the source whose published totals they were generated to match."),
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=ProjectKind, default=ProjectKind.CONTRACT)
     status = models.CharField(_("status"), max_length=20, choices=ProjectStatus, default=ProjectStatus.SIGNED)
     # Bumped on every save; a form carrying an older version is refused (no lost updates).
@@ -132,6 +143,19 @@ class Project(models.Model):
             models.CheckConstraint(condition=Q(scope__in=Scope.values), name="project_scope_valid"),
             models.CheckConstraint(condition=Q(kind__in=ProjectKind.values), name="project_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=ProjectStatus.values), name="project_status_valid"),
+            models.CheckConstraint(
+                condition=Q(is_illustrative=False) | Q(source__isnull=True),
+                name="illustrative_project_has_no_source",
+                violation_error_message=_(
+                    "An illustrative project was made up: it has no source of its own. Give the release whose "
+                    "totals it matches as “generated from” instead."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_illustrative=True) | Q(generated_from__isnull=True),
+                name="only_illustrative_projects_are_generated",
+                violation_error_message=_("Only an illustrative project is generated from a source's totals."),
+            ),
         ]
 
     def __str__(self):
@@ -179,6 +203,26 @@ class Project(models.Model):
     @property
     def display_value(self) -> str:
         return format_yuan(self.value)
+
+    @property
+    def display_kind(self) -> str:
+        """'contract project', or 'contract project (illustrative)' for a made-up project."""
+        return illustrative_label(self.get_kind_display(), self.is_illustrative)
+
+    @property
+    def display_status(self) -> str:
+        """'under construction', or 'under construction (illustrative)': a made-up project's status is no fact."""
+        return illustrative_label(self.get_status_display(), self.is_illustrative)
+
+
+def illustrative_label(label, is_illustrative: bool) -> str:
+    """A label of a made-up project, marked so that it never reads as a fact."""
+    return _("%(label)s (illustrative)") % {"label": label} if is_illustrative else str(label)
+
+
+def generated_from_text(source_label: str) -> str:
+    """What an illustrative project gives as its source: the release whose totals it reproduces."""
+    return _("generated to match the totals published in %(source)s") % {"source": source_label}
 
 
 refuse_control_characters(Project)

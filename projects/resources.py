@@ -82,6 +82,7 @@ class ProjectResource(BulkWritesMixin, EditionDataResource):
     )
     source = _field("source", SourceWidget())
     is_illustrative = _field("is_illustrative", BoolWidget("is_illustrative"))
+    generated_from = _field("generated_from", SourceWidget("generated_from"))
     description = _text("description")
     description_zh = _text("description_zh")
 
@@ -120,7 +121,7 @@ class ProjectResource(BulkWritesMixin, EditionDataResource):
         store_instance = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("edition", "sector", "source")
+        return super().get_queryset().select_related("edition", "sector", "source", "generated_from")
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

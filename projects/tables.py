@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.formatting import format_yuan, is_chinese, localized_html
 from core.tables import NumberColumn, PortalTable, YuanColumn
 from projects.bands import VALUE_BANDS, band_for
-from projects.models import Project, Scope
+from projects.models import Project, Scope, generated_from_text
 
 ILLUSTRATIVE_BADGE = '<span class="illustrative-badge">{}</span>'
 
@@ -75,7 +75,7 @@ class ProjectTable(PortalTable):
     kind = ExportOnlyColumn(verbose_name=_("Kind"))
     status = ExportOnlyColumn(verbose_name=_("Status"))
     parties = ExportOnlyColumn(verbose_name=_("Signing parties"))
-    source_url = ExportOnlyColumn(verbose_name=_("Source"), accessor="source__url")
+    source_url = ExportOnlyColumn(verbose_name=_("Source"), accessor="source__url", empty_values=())
     is_illustrative = ExportOnlyColumn(verbose_name=_("Illustrative"), empty_values=())
 
     class Meta:
@@ -127,6 +127,18 @@ class ProjectTable(PortalTable):
 
     def value_is_illustrative(self, value):
         return gettext("yes") if value else gettext("no")
+
+    def value_kind(self, record):
+        return record.display_kind
+
+    def value_status(self, record):
+        return record.display_status
+
+    def value_source_url(self, record, value):
+        # A made-up project names the release it was generated to match, never a link of its own.
+        if record.is_illustrative:
+            return generated_from_text(str(record.generated_from)) if record.generated_from_id else ""
+        return value or ""
 
 
 class FastRow:

@@ -217,5 +217,7 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
 
 
 def project_detail(request, pk: int):
-    project = get_object_or_404(Project.objects.public().select_related("edition", "sector", "source"), pk=pk)
+    project = get_object_or_404(
+        Project.objects.public().select_related("edition", "sector", "source", "generated_from"), pk=pk
+    )
     return render(request, "projects/project_detail.html", {"project": project})

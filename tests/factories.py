@@ -148,6 +148,16 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     description = "An illustrative project."
     # One source for every project that names none: a new source (with its history row and cache token change)
     # per project would only slow the tests down.
-    source = factory.SubFactory(SourceFactory, key="T-projects", title="Signed projects of the edition")
+    source = factory.Maybe(
+        "is_illustrative",
+        yes_declaration=None,
+        no_declaration=factory.SubFactory(SourceFactory, key="T-projects", title="Signed projects of the edition"),
+    )
     is_illustrative = False
+    # An illustrative project names the release whose totals it was generated to match, never a source of its own.
+    generated_from = factory.Maybe(
+        "is_illustrative",
+        yes_declaration=factory.SubFactory(SourceFactory, key="T-totals", title="Closing release with the totals"),
+        no_declaration=None,
+    )
     kind = ProjectKind.CONTRACT

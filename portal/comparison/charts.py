@@ -36,6 +36,8 @@ class Bar:
     value: Decimal | None  # None draws no bar and says "not reported"
     text: str  # the figure as the table shows it, e.g. "over 20,000"
     approximate: bool = False
+    gap: bool = False  # editions missing from the portal: an empty column that says so, never a join
+    unlike_previous: bool = False  # not like for like with the bar before: a dashed line between them
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,23 @@ def _missing_label(svg, text: str, x: float, bottom: float):
     _element(svg, "text", text, x=x + 4, y=bottom - 6, fill=MUTED, transform=f"rotate(-90 {x + 4} {bottom - 6})")
 
 
+def _gap_column(svg, label: str, x: float, bottom: float):
+    """A column for editions the portal does not have: a break in the axis, the editions named, no bar."""
+    group = _element(svg, "g", class_="gap")
+    _element(group, "title", _("%(editions)s: not in the portal") % {"editions": label})
+    _element(group, "line", x1=x - 6, y1=bottom + 5, x2=x - 2, y2=bottom - 5, stroke=INK)
+    _element(group, "line", x1=x + 2, y1=bottom + 5, x2=x + 6, y2=bottom - 5, stroke=INK)
+    _column_label(group, label, x, bottom + 16)
+    _missing_label(group, _("not in the portal"), x, bottom - 8)
+
+
+def _separator(svg, x: float, top: float, bottom: float):
+    """A dashed line between two bars that are not like for like."""
+    group = _element(svg, "g", class_="unlike")
+    _element(group, "title", _("not like for like with the bar before"))
+    _element(group, "line", x1=x, y1=top, x2=x, y2=bottom, stroke=MUTED, stroke_dasharray="4 3")
+
+
 def _serialize(svg: ET.Element) -> SafeString:
     # ElementTree escaped every text and attribute value above.
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
@@ -142,6 +161,11 @@ def bar_chart(*, chart_id: str, title: str, desc: str, x_label: str, unit_label:
     bar_width = min(slot * 0.6, 60)
     for index, bar in enumerate(bars):
         center = LEFT + slot * index + slot / 2
+        if bar.gap:
+            _gap_column(svg, bar.label, center, bottom)
+            continue
+        if bar.unlike_previous:
+            _separator(svg, center - slot / 2, TOP, bottom)
         _column_label(svg, bar.label, center, bottom + 16)
         if bar.value is None:
             _missing_label(svg, _("not reported"), center, bottom)
@@ -163,13 +187,27 @@ def bar_chart(*, chart_id: str, title: str, desc: str, x_label: str, unit_label:
     if any(bar.approximate for bar in bars):
         _element(svg, "rect", x=LEFT + 8, y=TOP - 18, width=12, height=12, fill=APPROXIMATE)
         _element(svg, "text", _("approximate figure (over, about, nearly…)"), x=LEFT + 26, y=TOP - 8, fill=MUTED)
+    if any(bar.unlike_previous for bar in bars):
+        x = LEFT + plot_width / 2 + 20
+        _element(svg, "line", x1=x, y1=TOP - 20, x2=x, y2=TOP - 6, stroke=MUTED, stroke_dasharray="4 3")
+        _element(svg, "text", _("not like for like across the dashed line"), x=x + 8, y=TOP - 8, fill=MUTED)
     return _serialize(svg)
 
 
 def stacked_share_chart(
-    *, chart_id: str, title: str, desc: str, x_label: str, columns: list[str], series: list[Series]
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    x_label: str,
+    columns: list[str],
+    series: list[Series],
+    gap_columns: frozenset[int] = frozenset(),
 ):
-    """One 100% column per edition, split into the share of each series; a legend on the right."""
+    """One 100% column per edition, split into the share of each series; a legend on the right.
+
+    The columns at `gap_columns` stand for editions missing from the portal: they are drawn as gaps.
+    """
     svg = _svg(chart_id, title, desc, WIDTH + LEGEND_WIDTH)
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     _axes(svg, plot_width=plot_width, x_label=x_label, y_label=_("share (per cent)"))
@@ -182,6 +220,9 @@ def stacked_share_chart(
     bar_width = min(slot * 0.7, 70)
     for index, column in enumerate(columns):
         center = LEFT + slot * index + slot / 2
+        if index in gap_columns:
+            _gap_column(svg, column, center, bottom)
+            continue
         _column_label(svg, column, center, bottom + 16)
         if all(item.shares[index] is None for item in series):
             _missing_label(svg, _("no projects"), center, bottom)

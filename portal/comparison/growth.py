@@ -1,7 +1,7 @@
 """Change between editions and growth per calendar year: pure functions, no database.
 
-A figure is a `Quantity` (value and qualifier). A change between two figures that are not both
-exact ("over 20,000" -> "over 25,000") is approximate; pages never show it as a precise percentage.
+A figure is a `Quantity` (value and qualifier). A change the comparability rule calls approximate
+("over 20,000" -> "over 25,000") is always marked ≈; pages never show it as a precise percentage.
 A missing figure is `None` and every function returns `None` for it rather than treating it as zero.
 """
 
@@ -47,20 +47,30 @@ class AnnualGrowth:
     is_approximate: bool
 
 
-def change_between(previous: Quantity | None, current: Quantity | None, *, years: int) -> Change | None:
-    """The change from `previous` to `current`; None when either figure is missing."""
+def change_between(
+    previous: Quantity | None, current: Quantity | None, *, years: int, approximate: bool | None = None
+) -> Change | None:
+    """The change from `previous` to `current`; None when either figure is missing.
+
+    Approximate when the comparability rule says so (`approximate`), or else when either figure is hedged.
+    """
     if previous is None or current is None:
         return None
     absolute = current.value - previous.value
     percent = None if previous.value == 0 else absolute / previous.value * HUNDRED
-    return Change(absolute, percent, years, not (previous.is_exact and current.is_exact))
+    if approximate is None:
+        approximate = not (previous.is_exact and current.is_exact)
+    return Change(absolute, percent, years, approximate)
 
 
-def compound_annual_growth(first: Quantity | None, last: Quantity | None, *, years: int) -> AnnualGrowth | None:
+def compound_annual_growth(
+    first: Quantity | None, last: Quantity | None, *, years: int, approximate: bool | None = None
+) -> AnnualGrowth | None:
     """(last / first) ** (1 / years) - 1, in percent; None when it cannot be computed."""
     if first is None or last is None or years <= 0 or first.value <= 0 or last.value < 0:
         return None
-    approximate = not (first.is_exact and last.is_exact)
+    if approximate is None:
+        approximate = not (first.is_exact and last.is_exact)
     if last.value == 0:
         return AnnualGrowth(-HUNDRED, years, approximate)
     with localcontext() as context:
@@ -98,19 +108,18 @@ def format_percent(value: Decimal | None, places: int = 1) -> str:
 
 
 def format_signed_percent(value: Decimal, *, approximate: bool) -> str:
-    """'+52.0%' when precise, '≈ +52%' when approximate."""
-    rounded = _round(abs(value), 0 if approximate else 1)
-    text = f"{_sign(_round(value, 0 if approximate else 1))}{rounded:,}%"
+    """'+52.0%', or '≈ +110.7%' when approximate: to one decimal either way, an approximate one marked."""
+    text = f"{_sign(_round(value, 1))}{_round(abs(value), 1):,}%"
     return f"≈ {text}" if approximate else text
 
 
-def format_absolute_change(change: Change, unit: str) -> str:
+def format_absolute_change(change: Change, unit: str, *, significant: int | None = None) -> str:
     """'+28.891 billion yuan', '≈ +5,000', '+3.2 pp' (for shares)."""
     if unit == PERCENT:
         points = format_number(_round(abs(change.absolute), 1))
         text = _("%(sign)s%(points)s pp") % {"sign": _sign(change.absolute), "points": points}
     else:
-        text = f"{_sign(change.absolute)}{format_quantity(abs(change.absolute), unit)}"
+        text = f"{_sign(change.absolute)}{format_quantity(abs(change.absolute), unit, significant=significant)}"
     return f"≈ {text}" if change.is_approximate else text
 
 

@@ -7,14 +7,8 @@ from django.utils.translation import gettext as _
 from core.vocabulary import Unit
 from portal.comparison import charts
 from portal.comparison.growth import PERCENT
-from portal.comparison.selectors import (
-    RECORDED_METRICS,
-    UNIT_LABELS,
-    build_comparison,
-    edition_label,
-    localized_name,
-    shares,
-)
+from portal.comparison.rows import UNIT_LABELS, edition_label, verdict_between
+from portal.comparison.selectors import RECORDED_METRICS, build_comparison, localized_name, shares
 
 DOWNLOADS = (("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"))
 
@@ -36,18 +30,39 @@ def default_metric(metrics) -> str:
     return (main or with_figures)[0].code if with_figures else next(iter(RECORDED_METRICS))
 
 
+def chart_bars(comparison, row) -> list[charts.Bar]:
+    """One bar per edition in the range and a gap for the editions missing between them.
+
+    A bar is light when its figure is hedged, and follows a dashed line when the comparability rule says it
+    is not like for like with the figure before it (another basis, another definition).
+    """
+    cells = {cell.edition.pk: cell for cell in row.cells} if row else {}
+    bars, previous = [], None
+    for edition, gap in comparison.columns:
+        if gap is not None:
+            bars.append(charts.Bar(gap.label, None, "", gap=True))
+            continue
+        cell = cells.get(edition.pk)
+        if cell is None or cell.quantity is None:
+            bars.append(charts.Bar(edition_label(edition), None, "—"))
+            continue
+        unlike = previous is not None and not _like(previous, cell, row.code)
+        approximate = not cell.quantity.is_exact
+        bars.append(
+            charts.Bar(edition_label(edition), cell.quantity.value, cell.text, approximate, unlike_previous=unlike)
+        )
+        previous = cell
+    return bars
+
+
+def _like(first, second, code: str) -> bool:
+    verdict = verdict_between(first, second, code)
+    return verdict is None or verdict.comparable
+
+
 def metric_chart(comparison, code: str, name: str, unit: str):
     row = comparison.row(code)
-    cells = row.cells if row else []
-    bars = [
-        charts.Bar(
-            edition_label(cell.edition),
-            cell.quantity.value if cell.quantity else None,
-            cell.text,
-            approximate=bool(cell.quantity and not cell.quantity.is_exact),
-        )
-        for cell in cells
-    ] or [charts.Bar(edition_label(edition), None, "—") for edition in comparison.editions]
+    bars = chart_bars(comparison, row)
     first, last = comparison.editions[0], comparison.editions[-1]
     svg = charts.bar_chart(
         chart_id="chart-metric",
@@ -72,13 +87,29 @@ def share_chart(comparison, rows, *, chart_id: str, title: str, desc: str, row_h
     series = [charts.Series(row.label, row_shares) for row, row_shares in zip(rows, table, strict=True)]
     if len(series) > charts.MAX_SERIES:
         series = largest_and_other(rows, series)
+    # The chart's columns include the gaps: editions the portal does not have are drawn as gaps, not joined.
+    labels, gap_columns, positions = [], set(), []
+    for edition, gap in comparison.columns:
+        if gap is not None:
+            gap_columns.add(len(labels))
+            labels.append(gap.label)
+        else:
+            positions.append(len(labels))
+            labels.append(edition_label(edition))
+    drawn = []
+    for item in series:
+        spread = [None] * len(labels)
+        for position, share in zip(positions, item.shares, strict=True):
+            spread[position] = share
+        drawn.append(charts.Series(item.name, spread))
     svg = charts.stacked_share_chart(
         chart_id=chart_id,
         title=title,
         desc=desc,
         x_label=_("Edition (year)"),
-        columns=[edition_label(edition) for edition in comparison.editions],
-        series=series,
+        columns=labels,
+        series=drawn,
+        gap_columns=frozenset(gap_columns),
     )
     table_rows = [
         (row, list(zip(row.cells, row_shares, strict=True))) for row, row_shares in zip(rows, table, strict=True)
@@ -127,13 +158,16 @@ def index_context(query, all_editions, editions, choices, known, metric_code) ->
     context = {"all_editions": all_editions, "editions": editions, "metric_choices": choices, "metric": metric_code}
     if not editions:
         return context
-    comparison = build_comparison(editions=editions)
+    comparison = build_comparison(editions=editions, published_numbers={edition.number for edition in all_editions})
     metric_name, metric_unit = known.get(metric_code, ("", ""))
     first, last = editions[0], editions[-1]
     span = {"first": first.ordinal, "last": last.ordinal}
+    previous = dict(zip([edition.pk for edition in editions[1:]], editions, strict=False))
     context.update(
         comparison=comparison,
-        columns=list(zip(editions, [None, *editions[:-1]], strict=True)),
+        # (edition, the one before it, None) for each edition, (None, None, gap) for the editions missing before one
+        columns=[(edition, previous.get(edition.pk) if edition else None, gap) for edition, gap in comparison.columns],
+        column_count=len(comparison.columns) + 2,
         start=first,
         end=last,
         metric_chart=metric_chart(comparison, metric_code, metric_name, metric_unit),
@@ -176,7 +210,12 @@ def pair_context(query, result) -> dict:
         "comparison": comparison,
         "sections": [
             (_("Published figures"), comparison.reported),
-            (_("From recorded projects"), comparison.recorded),
+            (_("Like for like across metrics"), comparison.by_basis),
+            # Without recorded projects in either edition, a row of dashes says nothing.
+            (
+                _("From recorded projects"),
+                [row for row in comparison.recorded if any(cell.quantity for cell in row.cells)],
+            ),
         ],
         "partner_groups": [
             (_("New in the %(ordinal)s") % {"ordinal": second}, result.partners_new, "second"),
@@ -185,5 +224,10 @@ def pair_context(query, result) -> dict:
         ],
         "percent": PERCENT,
         "export_links": download_links(query),
+        "sector_rows": [
+            (row, result.published_name(row.key, result.first), result.published_name(row.key, result.second))
+            for row in comparison.sectors
+        ],
+        "gap": comparison.gaps.get(result.second.pk),
     }
     return context

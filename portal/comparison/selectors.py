@@ -9,34 +9,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Sum, Window
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy, pgettext
+from django.utils.translation import gettext as _
 
 from core.caching.aggregates import per_edition
-from core.formatting import format_quantity
-from core.vocabulary import STAGE_PREFERENCE, Stage, Unit
-from editions.models import Edition, EditionStatus, Metric, ReportedFigure, Source
-from portal.comparison.growth import (
-    EXACT,
-    HUNDRED,
-    PERCENT,
-    AnnualGrowth,
-    Change,
-    Quantity,
-    change_between,
-    compound_annual_growth,
-    first_and_last,
-    format_absolute_change,
-    format_change_percent,
-    format_growth,
-    format_percent,
-    format_years,
-)
+from core.vocabulary import Basis, Unit, basis_words
+from editions.citations import Citations
+from editions.comparability import Measure
+from editions.models import Edition, EditionStatus, Metric, ReportedFigure, ReportedSector, Source
+from editions.selectors import pick_preferred
+from portal.comparison.growth import EXACT, HUNDRED, PERCENT, Quantity
+from portal.comparison.rows import Cell, Gap, Row, gaps_between, reported_cell, with_changes
 from projects.bands import VALUE_BANDS, band_position_expression
-from projects.models import Project, Scope
+from projects.models import Project, ProjectKind, Scope
 
 # Figures computed from recorded projects. The codes contain a colon, which a Metric.code (a slug)
 # cannot, so they never collide with a metric staff add.
@@ -47,22 +35,20 @@ PROJECT_MEDIAN = "projects:median"
 INTERNATIONAL_SHARE = "projects:international-share"
 PARTNER_COUNT = "projects:partners"
 RECORDED_METRICS = {
-    PROJECT_COUNT: (_("Projects recorded"), Unit.COUNT),
-    PROJECT_TOTAL: (_("Total value of recorded projects"), Unit.YUAN),
-    PROJECT_AVERAGE: (_("Average project value"), Unit.YUAN),
-    PROJECT_MEDIAN: (_("Median project value"), Unit.YUAN),
-    INTERNATIONAL_SHARE: (_("International projects (share of projects)"), PERCENT),
-    PARTNER_COUNT: (_("Partner countries and regions"), Unit.COUNT),
+    PROJECT_COUNT: (gettext_lazy("Projects recorded"), Unit.COUNT),
+    PROJECT_TOTAL: (gettext_lazy("Total value of recorded projects"), Unit.YUAN),
+    PROJECT_AVERAGE: (gettext_lazy("Average project value"), Unit.YUAN),
+    PROJECT_MEDIAN: (gettext_lazy("Median project value"), Unit.YUAN),
+    INTERNATIONAL_SHARE: (gettext_lazy("International projects (share of projects)"), PERCENT),
+    PARTNER_COUNT: (gettext_lazy("Partner countries and regions"), Unit.COUNT),
 }
-UNIT_LABELS = {**{unit.value: unit.label for unit in Unit}, PERCENT: _("per cent")}
+# Amounts computed here rather than published are rounded to this many significant digits, in both languages.
+COMPUTED_DIGITS = {PROJECT_AVERAGE: 6, PROJECT_MEDIAN: 6}
+BASIS_ROW = "basis:"  # + the basis code: money figures of one basis, whatever their metric
 
 
 def localized_name(name_en: str, name_zh: str) -> str:
     return name_zh if name_zh and (get_language() or "").startswith("zh") else name_en
-
-
-def edition_label(edition: Edition) -> str:
-    return _("%(ordinal)s (%(year)s)") % {"ordinal": edition.ordinal, "year": edition.year}
 
 
 def projects_url(**params) -> str:
@@ -71,73 +57,34 @@ def projects_url(**params) -> str:
 
 
 @dataclass
-class Cell:
-    edition: Edition
-    quantity: Quantity | None
-    unit: str
-    stage: str = ""  # the stage's name when the figure is not the closing one
-    sources: list[Source] = field(default_factory=list)
-    link: str = ""
-    count: int | None = None  # projects behind a sector's value
-    change: Change | None = None
-    years: int | None = None  # since the previous edition in the range
-
-    @property
-    def text(self) -> str:
-        if self.quantity is None:
-            return "—"
-        if self.unit == PERCENT:
-            return format_percent(self.quantity.value)
-        return format_quantity(self.quantity.value, self.unit, self.quantity.qualifier)
-
-    @property
-    def change_text(self) -> str:
-        return format_absolute_change(self.change, self.unit) if self.change else "—"
-
-    @property
-    def change_percent_text(self) -> str:
-        return format_change_percent(self.change, self.unit) if self.change else "—"
-
-    @property
-    def years_text(self) -> str:
-        return format_years(self.years) if self.years is not None else ""
-
-
-@dataclass
-class Row:
-    code: str
-    label: str
-    unit: str
-    kind: str  # "reported", "recorded", "sector" or "band"
-    cells: list[Cell]
-    key: object = None  # the sector's id or the band's slug
-    growth: AnnualGrowth | None = None
-
-    @property
-    def unit_label(self) -> str:
-        return UNIT_LABELS.get(self.unit, self.unit)
-
-    @property
-    def growth_text(self) -> str:
-        return format_growth(self.growth)
-
-
-@dataclass
 class Comparison:
     editions: list[Edition]
     reported: list[Row]
+    by_basis: list[Row]
     recorded: list[Row]
     sectors: list[Row]
     bands: list[Row]
     has_illustrative: bool
+    gaps: dict[int, Gap] = field(default_factory=dict)
+    citations: Citations = field(default_factory=Citations)
 
     @property
     def rows(self) -> list[Row]:
-        """Every row of the comparison table, in the order the page and the exports show them."""
-        return self.reported + self.recorded + self.sectors
+        """Every row of the comparison table, in the order the page and the downloads show them."""
+        return self.reported + self.by_basis + self.recorded + self.sectors
 
     def row(self, code: str) -> Row | None:
         return next((row for row in self.rows if row.code == code), None)
+
+    @property
+    def columns(self) -> list[tuple[Edition | None, Gap | None]]:
+        """The table's columns, oldest first: each edition, and before it the editions missing from the portal."""
+        columns = []
+        for edition in self.editions:
+            if edition.pk in self.gaps:
+                columns.append((None, self.gaps[edition.pk]))
+            columns.append((edition, None))
+        return columns
 
 
 def published_editions() -> list[Edition]:
@@ -151,47 +98,62 @@ def metrics_with_figures() -> list[Metric]:
     return list(Metric.objects.annotate(published_figures=Count("figures", filter=published)))
 
 
-def with_changes(row: Row) -> Row:
-    """Fill in each cell's change against the previous edition, and the row's growth a year."""
-    for previous, cell in zip(row.cells, row.cells[1:], strict=False):
-        cell.years = cell.edition.year - previous.edition.year
-        cell.change = change_between(previous.quantity, cell.quantity, years=cell.years)
-    if row.unit != PERCENT:
-        ends = first_and_last([(cell.edition.year, cell.quantity) for cell in row.cells])
-        if ends:
-            (first_year, first), (last_year, last) = ends
-            row.growth = compound_annual_growth(first, last, years=last_year - first_year)
-    return row
+def _figures(editions: list[Edition]) -> list[ReportedFigure]:
+    """The figures of the editions at the stage pages prefer, one per edition and metric, with their sources."""
+    sources = Prefetch("sources", queryset=Source.objects.order_by("published_on", "key"))
+    figures = ReportedFigure.objects.filter(edition__in=editions).select_related("metric").prefetch_related(sources)
+    return pick_preferred(figures)
 
 
-def _reported_rows(editions: list[Edition]) -> list[Row]:
-    figures = ReportedFigure.objects.filter(edition__in=editions).select_related("metric").prefetch_related("sources")
-    chosen: dict[tuple[int, int], ReportedFigure] = {}
-    metrics: dict[int, Metric] = {}
-    for figure in figures:
-        key = (figure.metric_id, figure.edition_id)
-        if key not in chosen or STAGE_PREFERENCE.index(figure.stage) < STAGE_PREFERENCE.index(chosen[key].stage):
-            chosen[key] = figure
-        metrics[figure.metric_id] = figure.metric
+def _reported_rows(editions, figures, gaps, citations) -> list[Row]:
+    chosen = {(figure.metric_id, figure.edition_id): figure for figure in figures}
+    metrics = {figure.metric_id: figure.metric for figure in figures}
     rows = []
     for metric in sorted(metrics.values(), key=lambda metric: (metric.position, metric.code)):
-        cells = []
-        for edition in editions:
-            figure = chosen.get((metric.pk, edition.pk))
-            if figure is None:
-                cells.append(Cell(edition, None, metric.unit))
-                continue
-            cells.append(
-                Cell(
-                    edition,
-                    Quantity(figure.value, figure.qualifier),
-                    metric.unit,
-                    stage="" if figure.stage == Stage.CLOSING else Stage(figure.stage).label,
-                    sources=list(figure.sources.all()),
-                )
-            )
+        cells = [reported_cell(edition, chosen.get((metric.pk, edition.pk)), citations) for edition in editions]
+        for cell in cells:
+            cell.unit = metric.unit
         name = localized_name(metric.name_en, metric.name_zh)
-        rows.append(with_changes(Row(metric.code, name, metric.unit, "reported", cells, key=metric.pk)))
+        row = Row(metric.code, name, metric.unit, "reported", cells, key=metric.pk, definition=metric.definition)
+        rows.append(with_changes(row, gaps))
+    return rows
+
+
+def _basis_rows(editions, figures, gaps, citations) -> list[Row]:
+    """Money figures matched by basis across metrics, where that gives a like-for-like line no metric row has.
+
+    The 12th edition's signed value and the 13th's contract value are both contract investment (合同引资额):
+    their row sets them side by side, and says which metric each figure comes from.
+    """
+    by_basis: dict[str, dict[int, ReportedFigure]] = defaultdict(dict)
+    for figure in sorted(figures, key=lambda figure: (figure.metric.position, figure.metric.code)):
+        if figure.basis and figure.basis != Basis.UNSPECIFIED:
+            by_basis[figure.basis].setdefault(figure.edition_id, figure)  # the first metric in display order
+    rows = []
+    for basis in Basis.values:
+        found = by_basis.get(basis, {})
+        metrics = {figure.metric for figure in found.values()}
+        if len(found) < 2 or len(metrics) < 2:
+            continue  # a metric's own row already sets these figures side by side
+        cells = [reported_cell(edition, found.get(edition.pk), citations) for edition in editions]
+        unit = next(iter(metrics)).unit
+        for cell in cells:
+            cell.unit = unit
+        names = ", ".join(
+            localized_name(metric.name_en, metric.name_zh)
+            for metric in sorted(metrics, key=lambda metric: (metric.position, metric.code))
+        )
+        label = basis_words(basis, get_language() or "en")
+        row = Row(
+            f"{BASIS_ROW}{basis}",
+            label[:1].upper() + label[1:],
+            unit,
+            "basis",
+            cells,
+            key=basis,
+            note=_("Like for like across metrics: figures of one basis, from %(metrics)s") % {"metrics": names},
+        )
+        rows.append(with_changes(row, gaps))
     return rows
 
 
@@ -225,12 +187,13 @@ def _recorded_stats(projects, edition_ids) -> tuple[dict[int, dict], dict[int, D
             international=Count("id", filter=Q(scope=Scope.INTERNATIONAL)),
             partners=Count("partner", distinct=True, filter=Q(scope=Scope.INTERNATIONAL)),
             illustrative=Count("id", filter=Q(is_illustrative=True)),
+            **{f"kind_{kind}": Count("id", filter=Q(kind=kind)) for kind in ProjectKind.values},
         )
     }
     return stats, (_medians(projects, edition_ids) if stats else {})
 
 
-def _recorded_rows(editions: list[Edition], projects) -> tuple[list[Row], dict[int, dict], bool]:
+def _recorded_rows(editions: list[Edition], projects, gaps) -> tuple[list[Row], dict[int, dict], bool]:
     def compute(missing: list[int]) -> dict[int, tuple[dict, Decimal | None]]:
         stats, medians = _recorded_stats(projects, missing)
         return {pk: (row, medians.get(pk)) for pk, row in stats.items()}
@@ -257,10 +220,27 @@ def _recorded_rows(editions: list[Edition], projects) -> tuple[list[Row], dict[i
         cells = []
         for edition in editions:
             number = value(code, edition)
-            cells.append(Cell(edition, None if number is None else Quantity(number, EXACT), unit))
-        rows.append(with_changes(Row(code, str(label), unit, "recorded", cells)))
+            quantity = None if number is None else Quantity(number, EXACT)
+            cell = Cell(edition, quantity, unit, significant=COMPUTED_DIGITS.get(code))
+            if quantity is not None and unit == Unit.YUAN:
+                cell.measure = recorded_measure(code, unit, number, stats[edition.pk])
+            cells.append(cell)
+        rows.append(with_changes(Row(code, str(label), unit, "recorded", cells), gaps))
     has_illustrative = any(row["illustrative"] for row in stats.values())
     return rows, stats, has_illustrative
+
+
+def recorded_kinds(stats: dict) -> str:
+    """'contract project, agreement or framework project': the kinds of project an edition's records hold."""
+    return pgettext("list separator", ", ").join(
+        str(ProjectKind(kind).label) for kind in ProjectKind.values if stats.get(f"kind_{kind}")
+    )
+
+
+def recorded_measure(code: str, unit: str, value: Decimal, stats: dict) -> Measure:
+    """A money figure computed from recorded projects, defined by the kinds of project it sums: the value of
+    contract and agreement projects is not like for like with the value of contract projects alone."""
+    return Measure(metric=code, unit=unit, value=value, definition=recorded_kinds(stats))
 
 
 def _by_edition(rows, key: str = "edition_id") -> dict[int, list]:
@@ -270,7 +250,7 @@ def _by_edition(rows, key: str = "edition_id") -> dict[int, list]:
     return grouped
 
 
-def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> list[Row]:
+def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict], gaps) -> list[Row]:
     totals = defaultdict(dict)
     sectors = {}
 
@@ -298,13 +278,16 @@ def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> l
             total = found["total"] if found else Decimal(0)
             link = projects_url(edition=edition.number, sector=sector["sector__slug"])
             count = found["count"] if found else 0
-            cells.append(Cell(edition, Quantity(total), Unit.YUAN, link=link, count=count))
+            cell = Cell(edition, Quantity(total), Unit.YUAN, link=link, count=count)
+            cell.measure = recorded_measure(f"sector:{sector['sector__slug']}", Unit.YUAN, total, stats[edition.pk])
+            cells.append(cell)
         name = localized_name(sector["sector__name_en"], sector["sector__name_zh"])
-        rows.append(with_changes(Row(f"sector:{sector['sector__slug']}", name, Unit.YUAN, "sector", cells, sector_id)))
+        code = f"sector:{sector['sector__slug']}"
+        rows.append(with_changes(Row(code, name, Unit.YUAN, "sector", cells, sector_id), gaps))
     return rows
 
 
-def _band_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> list[Row]:
+def _band_rows(editions: list[Edition], projects, stats: dict[int, dict], gaps) -> list[Row]:
     def compute(missing: list[int]) -> dict[int, dict[int, int]]:
         grouped = (
             projects.filter(edition_id__in=missing)
@@ -330,11 +313,11 @@ def _band_rows(editions: list[Edition], projects, stats: dict[int, dict]) -> lis
             count = Decimal(counts.get((edition.pk, band.position), 0))
             link = projects_url(edition=edition.number, band=band.slug)
             cells.append(Cell(edition, Quantity(count), Unit.COUNT, link=link))
-        rows.append(with_changes(Row(f"band:{band.slug}", str(band.label), Unit.COUNT, "band", cells, band.slug)))
+        rows.append(with_changes(Row(f"band:{band.slug}", str(band.label), Unit.COUNT, "band", cells, band.slug), gaps))
     return rows
 
 
-def build_comparison(*, editions: list[Edition]) -> Comparison:
+def build_comparison(*, editions: list[Edition], published_numbers: set[int] | None = None) -> Comparison:
     """Every metric of the given (published) editions, with changes and growth a year.
 
     The project aggregates come from the cache, edition by edition, while none of that edition's
@@ -343,15 +326,30 @@ def build_comparison(*, editions: list[Edition]) -> Comparison:
     # Not .public(): an edition's cached aggregates must not depend on its status; only published
     # editions are asked for.
     projects = Project.objects.all()
-    recorded, stats, has_illustrative = _recorded_rows(editions, projects)
+    if published_numbers is None:
+        published_numbers = set(Edition.objects.published().values_list("number", flat=True))
+    gaps, citations = gaps_between(editions, published_numbers), Citations()
+    figures = _figures(editions)
+    recorded, stats, has_illustrative = _recorded_rows(editions, projects, gaps)
     return Comparison(
         editions=editions,
-        reported=_reported_rows(editions),
+        reported=_reported_rows(editions, figures, gaps, citations),
+        by_basis=_basis_rows(editions, figures, gaps, citations),
         recorded=recorded,
-        sectors=_sector_rows(editions, projects, stats) if stats else [],
-        bands=_band_rows(editions, projects, stats) if stats else [],
+        sectors=_sector_rows(editions, projects, stats, gaps) if stats else [],
+        bands=_band_rows(editions, projects, stats, gaps) if stats else [],
         has_illustrative=has_illustrative,
+        gaps=gaps,
+        citations=citations,
     )
+
+
+def published_sector_names(*, editions: list[Edition]) -> dict[tuple[int, int], str]:
+    """{(sector id, edition id): the name the edition's release published for the canonical sector}."""
+    return {
+        (named.sector_id, named.edition_id): named.published_name
+        for named in ReportedSector.objects.filter(edition__in=editions).order_by("edition", "position")
+    }
 
 
 def shares(row_values: list[tuple[str, list[Quantity | None]]], column_count: int) -> list[list[Decimal | None]]:

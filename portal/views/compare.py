@@ -33,7 +33,8 @@ def index(request):
     editions, metric_code, file_format = (form.cleaned_data[name] for name in ("editions", "metric", "_export"))
     if file_format and editions:
         name = f"expo-comparison-{editions[0].number}-{editions[-1].number}"
-        return export_response(build_comparison(editions=editions), file_format, name)
+        published = {edition.number for edition in all_editions}
+        return export_response(build_comparison(editions=editions, published_numbers=published), file_format, name)
     context = index_context(request.GET, all_editions, editions, choices, known, metric_code)
     return render(request, "portal/compare/index.html", context)
 

@@ -1,8 +1,9 @@
 from django.shortcuts import render
 
 from core.caching.pages import cache_public_page
+from editions.citations import Citations
 from editions.models import Edition
-from editions.selectors import headline_figures, main_figure_trends, main_metrics
+from editions.selectors import TrendPoint, cite_figures, headline_figures, main_figure_trends, main_metrics
 
 
 @cache_public_page()
@@ -11,13 +12,20 @@ def home(request):
     latest = editions[-1] if editions else None
     metrics = main_metrics()
     trends = main_figure_trends(editions=editions, metrics=metrics) if editions else []
-    # The same figures by edition, newest first, for the table under the charts.
+    # The same figures by edition, newest first, for the table under the charts, with a row for each gap.
     trend_rows = [
-        (edition, [trend.points[index].figure for trend in trends]) for index, edition in enumerate(editions)
+        (point.edition, point.gap_title if point.is_gap else "", [trend.points[index].figure for trend in trends])
+        for index, point in enumerate(
+            trends[0].points if trends else [TrendPoint(edition, None) for edition in editions]
+        )
     ][::-1]
+    citations = Citations()
+    figures = [figure for figure in headline_figures(edition=latest) if figure.metric.is_main] if latest else []
+    cite_figures(figures, citations)
     context = {
         "latest": latest,
-        "figures": headline_figures(edition=latest) if latest else [],
+        "figures": figures,
+        "citations": citations.listed,
         "trends": trends,
         "trend_rows": trend_rows,
         "editions": editions,

@@ -12,7 +12,14 @@ from core.formatting import format_number
 from editions.models import EditionStatus
 from portal.comparison.selectors import PROJECT_COUNT, RECORDED_METRICS
 from projects.models import Project
-from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SectorFactory, standard_metric
+from tests.factories import (
+    EditionFactory,
+    ProjectFactory,
+    ReportedFigureFactory,
+    SectorFactory,
+    SourceFactory,
+    standard_metric,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +39,12 @@ def portal():
             title=f"Plant {index}",
             title_zh=f"Plant {index}",
         )
+    # One source with a title free of numbers: pages list their sources, and a number there must not pass for a figure.
+    source = SourceFactory(key="FRESH", title="Closing release", url="https://example.org/closing")
     figures = [
-        ReportedFigureFactory(edition=edition, metric=standard_metric("projects_signed"), value=Decimal(100 + index))
+        ReportedFigureFactory(
+            edition=edition, metric=standard_metric("projects_signed"), value=Decimal(100 + index), sources=[source]
+        )
         for index, edition in enumerate(editions)
     ]
     return editions, sector, figures

@@ -134,10 +134,10 @@ def test_an_import_keeps_line_breaks_in_a_description(import_edition):
 
 def test_a_figure_note_with_a_control_character_is_refused(import_edition):
     MetricFactory(code="visitors")
-    headers = ["edition", "metric", "value", "sources", "note"]
+    headers = ["edition", "metric", "value", "sources", "public_note_en"]
     data = csv_bytes(headers, [[14, "visitors", "5", "S1", "See\x00 the release"]])
     result = run_import(ReportedFigureResource, data, IMPORT_FORMATS[0], dry_run=False)
-    assert import_error_lines(result) == ["Row 2: note contains a control character (U+0000); remove it"]
+    assert import_error_lines(result) == ["Row 2: public_note_en contains a control character (U+0000); remove it"]
 
 
 def test_an_unknown_name_with_a_control_character_is_told_without_it(import_edition):

@@ -13,6 +13,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib import admin
+from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils import translation
@@ -21,7 +22,8 @@ from import_export.admin import ExportMixin
 from core.admin_imports import StaffImportExportMixin
 from core.downloads import FORMULA_TRIGGERS
 from core.vocabulary import Unit
-from projects.models import Scope
+from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from projects.models import Project, Scope
 from tests.factories import (
     EditionFactory,
     MetricFactory,
@@ -49,35 +51,37 @@ def payload(field: str, index: int) -> str:
     return trigger + body if trigger == "=" else f"{trigger}={body}"
 
 
-FIELDS = [
-    "edition.name_en",
-    "edition.name_zh",
-    "edition.theme_en",
-    "edition.theme_zh",
-    "edition.city",
-    "edition.venue",
-    "edition.notes",
-    "metric.name_en",
-    "metric.name_zh",
-    "metric.description",
-    "sector.name_en",
-    "sector.name_zh",
-    "source.title",
-    "source.publisher",
-    "source.url",
-    "figure.note",
-    "band.note",
-    "project.title",
-    "project.title_zh",
-    "project.parties",
-    "project.parties_zh",
-    "project.location",
-    "project.description",
-    "project.description_zh",
-]
+# Every text field of the models whose rows downloads show (choices excepted: the database keeps those to their
+# codes), so a field added later is covered without editing this list.
+MODELS = {
+    "edition": Edition,
+    "metric": Metric,
+    "sector": Sector,
+    "source": Source,
+    "figure": ReportedFigure,
+    "band": ReportedBand,
+    "named": ReportedSector,
+    "project": Project,
+}
+
+
+def text_fields():
+    for prefix, model in MODELS.items():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField) and not field.choices:
+                yield f"{prefix}.{field.name}", field.max_length
+
+
+FIELDS = [name for name, _length in text_fields()]
+LENGTHS = dict(text_fields())
 PAYLOADS = {field: payload(field, index) for index, field in enumerate(FIELDS)}
 # A bare "=" formula where the comparison and the projects table show text: openpyxl would store it as a formula.
 PAYLOADS.update({field: payload(field, 0) for field in ("metric.name_en", "sector.name_en", "project.title")})
+# A short field (a source's key) gets a short formula that still names it.
+PAYLOADS = {
+    field: text if not LENGTHS[field] or len(text) <= LENGTHS[field] else f'="{field}")'
+    for field, text in PAYLOADS.items()
+}
 # Shown by at least one public download (the rest only by the admin's exports).
 PUBLIC_FIELDS = ["edition.city", "metric.name_en", "sector.name_en", "source.url", "project.title", "project.parties"]
 
@@ -96,7 +100,7 @@ def hostile_data():
     for edition, value in zip(editions, (Decimal("18000"), Decimal("20000")), strict=True):
         ReportedFigureFactory(edition=edition, metric=metric, value=value, sources=[source], **hostile("figure"))
         ReportedBandFactory(edition=edition, sources=[source], **hostile("band"))
-        ReportedSectorFactory(edition=edition, sector=sector)
+        ReportedSectorFactory(edition=edition, sector=sector, **hostile("named"))
         ProjectFactory(
             edition=edition,
             sector=sector,

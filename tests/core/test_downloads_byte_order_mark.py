@@ -19,10 +19,11 @@ CSV_DOWNLOADS = [
     ("/zh-hans/projects/", "编号"),
     ("/en/editions/", "Edition"),
     ("/zh-hans/editions/", "届次"),
-    ("/en/compare/", "Section"),
-    ("/zh-hans/compare/", "部分"),
-    ("/en/compare/12/14/", "Section"),
-    ("/zh-hans/compare/12/14/", "部分"),
+    # The comparison's columns are stable names for analysts, the same in both languages.
+    ("/en/compare/", "section"),
+    ("/zh-hans/compare/", "section"),
+    ("/en/compare/12/14/", "section"),
+    ("/zh-hans/compare/12/14/", "section"),
 ]
 
 

@@ -22,7 +22,7 @@ from tests.factories import MetricFactory, ReportedFigureFactory
         (84475000000, "yuan", "exact", "en", "84.475 billion yuan"),
         (Decimal("117100000000"), "yuan", "exact", "en", "117.1 billion yuan"),
         (Decimal("250000000.00"), "yuan", "exact", "en", "250 million yuan"),
-        (Decimal("1234567890123"), "yuan", "exact", "en", "1.235 trillion yuan"),
+        (Decimal("1234567890123"), "yuan", "exact", "en", "1,234,567,890,123 yuan"),
         (Decimal("999999.99"), "yuan", "exact", "en", "999,999.99 yuan"),
         (Decimal("100"), "yuan", "more_than", "en", "over 100 yuan"),
         (75000, "m2", "about", "en", "about 75,000 m²"),
@@ -64,19 +64,42 @@ def test_language_defaults_to_the_active_one():
 
 
 @pytest.mark.parametrize(
+    ("value", "english", "chinese"),
+    [
+        (Decimal("2249310000"), "2.24931 billion yuan", "22.4931亿元"),
+        (Decimal("84475000000"), "84.475 billion yuan", "844.75亿元"),
+        (Decimal("55584000000"), "55.584 billion yuan", "555.84亿元"),
+        (Decimal("728670000"), "728.67 million yuan", "7.2867亿元"),
+        (Decimal("50690000"), "50.69 million yuan", "5069万元"),
+        # No scale shows it exactly in a few decimals: the whole number, never a rounded one.
+        (Decimal("2249310001"), "2,249,310,001 yuan", "224931.0001万元"),
+        (Decimal("999999999.99"), "999,999,999.99 yuan", "999999999.99元"),
+    ],
+)
+def test_exact_amounts_are_never_rounded_in_either_language(value, english, chinese):
+    assert format_yuan(value, language="en") == english
+    assert format_yuan(value, language="zh") == chinese
+    assert format_quantity(value, "yuan", "more_than", language="en") == f"over {english}"
+    assert format_quantity(value, "yuan", "more_than", language="zh") == f"超过{chinese}"
+
+
+@pytest.mark.parametrize(
     ("value", "language", "shown"),
     [
-        # Rounding that reaches the next scale says so, in the next scale.
+        # A computed amount (an average) is rounded to significant digits, the same number in both
+        # languages; rounding that reaches the next scale says so, in the next scale.
+        (Decimal("333333333.33"), "en", "333.333 million yuan"),
+        (Decimal("333333333.33"), "zh", "3.33333亿元"),
         (Decimal("999999999.99"), "en", "1 billion yuan"),
         (Decimal("99999999.99"), "zh", "1亿元"),
         (Decimal("999950000"), "en", "999.95 million yuan"),
         # Chinese amounts have no thousands commas.
-        (Decimal("1234567890123456"), "zh", "1234.5679万亿元"),
+        (Decimal("1234567890123456"), "zh", "1234.57万亿元"),
         (Decimal("999900000"), "zh", "9.999亿元"),
     ],
 )
-def test_amounts_at_the_edge_of_a_scale(value, language, shown):
-    assert format_yuan(value, language=language) == shown
+def test_computed_amounts_round_to_the_same_digits_in_both_languages(value, language, shown):
+    assert format_yuan(value, language=language, significant=6) == shown
 
 
 @pytest.mark.parametrize(

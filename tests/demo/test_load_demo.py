@@ -83,9 +83,11 @@ def test_14th_edition_projects_use_exactly_the_six_named_sectors(loaded):
     ]
 
 
-def test_14th_edition_projects_cite_the_published_value_source_and_mix_scopes(loaded):
+def test_14th_edition_projects_are_generated_from_the_published_value_source_and_mix_scopes(loaded):
     projects = Project.objects.filter(edition__number=14)
-    assert set(projects.values_list("source__key", flat=True)) == {"S4"}
+    # Made up, so no article is their own source: they name the release whose totals they match.
+    assert set(projects.values_list("source", flat=True)) == {None}
+    assert set(projects.values_list("generated_from__key", flat=True)) == {"S4"}
     assert projects.filter(scope=Scope.INTERNATIONAL).exclude(partner="").count() > 10
     assert projects.filter(scope=Scope.DOMESTIC, partner="").count() > 10
     assert all(project.signed_on.isoformat() >= "2023-08-23" for project in projects)
@@ -118,10 +120,10 @@ def test_14th_edition_reported_figures_with_qualifier_and_source(loaded, code, s
 def test_figure_sources_and_notes_are_kept(loaded):
     participants = ReportedFigure.objects.get(edition__number=14, metric__code="participants")
     assert set(participants.sources.values_list("key", flat=True)) == {"S1", "S2", "S4"}
-    assert participants.note == "Offline."
+    assert participants.research_note == "Offline."
     booths = ReportedFigure.objects.get(edition__number=14, metric__code="booths")
     assert booths.stage == "opening"
-    assert booths.note.startswith("Other reports: 3,400-plus")
+    assert booths.research_note.startswith("Other reports: 3,400-plus")
 
 
 def test_13th_edition_reproduces_the_contract_and_agreement_split(loaded):
@@ -169,11 +171,24 @@ def test_every_edition_of_the_data_is_published(loaded):
     assert Edition.objects.get(number=8).end_date is None
 
 
-def test_named_sectors_match_existing_ones_or_are_created_once(loaded):
+def test_published_sector_names_map_to_canonical_sectors_and_keep_their_wording(loaded):
     assert Sector.objects.filter(slug="electronics-and-high-tech").count() == 1
-    created = Sector.objects.get(slug="new-and-clean-energy")
-    assert created.name_en == "New and clean energy"
-    assert Sector.objects.get(slug="agro-processing").name_zh == "农产品加工"
+    assert not Sector.objects.filter(slug__in=["new-and-clean-energy", "medical-and-elderly-care"]).exists()
+    created = Sector.objects.get(slug="metallurgy-and-building-materials")
+    assert (created.name_en, created.name_zh) == ("Metallurgy and building materials", "冶金建材")
+    named = {
+        (reported.edition.number, reported.published_name_en): (reported.sector.slug, reported.published_name_zh)
+        for reported in ReportedSector.objects.select_related("edition", "sector")
+    }
+    assert named[13, "new and clean energy"] == ("new-energy", "")
+    assert named[14, "new energy"] == ("new-energy", "新能源")
+    assert named[13, "medical and elderly care"] == ("healthcare", "")
+    assert named[12, "agro-processing"] == ("modern-agriculture", "农产品加工")
+    # The 13th's and 14th's illustrative projects share canonical sectors.
+    shared = set(Project.objects.filter(edition__number=13).values_list("sector__slug", flat=True)) & set(
+        Project.objects.filter(edition__number=14).values_list("sector__slug", flat=True)
+    )
+    assert {"new-energy", "equipment-manufacturing", "healthcare"} <= shared
 
 
 def test_a_figure_in_another_unit_than_its_metric_gets_its_own_metric(loaded):

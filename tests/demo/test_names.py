@@ -46,12 +46,12 @@ def test_every_sector_of_the_demo_has_a_chinese_name():
 
 def test_a_chinese_name_set_by_staff_is_kept_and_a_rerun_changes_nothing():
     load_facts()
-    Sector.objects.filter(slug="medical-and-elderly-care").update(name_zh="医养结合")
-    Sector.objects.filter(slug="new-and-clean-energy").update(name_zh="")
+    Sector.objects.filter(slug="metallurgy-and-building-materials").update(name_zh="冶金和建材")
+    Sector.objects.filter(slug="light-industry-and-textiles").update(name_zh="")
     output = load_facts()
     assert "Sectors: 0 created, 1 updated" in output
-    assert Sector.objects.get(slug="medical-and-elderly-care").name_zh == "医养结合"
-    assert Sector.objects.get(slug="new-and-clean-energy").name_zh == SECTOR_NAMES_ZH["new-and-clean-energy"]
+    assert Sector.objects.get(slug="metallurgy-and-building-materials").name_zh == "冶金和建材"
+    assert Sector.objects.get(slug="light-industry-and-textiles").name_zh == "轻工纺织"
     assert "Sectors: 0 created, 0 updated" in load()  # the command, with its projects, changes nothing either
 
 

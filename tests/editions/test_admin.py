@@ -96,7 +96,7 @@ def test_edition_form_saves_figures_with_their_sources_inline(admin_client):
             "figures-0-qualifier": "more_than",
             "figures-0-stage": "closing",
             "figures-0-sources": [source.pk],
-            "figures-0-note": "",
+            "figures-0-research_note": "",
         }
     )
     response = admin_client.post(admin_url(Edition, "change", edition.pk), data)

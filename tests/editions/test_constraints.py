@@ -76,7 +76,7 @@ def figure_data(**changes):
         "qualifier": "more_than",
         "stage": "closing",
         "sources": [SourceFactory().pk],
-        "note": "",
+        "research_note": "",
     }
     return data | changes
 
@@ -88,7 +88,7 @@ def band_data(**changes):
         "upper_yuan": "500000000",
         "count": "59",
         "sources": [SourceFactory().pk],
-        "note": "",
+        "research_note": "",
     }
     return data | changes
 
@@ -190,7 +190,7 @@ def test_edition_form_explains_a_negative_figure_inline(admin_client):
         "figures-0-qualifier": "exact",
         "figures-0-stage": "closing",
         "figures-0-sources": [source.pk],
-        "figures-0-note": "",
+        "figures-0-research_note": "",
     }
     url = reverse("admin:editions_edition_change", args=[edition.pk])
     response = admin_client.post(url, data)
@@ -224,7 +224,7 @@ def test_edition_form_explains_two_figures_for_one_metric_at_one_stage_inline(ad
     data = edition_data(
         number=str(edition.number), year=str(edition.year), loaded_version=edition.version
     ) | inline_management("figures", "reported_bands", "reported_sectors", total=2, initial=1)
-    row = {"metric": figure.metric.pk, "qualifier": "exact", "stage": "closing", "note": ""}
+    row = {"metric": figure.metric.pk, "qualifier": "exact", "stage": "closing", "research_note": ""}
     source = figure.sources.get().pk
     data |= {f"figures-0-{k}": v for k, v in row.items()} | {
         "figures-0-id": figure.pk,
@@ -288,7 +288,7 @@ def test_admin_explains_naming_a_sector_twice_for_one_edition(admin_client):
     named = ReportedSectorFactory()
     data = {"edition": named.edition.pk, "sector": named.sector.pk, "position": "2", "sources": []}
     response = admin_client.post(add_url(ReportedSector), data)
-    assertContains(response, "Sector named in a release with this Edition and Sector already exists.")
+    assertContains(response, "This edition&#x27;s release already names a sector mapped to this canonical sector.")
     assert ReportedSector.objects.count() == 1
 
 

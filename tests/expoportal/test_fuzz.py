@@ -113,7 +113,7 @@ def site_data():
         ReportedBandFactory(edition=edition, sources=[source])
         ReportedSectorFactory(edition=edition, sector=sector)
     public_project = ProjectFactory(edition=published, sector=sector, source=source, international=True)
-    ProjectFactory(edition=older, sector=sector, source=source, is_illustrative=True)
+    ProjectFactory(edition=older, sector=sector, generated_from=source, is_illustrative=True)
 
     draft_source = SourceFactory(title="zqxdraftsource release", publisher="zqxdraftsource office")
     draft = EditionFactory(

@@ -52,10 +52,10 @@ def test_change_between_qualified_figures_is_approximate():
     assert change.is_approximate
     assert change.percent == Decimal(25)
     assert format_absolute_change(change, "count") == "≈ +5,000"
-    assert format_change_percent(change, "count") == "≈ +25%"
+    assert format_change_percent(change, "count") == "≈ +25.0%"
     growth = compound_annual_growth(q(20000, "about"), q(25000), years=2)
     assert growth.is_approximate
-    assert format_growth(growth) == "≈ +12% a year"  # 1.25 ** 0.5 = 1.1180 -> about 12 %
+    assert format_growth(growth) == "≈ +11.8% a year"  # 1.25 ** 0.5 = 1.1180 -> about 11.8 %
 
 
 def test_missing_figure_gives_no_change_and_no_growth():

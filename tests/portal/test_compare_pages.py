@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -11,6 +12,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from core.vocabulary import Qualifier, Stage
+from portal.comparison.exports import COLUMNS
 from projects.models import Scope
 from tests.factories import (
     EditionFactory,
@@ -75,7 +77,9 @@ def test_index_shows_every_published_edition_with_figures_and_growth(client, exp
     assertContains(response, "+11.0% a year")
     assertContains(response, "https://news.example.org/closing-14.html")
     assertContains(response, "(opening)")  # the 14th's participants are an opening figure
-    assertContains(response, "Growth a year, 2019–2023")
+    # Growth a year names each row's own first and last edition; no header claims a span.
+    assertContains(response, '+11.0% a year <span class="gap">12th (2019) → 14th (2023)</span>', html=False)
+    assertNotContains(response, "Growth a year, 2019–2023")
 
 
 def test_draft_edition_is_absent_from_index_and_exports(client, expo):
@@ -90,10 +94,12 @@ def test_draft_edition_is_absent_from_index_and_exports(client, expo):
 
 def test_approximate_change_is_never_a_precise_percentage(client, expo):
     response = client.get(compare_url())
-    # over 20,000 -> over 25,000 (2019 -> 2021)
-    assertContains(response, "≈ +5,000 (≈ +25%)")
-    assertNotContains(response, "+25.0%")
-    assertContains(response, "approx.")
+    # over 20,000 -> over 25,000 (2019 -> 2021), then to an opening-day 30,000 (2023)
+    assertContains(response, "≈ +5,000 (≈ +25.0%)")
+    assertContains(response, "≈: both figures are hedged (over)")
+    assertContains(response, "≈ +5,000 (≈ +20.0%)")
+    assertContains(response, "≈: over against exactly; closing against opening")
+    assert not re.search(r"(?<!≈ )[+−]2[05]\.0%", response.content.decode())
 
 
 def test_missing_figure_shows_as_missing_not_zero(client, expo):
@@ -104,8 +110,9 @@ def test_missing_figure_shows_as_missing_not_zero(client, expo):
     assert signed_row.count('<span class="missing"') == 1 and "0 yuan" not in signed_row
     # The 13th recorded no projects: its computed figures are missing too, not zero.
     table = client.get(compare_url(_export="json")).json()
-    count_13 = next(row for row in table if row["Code"] == "projects:count" and row["Year"] == 2021)
-    assert count_13["Value"] is None
+    count_13 = next(row for row in table if row["row"] == "projects:count" and row["year"] == 2021)
+    assert count_13["value"] is None
+    assert count_13["comparable"] is None  # nothing to compare
 
 
 def test_figures_computed_from_recorded_projects(client, expo):
@@ -133,7 +140,7 @@ def test_range_and_metric_in_the_url(client, expo):
     response = client.get(compare_url(**{"from": 13, "to": 14, "metric": "participants"}))
     assert response.status_code == 200
     assertNotContains(response, "55.584 billion yuan")
-    assertContains(response, "Growth a year, 2021–2023")
+    assertContains(response, "13th (2021) → 14th (2023)")
     assertContains(response, '<option value="participants" selected>')
 
 
@@ -201,38 +208,42 @@ def test_no_published_editions_is_not_an_error(client):
     assertContains(response, "No edition has been published yet")
 
 
-def test_csv_export_has_human_headers_and_plain_numbers(client, expo):
+def test_csv_export_has_stable_columns_and_plain_numbers(client, expo):
     response = client.get(compare_url(_export="csv"))
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="expo-comparison-12-14.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert list(rows[0])[:7] == ["Section", "Metric", "Code", "Unit", "Edition", "Year", "Value"]
-    signed = {row["Year"]: row for row in rows if row["Code"] == "signed_value"}
-    assert signed["2019"]["Value"] == "55584000000"
-    assert signed["2021"]["Value"] == ""  # missing, not zero
-    assert signed["2023"]["Growth a year over the range (%)"] == "11.03"
-    participants = {row["Year"]: row for row in rows if row["Code"] == "participants"}
-    assert participants["2021"]["Qualifier"] == "more_than"
-    assert participants["2021"]["Change since previous edition"] == "5000"
-    assert participants["2021"]["Change is approximate"] == "True"
+    assert list(rows[0]) == COLUMNS
+    assert list(rows[0])[:8] == ["section", "row", "metric", "metric_name", "unit", "edition", "year", "value"]
+    signed = {row["year"]: row for row in rows if row["row"] == "signed_value"}
+    assert signed["2019"]["value"] == "55584000000"
+    assert signed["2021"]["value"] == ""  # missing, not zero
+    assert signed["2023"]["growth_percent_a_year"] == "11.03"
+    assert (signed["2023"]["growth_from_edition"], signed["2023"]["growth_to_edition"]) == ("12", "14")
+    participants = {row["year"]: row for row in rows if row["row"] == "participants"}
+    assert participants["2021"]["qualifier"] == "more_than"
+    assert participants["2021"]["previous_qualifier"] == "more_than"
+    assert participants["2021"]["change"] == "5000"
+    assert (participants["2021"]["comparable"], participants["2021"]["approximate"]) == ("True", "True")
+    assert participants["2021"]["reason"] == "≈: both figures are hedged (over)"
 
 
 def test_json_and_xlsx_exports(client, expo):
     data = client.get(compare_url(_export="json")).json()
-    total_14 = next(row for row in data if row["Code"] == "projects:total" and row["Year"] == 2023)
-    assert total_14["Value"] == 2650000000
-    assert total_14["Change since previous edition"] is None  # the 13th recorded no projects
+    total_14 = next(row for row in data if row["row"] == "projects:total" and row["year"] == 2023)
+    assert total_14["value"] == 2650000000
+    assert total_14["change"] is None  # the 13th recorded no projects
     response = client.get(compare_url(_export="xlsx"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
-    assert header[:3] == ["Section", "Metric", "Code"]
-    values = {(row[2], row[5]): row[6] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert header == COLUMNS
+    values = {(row[1], row[6]): row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert values[("signed_value", 2023)] == 84475000000
 
 
 def test_pair_export(client, expo):
     data = json.loads(client.get("/en/compare/12/14/?_export=json").content)
-    assert {row["Year"] for row in data} == {2019, 2023}
+    assert {row["year"] for row in data} == {2019, 2023}
 
 
 def _editions_with_projects(count: int, projects_each: int):

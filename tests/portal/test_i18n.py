@@ -125,7 +125,7 @@ def chinese_data():
                 description="A wind farm.",
                 description_zh="风电场项目。",
                 location="白城",
-                source=source,
+                generated_from=source,
                 value=Decimal("250000000") * number,
                 is_illustrative=True,
                 international=number == 3,
@@ -211,8 +211,10 @@ def test_edition_page_in_both_languages(client, chinese_data):
     assertContains(chinese, "2023年8月23日至27日")
     assertContains(chinese, "主题： 共建东北亚，合作向未来")
     assertContains(chinese, "开幕阶段公布")
-    assertContains(chinese, "1亿元至5亿元（不含）")
-    assertContains(chinese, "10亿元及以上")
+    # Published bands as releases word them (超1亿元), not edges the sources never gave.
+    assertContains(chinese, "超过1亿元")
+    assertContains(chinese, "超过10亿元")
+    assertNotContains(chinese, "1亿元至5亿元")
     # Breakdowns in the reader's language even when the English page was served (and cached) first.
     assertContains(chinese, '<a href="/zh-hans/projects/?edition=14&amp;band=500m-1b">5亿–10亿元</a>', html=True)
     assertContains(chinese, "海上风电")

@@ -118,7 +118,8 @@ def test_closing_figure_is_preferred_and_other_stages_are_named(client, edition)
     )
     response = client.get(edition.get_absolute_url())
     assertContains(response, "21,000")
-    assertNotContains(response, "15,000")
+    # The opening figure is not the headline, but it can still be reached.
+    assertContains(response, "Also reported: 15,000 participants at the opening or during the expo")
     assertContains(response, "90,000")
     assertContains(response, "as reported at the pre-event stage", count=1)
 
@@ -168,7 +169,9 @@ def test_published_nested_bands_beside_recorded_in_the_same_edges(client, editio
     ]
     assert summary.published_bands_nested
     response = client.get(edition.get_absolute_url())
-    assertContains(response, "100 million yuan and over")
+    # Worded as the release words "超1亿元": over, never "and over" or "to under".
+    assertContains(response, "over 100 million yuan")
+    assertContains(response, "over 1 billion yuan")
     assertContains(response, "nested counts")
     assertContains(response, "https://news.example.org/bands.html")
     assertContains(response, "/en/projects/?edition=14&amp;value_min=1000000000")
@@ -180,8 +183,8 @@ def test_published_exclusive_bands_count_within_both_edges(edition):
     ProjectFactory(edition=edition, value=500 * MILLION)  # on the upper edge: outside
     summary = edition_summary(edition=edition)
     assert [(row.label, row.recorded_count, row.difference) for row in summary.published_bands] == [
-        ("0 yuan to under 100 million yuan", 3, 0),
-        ("100 million yuan to under 500 million yuan", 2, 0),
+        ("under 100 million yuan", 3, 0),
+        ("over 100 million yuan", 2, 0),
     ]
     assert not summary.published_bands_nested
 

@@ -241,9 +241,14 @@ def test_project_page_shows_everything_with_marker_and_source(client):
         partner="MN",
         parties="Port of Zarubino; Jilin Grain",
         is_illustrative=True,
-        source=source,
+        generated_from=source,
+        status="under_construction",
     )
     response = client.get(project.get_absolute_url())
+    # Made up: no article is its source, and its kind and status are no facts.
+    assertContains(response, "generated to match the totals published in")
+    assertContains(response, "<dd>contract project (illustrative)</dd>", html=True)
+    assertContains(response, "<dd>under construction (illustrative)</dd>", html=True)
     assertContains(response, "Grain terminal")
     assertContains(response, '<span class="illustrative-badge">illustrative</span>', html=True)
     assertContains(response, "84.475 billion yuan")

@@ -58,8 +58,11 @@ def test_csv_export_has_human_headers_plain_yuan_and_the_illustrative_flag(clien
     assert first["Value band"] == "5 billion yuan and over"
     assert first["Illustrative"] == "yes"
     assert first["Signed on"] == "2022-08-26"
-    assert first["Source"].startswith("https://")
+    # Made up: its kind and status are marked, and its source names the release it was generated to match.
+    assert (first["Kind"], first["Status"]) == ("contract project (illustrative)", "signed (illustrative)")
+    assert first["Source"] == "generated to match the totals published in Closing release with the totals (2023-08-28)"
     assert rows[1]["Illustrative"] == "no"
+    assert rows[1]["Source"].startswith("https://") and rows[1]["Kind"] == "contract project"
 
 
 def test_export_follows_sort_and_filters(client, three_projects):
