@@ -52,10 +52,23 @@ def test_history_import_and_export_pages_raise_no_csp_violation(live_server, pag
         ]
     )
     navigate(page, page.get_by_role("button", name="Submit"))
-    expect(page.locator(".import-preview ins").first).to_be_visible()
+    expect(page.locator(".import-preview")).to_contain_text("Browser wind farm")
+
+    # The figure import's preview marks what a row adds, coloured by a class (the project preview lists rows).
+    page.goto(base + "/admin/editions/reportedfigure/import/")
+    page.locator("#id_import_file").set_input_files(
+        files=[
+            {
+                "name": "figures.csv",
+                "mimeType": "text/csv",
+                "buffer": b"edition,metric,value,sources\r\n14,participants,20000,S1\r\n",
+            }
+        ]
+    )
+    navigate(page, page.get_by_role("button", name="Submit"))
+    expect(page.locator("ins.diff-insert").first).to_be_visible()
     assert (
-        page.locator(".import-preview ins").first.evaluate("e => getComputedStyle(e).backgroundColor")
-        != "rgba(0, 0, 0, 0)"
+        page.locator("ins.diff-insert").first.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
     )
 
     page.goto(base + "/admin/projects/project/export/")
