@@ -54,7 +54,7 @@ e2e: $(VENV)/.installed-e2e node_modules/.package-lock.json
 # The long fuzzing run (thousands of hostile requests per test); the short one runs in `make test`.
 .PHONY: fuzz
 fuzz: install
-	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/test_fuzz.py
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/expoportal/test_fuzz.py
 
 # Translations: refresh the catalog from the code and templates, then compile it. Fill in the new
 # msgstr lines of locale/zh_Hans/LC_MESSAGES/django.po and run it again; commit the .po and the .mo.

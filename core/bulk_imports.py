@@ -9,7 +9,7 @@ so a resource using this invalidates whatever the signals would have once, at th
 
 The history records are copied inside the database from the rows just written (``record_history``): what
 django-simple-history's bulk helpers store, but without building a model instance per record in Python,
-which took longer than writing the rows themselves (see tests/test_import_speed.py).
+which took longer than writing the rows themselves (see tests/projects/test_import_speed.py).
 """
 
 from django.db import DatabaseError, connections, router, transaction

@@ -108,7 +108,7 @@ def test_a_query_parameter_the_page_does_not_know_is_never_cached(client, editio
     url = reverse("projects:list") + query
     client.get(url)
     response = client.get(url)
-    # It leads to the address without it, which is cached as any other (tests/test_page_cache_params.py).
+    # It leads to the address without it, which is cached as any other (tests/core/test_page_cache_params.py).
     assert response.status_code == 302 and response["Location"] == reverse("projects:list") + known
     assert CACHED_HEADER not in response
 

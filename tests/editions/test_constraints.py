@@ -356,7 +356,7 @@ def test_database_refuses_a_value_outside_the_choices(factory, field):
 @pytest.mark.parametrize(
     ("model", "data", "field"),
     [
-        # An edition's status is not in its form: it changes only by publishing (tests/test_publish_editions.py).
+        # An edition's status is not in its form: it changes only by publishing (tests/editions/test_publishing.py).
         (ReportedFigure, figure_data, "qualifier"),
         (ReportedFigure, figure_data, "stage"),
         (Project, project_data, "scope"),

@@ -2,7 +2,7 @@
 what a row-by-row import did: history naming the user and the file, version bumps, skipped unchanged rows,
 the edition's cached aggregates made stale.
 
-The benchmark (`pytest -m slow -s tests/test_import_speed.py`) imports 10,000 projects through the admin,
+The benchmark (`pytest -m slow -s tests/projects/test_import_speed.py`) imports 10,000 projects through the admin,
 dry run then confirm, against bulk_create of the same rows in the same run; it writes the ratio to
 bench/results/ and asserts it is at most 3.
 """
