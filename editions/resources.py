@@ -7,8 +7,8 @@ from import_export import fields
 
 from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
 from core.imports import StaffResource
-from core.parsing import CellError, NameMatcher, choice_matcher
-from core.vocabulary import BASIS_ALIASES, QUALIFIER_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
+from core.parsing import CellError, NameMatcher, choice_matcher, qualifier_matcher
+from core.vocabulary import BASIS_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
 from editions.import_widgets import EditionWidget, NoteWidget, SourcesWidget, sector_matcher
 from editions.models import Metric, ReportedFigure, ReportedSector, Sector
 from editions.services import can_publish, record_edition_change
@@ -69,7 +69,7 @@ class ReportedFigureResource(EditionDataResource):
         column_name="qualifier",
         widget=MatchWidget(
             "qualifier",
-            lambda: choice_matcher(Qualifier, _("qualifier"), QUALIFIER_ALIASES),
+            qualifier_matcher,
             default=Qualifier.EXACT,
         ),
     )
