@@ -85,6 +85,11 @@ def unknown_columns_message(unknown: list[str], columns: list[str]) -> str:
     return message % {"unknown": ", ".join(described), "columns": ", ".join(columns)}
 
 
+# The edition number of every template's example row: no edition can have it (edition_number_positive), and
+# the edition column refuses it with a sentence, so a template uploaded untouched imports nothing.
+EXAMPLE_EDITION = 0
+
+
 # The rows a preview shows, with the records they make.
 ROWS_SHOWN = 200
 
@@ -92,7 +97,8 @@ ROWS_SHOWN = 200
 class StaffResource(resources.ModelResource):
     """What every import resource shares: file checks, plain row errors, a rights hook, history.
 
-    Subclasses declare ``required_columns``, ``example_row`` (the template file's second row) and
+    Subclasses declare ``required_columns``, ``example_row`` (the template file's second row, whose edition is
+    ``EXAMPLE_EDITION``) and
     ``natural_key_label`` (for duplicate rows in one file).
     """
 
