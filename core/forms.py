@@ -3,14 +3,32 @@
 from pathlib import Path
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from core.constraints import constraint_errors
 from core.import_files import is_import_file_name
 from core.import_formats import MAX_IMPORT_BYTES, ImportFileError, read_dataset
 
 EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx"}
+
+
+class ConstraintSentencesFormMixin:
+    """A model form that words each broken constraint as core/constraints.py does, on the field it is about.
+
+    Django's own check would say "Constraint “edition_number_positive” is violated."; here the same rules give
+    "The edition number must be 1 or more: 14 for the 14th edition." next to the number.
+    """
+
+    def validate_constraints(self):
+        errors = constraint_errors(self.instance, exclude=self._get_validation_exclusions())
+        by_field: dict[str, list[ValidationError]] = {}
+        for name, messages in errors.items():
+            field = name if name in self.fields else NON_FIELD_ERRORS
+            by_field.setdefault(field, []).extend(ValidationError(message, code="constraint") for message in messages)
+        if by_field:
+            self._update_errors(ValidationError(by_field))
 
 
 class StaffImportForm(ImportForm):
@@ -73,4 +91,4 @@ class StaffConfirmImportForm(ConfirmImportForm):
         return name
 
 
-__all__ = ["StaffConfirmImportForm", "StaffImportForm", "forms"]
+__all__ = ["ConstraintSentencesFormMixin", "StaffConfirmImportForm", "StaffImportForm", "forms"]

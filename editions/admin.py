@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from core.admin_history import HistoryAdmin
 from core.admin_imports import StaffExportMixin, StaffImportExportMixin
 from core.admin_mixins import RefuseDeletionInUseMixin, delete_selected, related_count
+from core.forms import ConstraintSentencesFormMixin
 from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
 from editions.admin_publishing import PublishingAdminMixin
@@ -23,13 +24,9 @@ from editions.resources import ReportedFigureResource, ReportedSectorResource
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
 
-class EditionForm(VersionedModelForm):
-    """Plain sentences for the rules whose database constraint carries no message of its own.
-
-    The admin builds the model form around this one; a field that fails here keeps Django from also
-    reporting the bare "Constraint … is violated" of the same rule. It carries the version the edition was
-    opened at: a save after someone else's (of the edition or of its inline rows) is refused.
-    """
+class EditionForm(ConstraintSentencesFormMixin, VersionedModelForm):
+    """The edition's rules in plain sentences (core/constraints.py), and the version the edition was opened at:
+    a save after someone else's (of the edition or of its inline rows) is refused."""
 
     # Publishing is listed by its status and its change reason ("published"); the stamps add nothing.
     ignored_in_changes = ["version", "published_at", "published_by"]
@@ -40,12 +37,6 @@ class EditionForm(VersionedModelForm):
     )
     deleted_message = _("This edition has been deleted since you opened it.")
 
-    def clean_number(self):
-        number = self.cleaned_data["number"]
-        if number is not None and number < 1:
-            raise forms.ValidationError(_("The edition number must be 1 or more: 14 for the 14th edition."))
-        return number
-
     def clean_notes(self):
         check_note(self.cleaned_data["notes"])
         return self.cleaned_data["notes"]
@@ -53,12 +44,6 @@ class EditionForm(VersionedModelForm):
     def clean_notes_zh(self):
         check_note(self.cleaned_data["notes_zh"])
         return self.cleaned_data["notes_zh"]
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year is not None and not 1900 <= year <= 2200:
-            raise forms.ValidationError(_("The year must be between 1900 and 2200."))
-        return year
 
 
 class CitedRowFormMixin:
@@ -79,16 +64,16 @@ class CitedRowFormMixin:
         return cleaned
 
 
-class ReportedFigureForm(CitedRowFormMixin, forms.ModelForm):
+class ReportedFigureForm(CitedRowFormMixin, ConstraintSentencesFormMixin, forms.ModelForm):
     pass
 
 
-class ReportedBandForm(CitedRowFormMixin, forms.ModelForm):
-    def clean_lower_yuan(self):
-        lower = self.cleaned_data["lower_yuan"]
-        if lower is not None and lower < 0:
-            raise forms.ValidationError(_("The lower bound cannot be negative."))
-        return lower
+class ReportedBandForm(CitedRowFormMixin, ConstraintSentencesFormMixin, forms.ModelForm):
+    pass
+
+
+class ReportedSectorForm(ConstraintSentencesFormMixin, forms.ModelForm):
+    pass
 
 
 # A figure's wording, definition and Chinese note are set on its own page (the inline links to it); the
@@ -135,6 +120,7 @@ class ReportedFigureInline(admin.TabularInline):
 
 class ReportedSectorInline(admin.TabularInline):
     model = ReportedSector
+    form = ReportedSectorForm
     fields = ["position", "published_name_en", "published_name_zh", "sector", "sources"]
     autocomplete_fields = ["sector", "sources"]
     extra = 0
@@ -350,6 +336,7 @@ class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
 @admin.register(ReportedSector)
 class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, admin.ModelAdmin):
     resource_classes = [ReportedSectorResource]
+    form = ReportedSectorForm
     list_display = ["edition", "position", "published_name_en", "published_name_zh", "sector"]
     list_display_links = ["edition", "sector"]
     list_filter = ["edition", "sector"]
