@@ -1,10 +1,15 @@
-"""The upload and confirmation steps of every staff import."""
+"""What staff forms share: the upload and confirmation steps of every import, constraint sentences, and how
+decimals and dates are shown."""
 
+from decimal import Decimal
 from pathlib import Path
 
 from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.forms import ConfirmImportForm, ImportForm
 
 from core.constraints import constraint_errors
@@ -29,6 +34,34 @@ class ConstraintSentencesFormMixin:
             by_field.setdefault(field, []).extend(ValidationError(message, code="constraint") for message in messages)
         if by_field:
             self._update_errors(ValidationError(by_field))
+
+
+class PlainDecimalField(forms.DecimalField):
+    """A stored decimal shown as staff wrote it: a count of 52 as "52", not "52.00"; 1.5 as "1.5"."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            return format(value.normalize(), "f")
+        return super().prepare_value(value)
+
+
+class DateOnlyWidget(AdminDateWidget):
+    """The admin's calendar without its note about the server's time zone, which speaks of times
+    (static/js/admin-dates.js); the field's help speaks of dates."""
+
+    class Media:
+        # Listed with the scripts it changes, so that every merge of the page's media keeps it after them.
+        extend = False
+        js = ["admin/js/calendar.js", "admin/js/admin/DateTimeShortcuts.js", "js/admin-dates.js"]
+
+
+DATE_HELP = gettext_lazy("A calendar date as the source gives it, such as 2023-08-23; there is no time of day.")
+
+# The admin's fields for decimals and dates, for every staff form: ModelAdmin.formfield_overrides.
+STAFF_FIELD_OVERRIDES = {
+    models.DecimalField: {"form_class": PlainDecimalField},
+    models.DateField: {"widget": DateOnlyWidget, "help_text": DATE_HELP},
+}
 
 
 class StaffImportForm(ImportForm):
@@ -91,4 +124,12 @@ class StaffConfirmImportForm(ConfirmImportForm):
         return name
 
 
-__all__ = ["ConstraintSentencesFormMixin", "StaffConfirmImportForm", "StaffImportForm", "forms"]
+__all__ = [
+    "STAFF_FIELD_OVERRIDES",
+    "ConstraintSentencesFormMixin",
+    "DateOnlyWidget",
+    "PlainDecimalField",
+    "StaffConfirmImportForm",
+    "StaffImportForm",
+    "forms",
+]

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from core.admin_history import HistoryAdmin
 from core.admin_imports import StaffExportMixin, StaffImportExportMixin
 from core.admin_mixins import RefuseDeletionInUseMixin, delete_selected, related_count
-from core.forms import ConstraintSentencesFormMixin
+from core.forms import STAFF_FIELD_OVERRIDES, ConstraintSentencesFormMixin
 from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
 from editions.admin_publishing import PublishingAdminMixin
@@ -20,8 +20,8 @@ from editions.citations import check_note
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 from editions.resources import ReportedFigureResource, ReportedSectorResource
 
-# Compact text boxes for notes inside tabular inlines.
-SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
+# Compact text boxes for notes inside tabular inlines; decimals and dates as every staff form shows them.
+SMALL_TEXTAREA = {**STAFF_FIELD_OVERRIDES, models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
 
 class EditionForm(ConstraintSentencesFormMixin, VersionedModelForm):
@@ -148,6 +148,7 @@ class EditionAdmin(
     VersionCheckAdminMixin, PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin
 ):
     form = EditionForm
+    formfield_overrides = STAFF_FIELD_OVERRIDES
     actions = [delete_selected, "publish_selected", "unpublish_selected"]
     inlines = [ReportedFigureInline, ReportedBandInline, ReportedSectorInline]
     list_display = [
@@ -215,6 +216,7 @@ class EditionAdmin(
 
 @admin.register(Source)
 class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
+    formfield_overrides = STAFF_FIELD_OVERRIDES
     list_display = ["key", "title", "publisher", "publisher_zh", "published_on", "language", "link"]
     list_display_links = ["key", "title"]
     list_filter = ["language", "publisher"]
@@ -272,6 +274,7 @@ class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
 class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin):
     resource_classes = [ReportedFigureResource]
     form = ReportedFigureForm
+    formfield_overrides = STAFF_FIELD_OVERRIDES
     fieldsets = FIGURE_FIELDSETS
     list_display = ["edition", "metric", "shown_as", "stage", "basis", "source_count"]
     list_filter = ["edition", "stage", "qualifier", "basis", "metric"]
@@ -298,6 +301,7 @@ class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, Staf
 @admin.register(ReportedBand)
 class ReportedBandAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
     form = ReportedBandForm
+    formfield_overrides = STAFF_FIELD_OVERRIDES
     list_display = ["edition", "lower_yuan", "upper_yuan", "count", "is_nested"]
     list_filter = ["edition", "is_nested"]
     list_select_related = ["edition"]
