@@ -14,6 +14,14 @@ from core.admin_mixins import RefuseDeletionInUseMixin, delete_selected, related
 from core.forms import STAFF_FIELD_OVERRIDES, ConstraintSentencesFormMixin
 from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
+from editions.admin_pickers import (
+    NATURAL_KEY_ORDER,
+    SourcePickerMixin,
+    edition_number_first,
+    edition_search_term,
+    source_autocomplete_urls,
+    source_key_first,
+)
 from editions.admin_publishing import PublishingAdminMixin
 from editions.admin_rows import EditionRowAdminMixin
 from editions.citations import check_note
@@ -98,7 +106,7 @@ FIGURE_FIELDSETS = [
 ]
 
 
-class ReportedFigureInline(admin.TabularInline):
+class ReportedFigureInline(SourcePickerMixin, admin.TabularInline):
     model = ReportedFigure
     form = ReportedFigureForm
     fields = [
@@ -118,7 +126,7 @@ class ReportedFigureInline(admin.TabularInline):
     extra = 0
 
 
-class ReportedSectorInline(admin.TabularInline):
+class ReportedSectorInline(SourcePickerMixin, admin.TabularInline):
     model = ReportedSector
     form = ReportedSectorForm
     fields = ["position", "published_name_en", "published_name_zh", "sector", "sources"]
@@ -126,7 +134,7 @@ class ReportedSectorInline(admin.TabularInline):
     extra = 0
 
 
-class ReportedBandInline(admin.TabularInline):
+class ReportedBandInline(SourcePickerMixin, admin.TabularInline):
     model = ReportedBand
     form = ReportedBandForm
     fields = [
@@ -168,6 +176,12 @@ class EditionAdmin(
     ]  # fmt: skip
     ordering = ["-number"]
     date_hierarchy = "start_date"
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = edition_search_term(search_term)
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return edition_number_first(queryset, search_term), may_have_duplicates
+
     readonly_fields = ["published_at", "published_by", "projects_link", "version"]
     fieldsets = [
         (None, {"fields": ["number", "year", "start_date", "end_date", ("city", "city_zh"), ("venue", "venue_zh")]}),
@@ -222,8 +236,15 @@ class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin,
     list_filter = ["language", "publisher"]
     search_fields = ["key", "title", "title_zh", "publisher", "publisher_zh", "url"]
     fields = ["key", ("title", "title_zh"), ("publisher", "publisher_zh"), "url", "published_on", "language"]
-    ordering = ["key"]
+    ordering = NATURAL_KEY_ORDER
     date_hierarchy = "published_on"
+
+    def get_urls(self):
+        return source_autocomplete_urls(self.admin_site) + super().get_urls()
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return source_key_first(queryset, search_term), may_have_duplicates
 
     @admin.display(description=_("URL"), ordering="url")
     def link(self, source):
@@ -271,7 +292,9 @@ class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin):
+class ReportedFigureAdmin(
+    SourcePickerMixin, EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin
+):
     resource_classes = [ReportedFigureResource]
     form = ReportedFigureForm
     formfield_overrides = STAFF_FIELD_OVERRIDES
@@ -299,7 +322,9 @@ class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, Staf
 
 
 @admin.register(ReportedBand)
-class ReportedBandAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
+class ReportedBandAdmin(
+    SourcePickerMixin, EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin
+):
     form = ReportedBandForm
     formfield_overrides = STAFF_FIELD_OVERRIDES
     list_display = ["edition", "lower_yuan", "upper_yuan", "count", "is_nested"]
@@ -338,7 +363,9 @@ class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
 
 
 @admin.register(ReportedSector)
-class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, admin.ModelAdmin):
+class ReportedSectorAdmin(
+    SourcePickerMixin, EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, admin.ModelAdmin
+):
     resource_classes = [ReportedSectorResource]
     form = ReportedSectorForm
     list_display = ["edition", "position", "published_name_en", "published_name_zh", "sector"]

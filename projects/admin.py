@@ -10,6 +10,7 @@ from core.formatting import format_yuan
 from core.forms import STAFF_FIELD_OVERRIDES
 from core.versioning import VersionCheckAdminMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin
+from editions.admin_pickers import SourcePickerMixin
 from projects.admin_history import DeletedProjectsAdminMixin
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
 from projects.forms import VersionedProjectForm
@@ -33,6 +34,7 @@ class ValueBandFilter(admin.SimpleListFilter):
 
 @admin.register(Project)
 class ProjectAdmin(
+    SourcePickerMixin,
     VersionCheckAdminMixin,
     DeletedProjectsAdminMixin,
     DraftOnlyForDataEntryMixin,
