@@ -1,21 +1,44 @@
 """The models' check constraints in plain words: tested in Python before rows reach the database, and the
 database's own refusals ("CHECK constraint failed: …", "violates check constraint …") told as the same sentence.
 
-Each constraint's sentence is its ``violation_error_message`` (or, without one, a sentence made from its field),
-prefixed with the column it is about, as import errors name columns: "partner: An international project …".
+Each constraint's sentence is the one ``CONSTRAINT_SENTENCES`` gives it, else its ``violation_error_message``, else
+a sentence made from its field; imports prefix it with the column it is about ("partner: An international project
+…"), and the admin's forms put it on that field (``constraint_errors``) instead of Django's "Constraint … is
+violated".
 """
 
 import logging
+import re
 
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import router
 from django.db.models import BaseConstraint, CheckConstraint, F, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
 
-# The column a constraint over several fields is about: the one staff should correct.
-CONSTRAINT_FIELDS = {"project_partner_matches_scope": "partner"}
+# The field a constraint over several fields is about: the one staff should correct.
+CONSTRAINT_FIELDS = {
+    "project_partner_matches_scope": "partner",
+    "edition_ends_after_start": "end_date",
+    "one_figure_per_metric_and_stage": "stage",
+    "one_reported_band_per_lower_bound": "lower_yuan",
+    "reported_band_upper_above_lower": "upper_yuan",
+    "one_reported_sector_per_edition": "sector",
+    "illustrative_project_has_no_source": "source",
+    "only_illustrative_projects_are_generated": "generated_from",
+}
+
+# Sentences for the constraints whose model gives none, each naming its field as staff know it. A constraint that
+# keeps a value among its field's choices needs none: "qualifier must be one of: exact, more_than, …".
+CONSTRAINT_SENTENCES = {
+    "edition_number_positive": gettext_lazy("The edition number must be 1 or more: 14 for the 14th edition."),
+    "edition_year_plausible": gettext_lazy("The year must be between 1900 and 2200."),
+    "reported_band_lower_not_negative": gettext_lazy("The lower bound cannot be negative."),
+    "one_reported_band_per_lower_bound": gettext_lazy("This edition already has a value band with this lower bound."),
+}
 
 
 class _Unsupported(Exception):
@@ -44,6 +67,8 @@ def constraint_field(constraint: BaseConstraint) -> str | None:
 
 def constraint_message(model, constraint: BaseConstraint) -> str:
     """The sentence staff see when a row breaks the constraint, without the column's name."""
+    if constraint.name in CONSTRAINT_SENTENCES:
+        return str(CONSTRAINT_SENTENCES[constraint.name])
     if constraint.violation_error_message != constraint.default_violation_error_message:
         return str(constraint.get_violation_error_message())
     name = constraint_field(constraint)
@@ -133,6 +158,21 @@ def check_constraints(instance, *, columns: dict[str, str] | None = None) -> Non
         raise ValidationError(errors)
 
 
+def constraint_errors(instance, *, exclude=None) -> dict[str, list[str]]:
+    """Every constraint the instance breaks (checks and unique ones, as Django's model validation finds them), by
+    field: each as its sentence, where Django would say "Constraint … is violated" or "… with this … exists"."""
+    model = type(instance)
+    using = router.db_for_write(model, instance=instance)
+    errors: dict[str, list[str]] = {}
+    for constraint in model._meta.constraints:
+        try:
+            constraint.validate(model, instance, exclude=exclude, using=using)
+        except ValidationError:
+            name = constraint_field(constraint) or NON_FIELD_ERRORS
+            errors.setdefault(name, []).append(constraint_message(model, constraint))
+    return errors
+
+
 def _constraints_by_name() -> dict[str, tuple]:
     return {
         constraint.name: (model, constraint)
@@ -140,6 +180,44 @@ def _constraints_by_name() -> dict[str, tuple]:
         for constraint in model._meta.constraints
         if constraint.name
     }
+
+
+def _unique_columns(text: str) -> tuple[str, list[str]] | None:
+    """The table and columns of a unique refusal that names no constraint: SQLite's "UNIQUE constraint failed:
+    editions_edition.number", PostgreSQL's "… unique constraint "editions_edition_number_key" DETAIL: Key
+    (number)=(14) already exists."."""
+    sqlite = re.search(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)", text)
+    if sqlite:
+        pairs = [name.split(".", 1) for name in sqlite.group(1).split(", ")]
+        return pairs[0][0], [column for __, column in pairs]
+    postgres = re.search(r'unique constraint "(\w+)".*?Key \(([^)]*)\)=', text, re.DOTALL)
+    if postgres:
+        columns = [column.strip().strip('"') for column in postgres.group(2).split(",")]
+        return postgres.group(1), columns
+    return None
+
+
+def _unique_refusal(text: str) -> str | None:
+    """The sentence of a unique rule the database named by its columns: a named constraint's, or Django's own
+    ("Edition with this Number already exists.") for a field that is unique on its own."""
+    found = _unique_columns(text)
+    if found is None:
+        return None
+    table, columns = found
+    for model in apps.get_models():
+        if table != model._meta.db_table and not table.startswith(f"{model._meta.db_table}_"):
+            continue
+        for constraint in model._meta.constraints:
+            fields = getattr(constraint, "fields", ())
+            if fields and [model._meta.get_field(name).column for name in fields] == columns:
+                field = constraint_field(constraint)
+                message = constraint_message(model, constraint)
+                return f"{field}: {message}" if field else message
+        by_column = {field.column: field for field in model._meta.concrete_fields}
+        if len(columns) == 1 and columns[0] in by_column and by_column[columns[0]].unique:
+            field = by_column[columns[0]]
+            return f"{field.name}: " + model().unique_error_message(model, (field.name,)).messages[0]
+    return None
 
 
 def database_refusal(error: Exception) -> str:
@@ -152,5 +230,8 @@ def database_refusal(error: Exception) -> str:
         field = constraint_field(constraint)
         message = constraint_message(model, constraint)
         return f"{field}: {message}" if field else message
+    unique = _unique_refusal(text)
+    if unique:
+        return unique
     logger.warning("Import refused by the database: %s", text)
     return _("The database refused a value of this row (too long, too large or not allowed).")

@@ -1,16 +1,67 @@
-"""The upload and confirmation steps of every staff import."""
+"""What staff forms share: the upload and confirmation steps of every import, constraint sentences, and how
+decimals and dates are shown."""
 
+from decimal import Decimal
 from pathlib import Path
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.forms import ConfirmImportForm, ImportForm
 
+from core.constraints import constraint_errors
 from core.import_files import is_import_file_name
 from core.import_formats import MAX_IMPORT_BYTES, ImportFileError, read_dataset
 
 EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx"}
+
+
+class ConstraintSentencesFormMixin:
+    """A model form that words each broken constraint as core/constraints.py does, on the field it is about.
+
+    Django's own check would say "Constraint “edition_number_positive” is violated."; here the same rules give
+    "The edition number must be 1 or more: 14 for the 14th edition." next to the number.
+    """
+
+    def validate_constraints(self):
+        errors = constraint_errors(self.instance, exclude=self._get_validation_exclusions())
+        by_field: dict[str, list[ValidationError]] = {}
+        for name, messages in errors.items():
+            field = name if name in self.fields else NON_FIELD_ERRORS
+            by_field.setdefault(field, []).extend(ValidationError(message, code="constraint") for message in messages)
+        if by_field:
+            self._update_errors(ValidationError(by_field))
+
+
+class PlainDecimalField(forms.DecimalField):
+    """A stored decimal shown as staff wrote it: a count of 52 as "52", not "52.00"; 1.5 as "1.5"."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            return format(value.normalize(), "f")
+        return super().prepare_value(value)
+
+
+class DateOnlyWidget(AdminDateWidget):
+    """The admin's calendar without its note about the server's time zone, which speaks of times
+    (static/js/admin-dates.js); the field's help speaks of dates."""
+
+    class Media:
+        # Listed with the scripts it changes, so that every merge of the page's media keeps it after them.
+        extend = False
+        js = ["admin/js/calendar.js", "admin/js/admin/DateTimeShortcuts.js", "js/admin-dates.js"]
+
+
+DATE_HELP = gettext_lazy("A calendar date as the source gives it, such as 2023-08-23; there is no time of day.")
+
+# The admin's fields for decimals and dates, for every staff form: ModelAdmin.formfield_overrides.
+STAFF_FIELD_OVERRIDES = {
+    models.DecimalField: {"form_class": PlainDecimalField},
+    models.DateField: {"widget": DateOnlyWidget, "help_text": DATE_HELP},
+}
 
 
 class StaffImportForm(ImportForm):
@@ -73,4 +124,12 @@ class StaffConfirmImportForm(ConfirmImportForm):
         return name
 
 
-__all__ = ["StaffConfirmImportForm", "StaffImportForm", "forms"]
+__all__ = [
+    "STAFF_FIELD_OVERRIDES",
+    "ConstraintSentencesFormMixin",
+    "DateOnlyWidget",
+    "PlainDecimalField",
+    "StaffConfirmImportForm",
+    "StaffImportForm",
+    "forms",
+]

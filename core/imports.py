@@ -10,7 +10,7 @@ import difflib
 import tablib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
@@ -63,6 +63,33 @@ def drop_trailing_blank_rows(dataset: tablib.Dataset) -> None:
         del dataset[len(dataset) - 1]
 
 
+def unknown_columns_message(unknown: list[str], columns: list[str]) -> str:
+    """Every unknown column at once, each with the column it most likely meant, or the advice to remove it."""
+    taken = [column for column in columns if column not in unknown]
+    described = []
+    for header in unknown:
+        close = difflib.get_close_matches(header, taken, n=1) or difflib.get_close_matches(
+            header.replace(" ", "_"), taken, n=1
+        )
+        if close:
+            described.append(
+                _("'%(column)s' (did you mean '%(suggestion)s'?)") % {"column": header, "suggestion": close[0]}
+            )
+        else:
+            described.append(_("'%(column)s' (no such column: rename or remove it)") % {"column": header})
+    message = ngettext(
+        "Unknown column %(unknown)s. The columns are: %(columns)s.",
+        "Unknown columns %(unknown)s. The columns are: %(columns)s.",
+        len(unknown),
+    )
+    return message % {"unknown": ", ".join(described), "columns": ", ".join(columns)}
+
+
+# The edition number of every template's example row: no edition can have it (edition_number_positive), and
+# the edition column refuses it with a sentence, so a template uploaded untouched imports nothing.
+EXAMPLE_EDITION = 0
+
+
 # The rows a preview shows, with the records they make.
 ROWS_SHOWN = 200
 
@@ -70,7 +97,8 @@ ROWS_SHOWN = 200
 class StaffResource(resources.ModelResource):
     """What every import resource shares: file checks, plain row errors, a rights hook, history.
 
-    Subclasses declare ``required_columns``, ``example_row`` (the template file's second row) and
+    Subclasses declare ``required_columns``, ``example_row`` (the template file's second row, whose edition is
+    ``EXAMPLE_EDITION``) and
     ``natural_key_label`` (for duplicate rows in one file).
     """
 
@@ -141,12 +169,7 @@ class StaffResource(resources.ModelResource):
             raise ImportFileError(_("The column '%(column)s' appears more than once.") % {"column": duplicated[0]})
         unknown = [header for header in headers if header not in columns]
         if unknown:
-            close = difflib.get_close_matches(unknown[0], columns, n=1)
-            hint = _(" — did you mean '%(column)s'?") % {"column": close[0]} if close else ""
-            raise ImportFileError(
-                _("Unknown column '%(column)s'%(hint)s The columns are: %(columns)s.")
-                % {"column": unknown[0], "hint": hint, "columns": listing}
-            )
+            raise ImportFileError(unknown_columns_message(unknown, columns))
         missing = [column for column in cls.required_columns if column not in headers]
         if missing:
             raise ImportFileError(

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from core.vocabulary import SCALE_MULTIPLIERS
+from core.vocabulary import QUALIFIER_ALIASES, QUALIFIER_HINTS, QUALIFIER_NO_HINT, SCALE_MULTIPLIERS, Qualifier
 
 
 class CellError(ValueError):
@@ -163,10 +163,17 @@ class NameMatcher:
     """Finds a thing by any of its names (English, Chinese, slug, code), suggesting the closest on a miss.
 
     ``entries`` are (thing, names) pairs; the first name is the one suggested to staff. ``hints`` map
-    other words people use ("renewables") to a thing: they are only ever suggested, never matched.
+    other words people use ("renewables") to a thing: they are only ever suggested, never matched. Words in
+    ``no_hint`` get no suggestion at all: the closest spelling would mislead ("不超过" is not "超过").
     """
 
-    def __init__(self, entries: Iterable[tuple[object, Iterable[str]]], what: str, hints: dict | None = None):
+    def __init__(
+        self,
+        entries: Iterable[tuple[object, Iterable[str]]],
+        what: str,
+        hints: dict | None = None,
+        no_hint: Iterable[str] = (),
+    ):
         self.what = what
         self._by_name: dict[str, object] = {}
         self._display: dict[object, str] = {}
@@ -177,6 +184,7 @@ class NameMatcher:
             if names:
                 self._display[thing] = names[0]
         self._hints = {_key(word): thing for word, thing in (hints or {}).items() if thing in self._display}
+        self._no_hint = {_key(word) for word in no_hint}
 
     def match(self, value, column: str):
         if is_blank(value):
@@ -193,6 +201,8 @@ class NameMatcher:
         """The thing a mistyped or unlisted name most likely meant, or None."""
         if key in self._hints:
             return self._hints[key]
+        if key in self._no_hint:
+            return None
         close = difflib.get_close_matches(key, list(self._by_name), n=1, cutoff=0.6)
         if close:
             return self._by_name[close[0]]
@@ -258,9 +268,17 @@ def country_matcher() -> NameMatcher:
     return NameMatcher(((code, entry) for code, entry in names.items()), what=_("partner country"))
 
 
-def choice_matcher(choices, what: str, extra: dict[str, str] | None = None) -> NameMatcher:
+def choice_matcher(
+    choices, what: str, extra: dict[str, str] | None = None, hints: dict | None = None, no_hint: Iterable[str] = ()
+) -> NameMatcher:
     """A TextChoices field by its stored value or its label: 'more_than' or 'over'."""
     entries: dict[str, list[str]] = {value: [value, str(label)] for value, label in choices.choices}
     for name, value in (extra or {}).items():
         entries[value].append(name)
-    return NameMatcher(entries.items(), what=what)
+    hints = {word: getattr(value, "value", value) for word, value in (hints or {}).items()}
+    return NameMatcher(entries.items(), what=what, hints=hints, no_hint=no_hint)
+
+
+def qualifier_matcher() -> NameMatcher:
+    """A figure's qualifier by its code, its label or any hedge word of either language ('余', '-plus')."""
+    return choice_matcher(Qualifier, _("qualifier"), QUALIFIER_ALIASES, QUALIFIER_HINTS, QUALIFIER_NO_HINT)

@@ -26,14 +26,41 @@ QUALIFIER_PREFIXES = {
     "zh": {"exact": "", "more_than": "超过", "about": "约", "nearly": "近", "at_least": "至少"},
 }
 
-# Other words staff write in a qualifier column of an import, besides the codes and the English labels.
+# Other words staff write in a qualifier column of an import, besides the codes and the English labels: every
+# hedge the releases use (demo/data/README.md lists them), in Chinese and in English. "-plus" is read as "plus"
+# (dashes count as spaces), so "20,000-plus" copied as its hedge "-plus" is understood.
 QUALIFIER_ALIASES = {
-    "超过": Qualifier.MORE_THAN,
-    "more than": Qualifier.MORE_THAN,
-    "约": Qualifier.ABOUT,
-    "近": Qualifier.NEARLY,
-    "至少": Qualifier.AT_LEAST,
+    **dict.fromkeys(["超过", "超", "逾", "余", "多", "以上"], Qualifier.MORE_THAN),
+    **dict.fromkeys(["over", "more than", "plus", "-plus"], Qualifier.MORE_THAN),
+    **dict.fromkeys(["不少于", "至少", "at least", "not less than", "no less than"], Qualifier.AT_LEAST),
+    **dict.fromkeys(["近", "将近", "nearly", "almost"], Qualifier.NEARLY),
+    **dict.fromkeys(["约", "左右", "about", "around"], Qualifier.ABOUT),
+    **dict.fromkeys(["exactly", "exact"], Qualifier.EXACT),
 }
+
+# Words that are no qualifier but look like one: each is suggested the qualifier it means, never matched silently.
+QUALIFIER_HINTS = {
+    "approximately": Qualifier.ABOUT,
+    "roughly": Qualifier.ABOUT,
+    "circa": Qualifier.ABOUT,
+    "大约": Qualifier.ABOUT,
+    "大概": Qualifier.ABOUT,
+    "上下": Qualifier.ABOUT,
+    "接近": Qualifier.NEARLY,
+    "超出": Qualifier.MORE_THAN,
+    "多于": Qualifier.MORE_THAN,
+    "高于": Qualifier.MORE_THAN,
+    "above": Qualifier.MORE_THAN,
+    "upwards of": Qualifier.MORE_THAN,
+    "in excess of": Qualifier.MORE_THAN,
+    "最少": Qualifier.AT_LEAST,
+    "起码": Qualifier.AT_LEAST,
+    "minimum": Qualifier.AT_LEAST,
+}
+
+# Upper bounds ("不超过", "less than"): the portal has no qualifier for them, and the closest spelling
+# ("超过", "more than") means the opposite, so none is suggested.
+QUALIFIER_NO_HINT = ["不超过", "不到", "以下", "less than", "not more than", "no more than", "below", "at most"]
 
 
 class Stage(models.TextChoices):

@@ -11,25 +11,30 @@ from django.utils.translation import ngettext
 from core.admin_history import HistoryAdmin
 from core.admin_imports import StaffExportMixin, StaffImportExportMixin
 from core.admin_mixins import RefuseDeletionInUseMixin, delete_selected, related_count
+from core.forms import STAFF_FIELD_OVERRIDES, ConstraintSentencesFormMixin
 from core.versioning import VersionCheckAdminMixin, VersionedModelForm
 from editions.admin_permissions import DraftOnlyForDataEntryMixin, SourceRightsMixin
+from editions.admin_pickers import (
+    NATURAL_KEY_ORDER,
+    SourcePickerMixin,
+    edition_number_first,
+    edition_search_term,
+    source_autocomplete_urls,
+    source_key_first,
+)
 from editions.admin_publishing import PublishingAdminMixin
 from editions.admin_rows import EditionRowAdminMixin
 from editions.citations import check_note
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 from editions.resources import ReportedFigureResource, ReportedSectorResource
 
-# Compact text boxes for notes inside tabular inlines.
-SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
+# Compact text boxes for notes inside tabular inlines; decimals and dates as every staff form shows them.
+SMALL_TEXTAREA = {**STAFF_FIELD_OVERRIDES, models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
 
 
-class EditionForm(VersionedModelForm):
-    """Plain sentences for the rules whose database constraint carries no message of its own.
-
-    The admin builds the model form around this one; a field that fails here keeps Django from also
-    reporting the bare "Constraint … is violated" of the same rule. It carries the version the edition was
-    opened at: a save after someone else's (of the edition or of its inline rows) is refused.
-    """
+class EditionForm(ConstraintSentencesFormMixin, VersionedModelForm):
+    """The edition's rules in plain sentences (core/constraints.py), and the version the edition was opened at:
+    a save after someone else's (of the edition or of its inline rows) is refused."""
 
     # Publishing is listed by its status and its change reason ("published"); the stamps add nothing.
     ignored_in_changes = ["version", "published_at", "published_by"]
@@ -40,12 +45,6 @@ class EditionForm(VersionedModelForm):
     )
     deleted_message = _("This edition has been deleted since you opened it.")
 
-    def clean_number(self):
-        number = self.cleaned_data["number"]
-        if number is not None and number < 1:
-            raise forms.ValidationError(_("The edition number must be 1 or more: 14 for the 14th edition."))
-        return number
-
     def clean_notes(self):
         check_note(self.cleaned_data["notes"])
         return self.cleaned_data["notes"]
@@ -53,12 +52,6 @@ class EditionForm(VersionedModelForm):
     def clean_notes_zh(self):
         check_note(self.cleaned_data["notes_zh"])
         return self.cleaned_data["notes_zh"]
-
-    def clean_year(self):
-        year = self.cleaned_data["year"]
-        if year is not None and not 1900 <= year <= 2200:
-            raise forms.ValidationError(_("The year must be between 1900 and 2200."))
-        return year
 
 
 class CitedRowFormMixin:
@@ -79,16 +72,16 @@ class CitedRowFormMixin:
         return cleaned
 
 
-class ReportedFigureForm(CitedRowFormMixin, forms.ModelForm):
+class ReportedFigureForm(CitedRowFormMixin, ConstraintSentencesFormMixin, forms.ModelForm):
     pass
 
 
-class ReportedBandForm(CitedRowFormMixin, forms.ModelForm):
-    def clean_lower_yuan(self):
-        lower = self.cleaned_data["lower_yuan"]
-        if lower is not None and lower < 0:
-            raise forms.ValidationError(_("The lower bound cannot be negative."))
-        return lower
+class ReportedBandForm(CitedRowFormMixin, ConstraintSentencesFormMixin, forms.ModelForm):
+    pass
+
+
+class ReportedSectorForm(ConstraintSentencesFormMixin, forms.ModelForm):
+    pass
 
 
 # A figure's wording, definition and Chinese note are set on its own page (the inline links to it); the
@@ -113,7 +106,7 @@ FIGURE_FIELDSETS = [
 ]
 
 
-class ReportedFigureInline(admin.TabularInline):
+class ReportedFigureInline(SourcePickerMixin, admin.TabularInline):
     model = ReportedFigure
     form = ReportedFigureForm
     fields = [
@@ -133,14 +126,15 @@ class ReportedFigureInline(admin.TabularInline):
     extra = 0
 
 
-class ReportedSectorInline(admin.TabularInline):
+class ReportedSectorInline(SourcePickerMixin, admin.TabularInline):
     model = ReportedSector
+    form = ReportedSectorForm
     fields = ["position", "published_name_en", "published_name_zh", "sector", "sources"]
     autocomplete_fields = ["sector", "sources"]
     extra = 0
 
 
-class ReportedBandInline(admin.TabularInline):
+class ReportedBandInline(SourcePickerMixin, admin.TabularInline):
     model = ReportedBand
     form = ReportedBandForm
     fields = [
@@ -162,6 +156,7 @@ class EditionAdmin(
     VersionCheckAdminMixin, PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin
 ):
     form = EditionForm
+    formfield_overrides = STAFF_FIELD_OVERRIDES
     actions = [delete_selected, "publish_selected", "unpublish_selected"]
     inlines = [ReportedFigureInline, ReportedBandInline, ReportedSectorInline]
     list_display = [
@@ -181,6 +176,12 @@ class EditionAdmin(
     ]  # fmt: skip
     ordering = ["-number"]
     date_hierarchy = "start_date"
+
+    def get_search_results(self, request, queryset, search_term):
+        search_term = edition_search_term(search_term)
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return edition_number_first(queryset, search_term), may_have_duplicates
+
     readonly_fields = ["published_at", "published_by", "projects_link", "version"]
     fieldsets = [
         (None, {"fields": ["number", "year", "start_date", "end_date", ("city", "city_zh"), ("venue", "venue_zh")]}),
@@ -229,13 +230,21 @@ class EditionAdmin(
 
 @admin.register(Source)
 class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
+    formfield_overrides = STAFF_FIELD_OVERRIDES
     list_display = ["key", "title", "publisher", "publisher_zh", "published_on", "language", "link"]
     list_display_links = ["key", "title"]
     list_filter = ["language", "publisher"]
     search_fields = ["key", "title", "title_zh", "publisher", "publisher_zh", "url"]
     fields = ["key", ("title", "title_zh"), ("publisher", "publisher_zh"), "url", "published_on", "language"]
-    ordering = ["key"]
+    ordering = NATURAL_KEY_ORDER
     date_hierarchy = "published_on"
+
+    def get_urls(self):
+        return source_autocomplete_urls(self.admin_site) + super().get_urls()
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return source_key_first(queryset, search_term), may_have_duplicates
 
     @admin.display(description=_("URL"), ordering="url")
     def link(self, source):
@@ -283,9 +292,12 @@ class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportedFigure)
-class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin):
+class ReportedFigureAdmin(
+    SourcePickerMixin, EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin
+):
     resource_classes = [ReportedFigureResource]
     form = ReportedFigureForm
+    formfield_overrides = STAFF_FIELD_OVERRIDES
     fieldsets = FIGURE_FIELDSETS
     list_display = ["edition", "metric", "shown_as", "stage", "basis", "source_count"]
     list_filter = ["edition", "stage", "qualifier", "basis", "metric"]
@@ -310,8 +322,11 @@ class ReportedFigureAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, Staf
 
 
 @admin.register(ReportedBand)
-class ReportedBandAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin):
+class ReportedBandAdmin(
+    SourcePickerMixin, EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin
+):
     form = ReportedBandForm
+    formfield_overrides = STAFF_FIELD_OVERRIDES
     list_display = ["edition", "lower_yuan", "upper_yuan", "count", "is_nested"]
     list_filter = ["edition", "is_nested"]
     list_select_related = ["edition"]
@@ -348,8 +363,11 @@ class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
 
 
 @admin.register(ReportedSector)
-class ReportedSectorAdmin(EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, admin.ModelAdmin):
+class ReportedSectorAdmin(
+    SourcePickerMixin, EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, admin.ModelAdmin
+):
     resource_classes = [ReportedSectorResource]
+    form = ReportedSectorForm
     list_display = ["edition", "position", "published_name_en", "published_name_zh", "sector"]
     list_display_links = ["edition", "sector"]
     list_filter = ["edition", "sector"]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from core.import_widgets import TextWidget, remembered
+from core.imports import EXAMPLE_EDITION
 from core.parsing import CellError, NameMatcher, is_blank, reject_formula
 from editions.citations import check_note
 from editions.models import Edition, ReportedSector, Source
@@ -32,6 +33,14 @@ class EditionWidget(widgets.Widget):
             raise CellError(
                 _("%(column)s must be an edition number such as 14 (got '%(value)s')")
                 % {"column": self.column, "value": value}
+            )
+        if int(text) == EXAMPLE_EDITION:
+            raise CellError(
+                _(
+                    "this is the template's example row (edition %(number)s): replace it with your own data, "
+                    "giving your edition's number, or delete it"
+                )
+                % {"number": EXAMPLE_EDITION}
             )
         if self._by_number is None:
             self._by_number = {edition.number: edition for edition in Edition.objects.all()}

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 
 from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
-from core.imports import StaffResource
-from core.parsing import CellError, NameMatcher, choice_matcher
-from core.vocabulary import BASIS_ALIASES, QUALIFIER_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
+from core.imports import EXAMPLE_EDITION, StaffResource
+from core.parsing import CellError, NameMatcher, choice_matcher, qualifier_matcher
+from core.vocabulary import BASIS_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
 from editions.import_widgets import EditionWidget, NoteWidget, SourcesWidget, sector_matcher
 from editions.models import Metric, ReportedFigure, ReportedSector, Sector
 from editions.services import can_publish, record_edition_change
@@ -69,7 +69,7 @@ class ReportedFigureResource(EditionDataResource):
         column_name="qualifier",
         widget=MatchWidget(
             "qualifier",
-            lambda: choice_matcher(Qualifier, _("qualifier"), QUALIFIER_ALIASES),
+            qualifier_matcher,
             default=Qualifier.EXACT,
         ),
     )
@@ -95,7 +95,7 @@ class ReportedFigureResource(EditionDataResource):
     required_columns = ("edition", "metric", "value", "sources")
     natural_key_label = gettext_lazy("edition, metric and stage")
     example_row = {
-        "edition": 14,
+        "edition": EXAMPLE_EDITION,
         "metric": "participants",
         "stage": "closing",
         "value": "20000",
@@ -108,7 +108,7 @@ class ReportedFigureResource(EditionDataResource):
         "sources": "S1",
         "public_note_en": "Offline participants only.",
         "public_note_zh": "仅指线下参会客商。",
-        "research_note": "",
+        "research_note": "Example row (edition 0): replace it with your own figures.",
     }
 
     class Meta:
@@ -191,7 +191,7 @@ class ReportedSectorResource(EditionDataResource):
     required_columns = ("edition", "published_name_en", "sources")
     natural_key_label = gettext_lazy("edition and sector")
     example_row = {
-        "edition": 13,
+        "edition": EXAMPLE_EDITION,
         "position": 3,
         "published_name_en": "medical and elderly care",
         "published_name_zh": "医疗养老",

@@ -7,8 +7,10 @@ from django_countries.filters import CountryFilter
 from core.admin_history import HistoryAdmin
 from core.admin_imports import StaffImportExportMixin
 from core.formatting import format_yuan
+from core.forms import STAFF_FIELD_OVERRIDES
 from core.versioning import VersionCheckAdminMixin
 from editions.admin_permissions import DraftOnlyForDataEntryMixin
+from editions.admin_pickers import SourcePickerMixin
 from projects.admin_history import DeletedProjectsAdminMixin
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
 from projects.forms import VersionedProjectForm
@@ -32,6 +34,7 @@ class ValueBandFilter(admin.SimpleListFilter):
 
 @admin.register(Project)
 class ProjectAdmin(
+    SourcePickerMixin,
     VersionCheckAdminMixin,
     DeletedProjectsAdminMixin,
     DraftOnlyForDataEntryMixin,
@@ -72,7 +75,10 @@ class ProjectAdmin(
     show_full_result_count = False
     list_per_page = 100
     readonly_fields = ["version", "created_at", "updated_at"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+    formfield_overrides = {
+        **STAFF_FIELD_OVERRIDES,
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})},
+    }
     fieldsets = [
         (None, {"fields": ["edition", "title", "title_zh", "sector", "kind", "status"]}),
         (_("Parties and place"), {"fields": ["scope", "partner", "parties", "parties_zh", "location"]}),

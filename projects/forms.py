@@ -4,11 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.formatting import format_yuan
+from core.forms import ConstraintSentencesFormMixin
 from core.versioning import VersionedModelForm, shown_value
 from projects.models import PROJECT_FIELDS, Project
 
 
-class VersionedProjectForm(VersionedModelForm):
+class VersionedProjectForm(ConstraintSentencesFormMixin, VersionedModelForm):
     """Refuses a save when the project was saved by someone else since this form was opened."""
 
     ignored_in_changes = ["version", "created_at", "updated_at"]

@@ -10,6 +10,7 @@ from import_export import fields
 from core.bulk_imports import BulkWritesMixin
 from core.caching.tokens import changed
 from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget, remembered
+from core.imports import EXAMPLE_EDITION
 from core.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date
 from editions.import_widgets import EditionWidget, SourceWidget, sector_matcher
 from editions.models import Sector
@@ -89,7 +90,7 @@ class ProjectResource(BulkWritesMixin, EditionDataResource):
     required_columns = ("edition", "title", "sector", "value")
     natural_key_label = gettext_lazy("edition and title")
     example_row = {
-        "edition": 14,
+        "edition": EXAMPLE_EDITION,
         "title": "Wind farm phase 2",
         "title_zh": "风电场二期",
         "sector": "New energy",
@@ -103,6 +104,7 @@ class ProjectResource(BulkWritesMixin, EditionDataResource):
         "status": "signed",
         "source": "S1",
         "is_illustrative": "no",
+        "description": "Example row (edition 0): replace it with your own projects.",
     }
 
     class Meta:

@@ -95,7 +95,7 @@ def test_the_template_file_has_the_columns_and_an_example_row(staff_client, exte
         assert response.content.startswith(b"\xef\xbb\xbfedition,")  # the byte-order mark, once, for Excel
         lines = response.content.decode("utf-8-sig").splitlines()
         assert lines[0].startswith("edition,title,title_zh,sector,value,scope,partner")
-        assert lines[1].startswith("14,Wind farm phase 2,风电场二期,New energy,1.5亿")
+        assert lines[1].startswith("0,Wind farm phase 2,风电场二期,New energy,1.5亿")  # edition 0: the example
 
 
 @pytest.mark.parametrize(

@@ -222,7 +222,11 @@ def test_the_form_takes_the_format_from_the_extension(edition, source):
         ("projects.csv", b"\r\n\r\n", "The file is empty"),
         ("projects.csv", b"edition,title,sector,value\r\n", "The file has a header row but no data rows."),
         ("projects.csv", b"edition,title,sector\r\n14,A,New energy\r\n", "The file has no column 'value'."),
-        ("projects.csv", b"edition,title,sector,valeu\r\n14,A,Energy,5\r\n", "Unknown column 'valeu' — did"),
+        (
+            "projects.csv",
+            b"edition,title,sector,valeu\r\n14,A,Energy,5\r\n",
+            "Unknown column 'valeu' (did you mean",
+        ),
         ("projects.xlsx", b"not a zip at all", "'projects.xlsx' could not be read as xlsx."),
         ("projects.csv", "edition,title\r\n14,风电\r\n".encode("gbk"), "The CSV file is not in UTF-8."),
     ],
