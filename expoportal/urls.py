@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from expoportal import health
+from portal.api.main import api
 from portal.urls import compare_patterns, edition_patterns
 from portal.views.home import home
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Staff pages keep one address; their language follows the browser (LocaleMiddleware).
     path("admin/", admin.site.urls),
+    # Open data keeps one address in every language: the API answers in both (name_en, name_zh).
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,85 @@
+"""The open data API, /api/v1/ (django-ninja): the endpoints of portal/api/routes.py, with JSON errors.
+
+Errors are JSON and never a 500: a bad parameter is a 400 ``{"error": …, "parameter": "<name>"}`` (ninja's own
+validation answer, a 422 listing pydantic's details, is replaced), a draft or a missing edition a 404
+``{"error": …}``. Every endpoint and the schema answer with the HTTP caching and CORS of portal/api/http.py.
+"""
+
+from django.http import Http404
+from django.urls import URLPattern
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from portal.api.docs import PortalDocs
+from portal.api.http import open_data
+from portal.api.rendering import OpenDataRenderer
+from portal.api.routes import BadParameter, NotPublished, router
+
+DESCRIPTION = """Read-only open data of the Expo Portal: the published editions, their headline figures with \
+qualifier, stage, basis and sources, the signed projects, sectors, metrics, sources and comparisons of two \
+editions. Only published data; values in base units (yuan), names in English and Chinese (`name_en`, `name_zh`).
+The whole data set, with its sources and notes, is also one download: /data/expo-portal.zip."""
+
+
+class OpenDataAPI(NinjaAPI):
+    def _get_urls(self):
+        patterns = super()._get_urls()
+        for pattern in patterns:
+            # Every answer but the documentation page (which follows the reader's language) is the same for
+            # everyone while the data is unchanged.
+            if isinstance(pattern, URLPattern) and pattern.name != "openapi-view":
+                pattern.callback = open_data(pattern.callback)
+        return patterns
+
+
+api = OpenDataAPI(
+    title="Expo Portal open data",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api-v1",
+    docs=PortalDocs(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    renderer=OpenDataRenderer(),
+)
+api.add_router("/", router)
+
+
+def _parameter_of(error: dict) -> str | None:
+    location = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
+    # ("query", "page_size") for a query parameter, ("path", "number") for a path one.
+    names = [part for part in location if part not in ("query", "path", "query", "filters")]
+    return names[0] if names else None
+
+
+@api.exception_handler(ValidationError)
+def bad_parameter_answer(request, exc: ValidationError):
+    first = exc.errors[0] if exc.errors else {}
+    parameter = _parameter_of(first)
+    reason = str(first.get("msg", "")).rstrip(".")
+    if parameter is None:
+        message = _("The request's parameters are not valid.")
+    else:
+        message = _("The value of “%(parameter)s” is not valid: %(reason)s.") % {
+            "parameter": parameter,
+            "reason": reason,
+        }
+    return api.create_response(request, {"error": message, "parameter": parameter}, status=400)
+
+
+@api.exception_handler(BadParameter)
+def refused_parameter_answer(request, exc: BadParameter):
+    return api.create_response(request, {"error": exc.message, "parameter": exc.parameter}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found_answer(request, exc: Http404):
+    if isinstance(exc, NotPublished):
+        return api.create_response(request, {"error": str(exc), "parameter": exc.parameter}, status=404)
+    return api.create_response(request, {"error": _("There is nothing at this address.")}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error_answer(request, exc: HttpError):
+    return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
