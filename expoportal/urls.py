@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from expoportal import health
 from portal.api.main import api
 from portal.urls import compare_patterns, edition_patterns
+from portal.views.data import data_package
 from portal.views.home import home
 
 admin.site.site_header = _("Expo Portal administration")
@@ -20,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Open data keeps one address in every language: the API answers in both (name_en, name_zh).
     path("api/v1/", api.urls),
+    path("data/expo-portal.zip", data_package, name="data_package"),
 ]
 
 urlpatterns += i18n_patterns(

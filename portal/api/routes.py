@@ -106,6 +106,7 @@ def index(request):
         "sources": url("sources"),
         "openapi": url("openapi-json"),
         "docs": url("openapi-view"),
+        "data_package": request.build_absolute_uri(reverse("data_package")),
     }
 
 
