@@ -33,6 +33,25 @@ def data_last_modified(request, *args, **kwargs):
     return tokens.site_changed_at()
 
 
+def _head(view, request, *args, **kwargs):
+    """HEAD: the GET answer's status and headers without its body (the API's routes are declared for GET only)."""
+    request.method = "GET"
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        request.method = "HEAD"
+    if response.streaming:
+        response.close()
+        headers = list(response.items())
+        response = HttpResponse(status=response.status_code)
+        for name, value in headers:
+            response[name] = value
+    else:
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
+
+
 def open_data(view):
     """The view's answers with ETag, Last-Modified and Cache-Control (a 304 when unchanged), and CORS for GET."""
     conditional = condition(etag_func=data_etag, last_modified_func=data_last_modified)(view)
@@ -40,8 +59,12 @@ def open_data(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         # A browser's preflight (OPTIONS) needs only the CORS headers.
-        preflight = request.method == "OPTIONS"
-        response = HttpResponse(status=204) if preflight else conditional(request, *args, **kwargs)
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=204)
+        elif request.method == "HEAD":
+            response = _head(conditional, request, *args, **kwargs)
+        else:
+            response = conditional(request, *args, **kwargs)
         if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
             response["Cache-Control"] = CACHE_CONTROL
         for name, value in CORS_HEADERS.items():

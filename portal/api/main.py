@@ -80,6 +80,11 @@ def not_found_answer(request, exc: Http404):
     return api.create_response(request, {"error": _("There is nothing at this address.")}, status=404)
 
 
+def no_such_endpoint(request, rest: str = ""):
+    """Any other address under /api/: a JSON 404 (a program reading the API gets JSON, not the HTML page)."""
+    return api.create_response(request, {"error": _("There is nothing at this address.")}, status=404)
+
+
 @api.exception_handler(HttpError)
 def http_error_answer(request, exc: HttpError):
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)

@@ -342,3 +342,17 @@ def test_a_browser_preflight_is_allowed_from_any_site(client, data):
     response = client.options(f"{API}/projects", HTTP_ORIGIN="https://elsewhere.example")
     assert response.status_code == 204
     assert response["Access-Control-Allow-Origin"] == "*" and "GET" in response["Access-Control-Allow-Methods"]
+
+
+def test_head_answers_the_headers_of_get_without_a_body(client, data):
+    got = get(client, "/editions")
+    head = client.head(f"{API}/editions")
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == got["ETag"] and head["Content-Length"] == str(len(got.content))
+
+
+def test_an_address_under_the_api_that_does_not_exist_is_a_json_404(client, data):
+    for path in ("/api/v1/nothing", "/api/v2/editions", "/api/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json() == {"error": "There is nothing at this address."}
