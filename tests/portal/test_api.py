@@ -356,3 +356,14 @@ def test_an_address_under_the_api_that_does_not_exist_is_a_json_404(client, data
         response = client.get(path)
         assert response.status_code == 404, path
         assert response.json() == {"error": "There is nothing at this address."}
+
+
+def test_a_page_of_projects_and_the_figures_take_a_bounded_number_of_queries(
+    client, data, django_assert_max_num_queries
+):
+    ProjectFactory.create_batch(30, edition=data["edition"])
+    following = get(client, "/projects", page_size=10).json()["next"]
+    with django_assert_max_num_queries(4):
+        assert len(client.get(following).json()["results"]) == 10
+    with django_assert_max_num_queries(5):
+        assert len(get(client, "/figures").json()) == 3
