@@ -248,7 +248,7 @@ TABLES = [
             _text("generated_from", "Illustrative projects only: the source whose published totals they match."),
             _text("url", "The project's page on the portal (a path)."),
         ],
-        lambda: map(records.project_record, selectors.published_projects().order_by("id").iterator(chunk_size=5000)),
+        lambda: records.project_records(selectors.published_projects().order_by("id")),
         ["id"],
         [
             ("edition", "editions", "number"),

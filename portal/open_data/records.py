@@ -148,3 +148,64 @@ def project_record(project) -> dict:
         "generated_from": project.generated_from.key if project.generated_from_id else None,
         "url": f"{_project_url_parts()[0]}{project.pk}{_project_url_parts()[1]}",
     }
+
+
+# A project's record read as plain values (no model instances): the data package holds every project, and building
+# four model instances a row took most of its time.
+PROJECT_VALUES = (
+    "id",
+    "edition__number",
+    "title",
+    "title_zh",
+    "sector__slug",
+    "sector__name_en",
+    "sector__name_zh",
+    "scope",
+    "partner",
+    "value",
+    "signed_on",
+    "kind",
+    "status",
+    "parties",
+    "parties_zh",
+    "location",
+    "description",
+    "description_zh",
+    "source__key",
+    "is_illustrative",
+    "generated_from__key",
+)
+
+
+def project_records(queryset):
+    """project_record of every project of `queryset`, read as values, in the same fields."""
+    before, after = _project_url_parts()
+    for (pk, edition, title, title_zh, sector, sector_en, sector_zh, scope, partner, value, signed_on, kind, status,
+         parties, parties_zh, location, description, description_zh, source, illustrative, generated_from) in (
+        queryset.values_list(*PROJECT_VALUES).iterator(chunk_size=5000)
+    ):  # fmt: skip
+        yield {
+            "id": pk,
+            "edition": edition,
+            "title_en": title,
+            "title_zh": title_zh,
+            "sector": sector,
+            "sector_name_en": sector_en,
+            "sector_name_zh": sector_zh,
+            "scope": scope,
+            "partner": partner or None,
+            "value": plain_number(value),
+            "band": band_for(value).slug,
+            "signed_on": signed_on,
+            "kind": kind,
+            "status": status,
+            "parties_en": parties,
+            "parties_zh": parties_zh,
+            "location": location,
+            "description_en": description,
+            "description_zh": description_zh,
+            "source": source,
+            "is_illustrative": illustrative,
+            "generated_from": generated_from,
+            "url": f"{before}{pk}{after}",
+        }

@@ -169,3 +169,11 @@ def test_the_package_is_cached_under_the_data_token_and_rebuilt_when_it_changes(
     changed = client.get(URL)
     assert changed["ETag"] != etag
     assert [row["number"] for row in rows(unpack(changed), "editions")] == ["14", "16"]
+
+
+def test_the_package_and_the_api_give_a_project_the_same_record(published_and_draft):
+    from portal.open_data import records, selectors
+
+    for project in selectors.published_projects():
+        (from_values,) = records.project_records(selectors.published_projects().filter(pk=project.pk))
+        assert from_values == records.project_record(project)
