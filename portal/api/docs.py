@@ -76,9 +76,14 @@ def endpoints(schema: dict) -> list[dict]:
 
 
 def schemas(schema: dict) -> list[dict]:
-    """Every named object of the schema with its fields (the nested ones: a figure in an edition, …)."""
+    """Every named object the API answers with, and its fields (the nested ones too: a figure in an edition, …).
+
+    The query schemas (FigureQuery, ProjectQuery) are left out: their fields are the endpoints' parameters.
+    """
     components = schema.get("components", {}).get("schemas", {})
-    return [{"name": name, "fields": _fields(name, components)} for name in sorted(components)]
+    return [
+        {"name": name, "fields": _fields(name, components)} for name in sorted(components) if not name.endswith("Query")
+    ]
 
 
 class PortalDocs(DocsBase):
