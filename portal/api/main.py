@@ -53,11 +53,29 @@ def _parameter_of(error: dict) -> str | None:
     return names[0] if names else None
 
 
+def _reason(error: dict) -> str:
+    """Why a value was refused, in the reader's language for the usual cases (else pydantic's English words)."""
+    kind, context = error.get("type", ""), error.get("ctx") or {}
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return _("use a whole number")
+    if kind in ("decimal_parsing", "decimal_type", "finite_number", "decimal_max_digits", "decimal_whole_digits"):
+        return _("use a number such as 250000000")
+    if kind == "less_than_equal" and "le" in context:
+        return _("use at most %(limit)s") % {"limit": context["le"]}
+    if kind == "greater_than_equal" and "ge" in context:
+        return _("use at least %(limit)s") % {"limit": context["ge"]}
+    if kind == "literal_error" and "expected" in context:
+        return _("use one of %(choices)s") % {"choices": context["expected"]}
+    if kind == "string_too_long" and "max_length" in context:
+        return _("use at most %(limit)s characters") % {"limit": context["max_length"]}
+    return str(error.get("msg", "")).rstrip(".")
+
+
 @api.exception_handler(ValidationError)
 def bad_parameter_answer(request, exc: ValidationError):
     first = exc.errors[0] if exc.errors else {}
     parameter = _parameter_of(first)
-    reason = str(first.get("msg", "")).rstrip(".")
+    reason = _reason(first)
     if parameter is None:
         message = _("The request's parameters are not valid.")
     else:

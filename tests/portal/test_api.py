@@ -367,3 +367,15 @@ def test_a_page_of_projects_and_the_figures_take_a_bounded_number_of_queries(
         assert len(client.get(following).json()["results"]) == 10
     with django_assert_max_num_queries(5):
         assert len(get(client, "/figures").json()) == 3
+
+
+def test_a_bad_parameter_is_explained_in_plain_words_in_the_readers_language(client, data):
+    assert get(client, "/projects", page_size="500").json() == {
+        "error": "The value of “page_size” is not valid: use at most 200.",
+        "parameter": "page_size",
+    }
+    assert get(client, "/projects", edition="1.5").json()["error"] == (
+        "The value of “edition” is not valid: use a whole number."
+    )
+    chinese = client.get(f"{API}/projects", {"page_size": "500"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert chinese == {"error": "参数“page_size”的值无效：最大为 200。", "parameter": "page_size"}
