@@ -68,7 +68,7 @@ def _published_edition(number: int, parameter: str = "number"):
 
 
 def _edition_payloads(editions: list) -> list[dict]:
-    """Each edition with its figures, bands, named sectors and the sources they cite: six queries in all."""
+    """Each edition with its figures, bands, named sectors and the sources they cite: six queries for them all."""
     ids = [edition.pk for edition in editions]
     figures, bands, named, cited = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(dict)
     for figure in selectors.published_figures().filter(edition_id__in=ids):
