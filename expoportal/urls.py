@@ -1,11 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from expoportal import health
+from portal.api.main import api, no_such_endpoint
 from portal.urls import compare_patterns, edition_patterns
+from portal.views.data import data_package
 from portal.views.home import home
 
 admin.site.site_header = _("Expo Portal administration")
@@ -17,6 +19,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # Staff pages keep one address; their language follows the browser (LocaleMiddleware).
     path("admin/", admin.site.urls),
+    # Open data keeps one address in every language: the API answers in both (name_en, name_zh).
+    path("api/v1/", api.urls),
+    re_path(r"^api/", no_such_endpoint),
+    path("data/expo-portal.zip", data_package, name="data_package"),
 ]
 
 urlpatterns += i18n_patterns(

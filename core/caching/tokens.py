@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.signals import request_finished, request_started
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
 from core.models import DataVersion
 
@@ -71,6 +72,11 @@ def current() -> Tokens:
     return tokens
 
 
+def site_changed_at():
+    """When the site token was last replaced (the time behind HTTP Last-Modified), or None before any change."""
+    return DataVersion.objects.filter(name=SITE).values_list("changed_at", flat=True).first()
+
+
 def _read_rows() -> dict[str, str]:
     # Plain SQL: building the ORM query took most of a cached page's time, and the table holds a few dozen rows.
     table = connection.ops.quote_name(DataVersion._meta.db_table)
@@ -102,7 +108,8 @@ def changed(*, editions: Iterable[int] | None = None) -> None:
     names += [f"{EDITION_PREFIX}{pk}" for pk in sorted(set(editions or ()))]
     token = _new_token()
     # One query in the usual case (every row exists): this runs on every save, a 10,000-row import included.
-    if DataVersion.objects.filter(name__in=names).update(token=token) == len(names):
+    # changed_at by hand: update() skips auto_now, and HTTP Last-Modified is read from it (portal.api).
+    if DataVersion.objects.filter(name__in=names).update(token=token, changed_at=timezone.now()) == len(names):
         return
     existing = set(DataVersion.objects.filter(name__in=names).values_list("name", flat=True))
     missing = [DataVersion(name=name, token=token) for name in names if name not in existing]

@@ -1,6 +1,8 @@
 """Cached rendered pages: every edit shows at once, in both languages, and a staff preview never mixes in."""
 
+import io
 import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -170,6 +172,19 @@ def test_a_withdrawn_edition_leaves_the_cached_pages_even_without_a_signal(clien
     type(editions[2]).objects.filter(pk=editions[2].pk).update(status=EditionStatus.DRAFT)
     assertNotContains(client.get(url("comparisons:index", "en")), "3rd")
     assertNotContains(client.get(url("projects:list", "en"), {"sort": "-value"}), "Plant 5")
+    # Open data too: the API and the data package are keyed by the same token.
+    assert [edition["number"] for edition in client.get("/api/v1/editions").json()] == [1, 2]
+    assert "Plant 5" not in client.get("/api/v1/projects").content.decode()
+    assert client.get("/api/v1/editions/3").status_code == 404
+    assert "Plant 5" not in package_text(client)
+
+
+def package_text(client) -> str:
+    response = client.get(reverse("data_package"))
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        return "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
 
 
 def preview_client(client):
@@ -207,6 +222,11 @@ def test_a_draft_preview_never_leaks_into_public_pages_and_back(client, portal, 
         assert html == public_before[name]
     assert client.get(url("editions:detail", language, number=4)).status_code == 404
     assert "Draft-only project" not in page(client, "projects:list", language, {"sort": "-value"})
+    # Nor into open data: the API and the data package after the preview.
+    assert client.get("/api/v1/editions/4").status_code == 404
+    for text in (client.get("/api/v1/projects").content.decode(), client.get("/api/v1/figures").content.decode()):
+        assert "Draft-only project" not in text and "777777" not in text
+    assert "Draft-only project" not in package_text(client) and "777777" not in package_text(client)
 
 
 def test_a_preview_shows_the_edit_a_public_cache_has_not_seen(client, portal):

@@ -8,6 +8,7 @@ checked without being listed here.
 import csv
 import io
 import json
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -277,3 +278,19 @@ def test_no_admin_export_or_template_holds_a_formula(client, hostile_data):
     # Every text field is in some export, so each of them was checked.
     for extension, fields in shown.items():
         assert fields == set(FIELDS), (extension, set(FIELDS) - fields)
+
+
+def test_no_file_of_the_data_package_holds_a_formula(client, hostile_data):
+    """The open data package (/data/expo-portal.zip): every CSV in it, every text field a formula."""
+    response = client.get(reverse("data_package"))
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(content(response))) as archive:
+        files = {name: archive.read(name) for name in archive.namelist() if name.endswith(".csv")}
+    assert files
+    shown, formulas = set(), []
+    for name, body in files.items():
+        rows, found = cells_and_formulas(body, "csv", f"data package {name}")
+        formulas += found
+        shown |= fields_shown(rows)
+    assert formulas == []
+    assert set(PUBLIC_FIELDS) <= shown, set(PUBLIC_FIELDS) - shown

@@ -13,6 +13,12 @@ LANGUAGES = ("en", "zh-hans")
 # Named URLs that are not public pages: the language switch's form target, the monitors' health check, and the
 # staff preview of a draft.
 NOT_PUBLIC = {"set_language", "healthz", "editions:preview"}
+# Not pages either: the open data API's JSON answers and the data package's zip (tests/portal/test_api.py and
+# test_data_package.py check them); the API's documentation page is a page and is visited.
+NOT_PUBLIC |= {
+    f"api-v1:{name}"
+    for name in ("index", "api-root", "openapi-json", "editions", "edition", "figures", "projects", "sectors")
+} | {"api-v1:metrics", "api-v1:sources", "api-v1:comparison", "data_package"}
 
 
 def _largest_project() -> int:

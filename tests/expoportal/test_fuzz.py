@@ -202,6 +202,11 @@ KNOWN_KEYS = [
     "year",
     "metric",
     "language",
+    # The API's own (portal/api/routes.py).
+    "stage",
+    "basis",
+    "page_size",
+    "cursor",
 ]
 
 values = st.one_of(
@@ -232,6 +237,9 @@ def segment_strategy(data):
 def response_text(response) -> str:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     content_type = response.get("Content-Type", "")
+    if content_type == "application/zip":  # the data package: every file in it
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8", errors="replace") for name in archive.namelist())
     if "spreadsheetml" in content_type or body[:2] == b"PK":
         try:
             book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
@@ -273,6 +281,9 @@ def test_the_fuzzed_urls_cover_the_public_site():
     assert not any(name.startswith("admin:") for name in names)
     paths = {path for _name, path, _slots in route_templates()}
     assert "/zh-hans/editions/" in paths and "/healthz" in paths
+    # Open data: the API's endpoints and the data package.
+    assert {"api-v1:editions", "api-v1:edition", "api-v1:projects", "api-v1:comparison", "data_package"} <= names
+    assert {"/api/v1/openapi.json", "/api/v1/docs", "/data/expo-portal.zip"} <= paths
 
 
 def test_every_public_url_answers_with_valid_and_draft_values(client, site_data):
