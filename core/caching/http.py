@@ -20,9 +20,10 @@ CSRF token or queued a message, an error or a redirect) is marked `private`, so 
 
 import hashlib
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+
+from core.caching.stores import questions_cache
 
 # Short: the page cache behind the proxy makes a revalidation cheap, and an edit must show within a minute.
 MAX_AGE_SECONDS = 60
@@ -32,7 +33,8 @@ STALE_WHILE_REVALIDATE_SECONDS = 300
 def etag(page_key: str) -> str:
     """The weak ETag of one version of one page, from its page-cache key (which holds the site token)."""
     # make_key adds the release (the cache's KEY_PREFIX), so a new release never answers 304 to an old page.
-    return f'W/"{hashlib.sha256(cache.make_key(page_key).encode()).hexdigest()[:32]}"'
+    key = questions_cache().make_key(page_key)
+    return f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
 
 
 def not_modified(request: HttpRequest, tag: str) -> HttpResponse | None:

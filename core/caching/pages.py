@@ -26,13 +26,13 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.encoding import escape_uri_path
 from django.utils.http import escape_leading_slashes
 from django.utils.translation import get_language
 
 from core.caching import http, tokens
+from core.caching.stores import questions_cache
 
 CACHED_HEADER = "X-Page-Cache"
 # Entries under an old token are never read again; they only need to expire eventually.
@@ -77,6 +77,7 @@ def cache_public_page(*, params: Iterable = ()) -> Callable:
             unchanged = http.not_modified(request, tag)
             if unchanged is not None:
                 return unchanged
+            cache = questions_cache()  # one entry per address: they must not cull the aggregates
             stored = cache.get(key) if request.method == "GET" else None
             if stored is not None:
                 return http.public(_response_from(stored), tag)
