@@ -4,7 +4,8 @@ The latency table's p50 is a repeat visit served from the page cache. Real visit
 another order or page, a search word of their own. Each family here is a list of such addresses, requested
 one after the other, once each, so every answer is a cache miss (the page, and for a search its counts);
 the base aggregates are warm from the latency measurements. Then the revalidation a browser or reverse proxy
-makes: a repeat visit sending the page's ETag back (If-None-Match), answered 304 without the page.
+makes: a repeat visit sending the page's ETag back (If-None-Match), answered 304 without the page. Every
+request here is sent alone, so the floor is measured alone too (the latency table's floor is under load).
 """
 
 from urllib.parse import quote
@@ -15,6 +16,7 @@ from bench.vocabulary import ADJECTIVES, THINGS, THINGS_ZH
 
 TIMEOUT_S = 60
 REVALIDATIONS = 100
+FLOORS = 100
 
 
 def families(*, listing: str, known_word: str) -> list[tuple[str, str, list[str]]]:
@@ -36,8 +38,9 @@ def families(*, listing: str, known_word: str) -> list[tuple[str, str, list[str]
     ]
 
 
-def measure(port: int, *, listing: str, known_word: str) -> dict:
-    results = {}
+def measure(port: int, *, listing: str, known_word: str, floor: str) -> dict:
+    # The floor measured the same way, one request at a time, so that the ratios compare like with like.
+    results = {"floor": _summary("the floor, one at a time", [fetch(port, floor, TIMEOUT_S) for _ in range(FLOORS)])}
     for key, label, paths in families(listing=listing, known_word=known_word):
         answers = [fetch(port, path, TIMEOUT_S) for path in paths]
         results[key] = _summary(label, answers)

@@ -276,7 +276,9 @@ def run_one(database: str, n: int, args, page_log: Path) -> dict:
     with servers.gunicorn(database_url=url, workers=args.workers, log=page_log, redis_url=args.redis_url) as server:
         measured["portal"] = measure(server, page_list, "portal", args)
         listing = next(page.portal for page in page_list if page.key == "sorted")
-        run["first_visits"] = first_visits.measure(server.port, listing=listing, known_word=SEARCH_WORD)
+        run["first_visits"] = first_visits.measure(
+            server.port, listing=listing, known_word=SEARCH_WORD, floor=page_list[0].portal
+        )
         log("  first visits: " + report.describe_first_visits(run["first_visits"]))
         after_one_edit(server, page_list, url, params["edition_number"], measured["portal"])
 

@@ -19,9 +19,13 @@ def test_the_report_has_a_row_per_family_under_its_headers():
     run = {
         "database": "sqlite",
         "n": 1000,
-        "pages": [{"key": "floor", "portal": {"status": 200, "p50_ms": 5.0}}],
-        "first_visits": {"search_en": first_visits._summary("a new search word, English", answers)},
+        "pages": [{"key": "floor", "portal": {"status": 200, "p50_ms": 1.0}}],
+        "first_visits": {
+            "floor": first_visits._summary("the floor, one at a time", [{"status": 200, "total_ms": 5.0}]),
+            "search_en": first_visits._summary("a new search word, English", answers),
+        },
     }
-    header, rule, row = report.first_visits_table([run])
+    header, rule, floor, row = report.first_visits_table([run])
+    assert "1 (floor)" in floor
     assert header.count("|") == rule.count("|") == row.count("|")
     assert "a new search word, English" in row and "200 ×3" in row and "4.00×" in row
