@@ -8,6 +8,9 @@
    edition's token (each app registers its models in its own ``signals.py`` with ``tokens.watch``), so a changed
    page or aggregate is never read again and its old entry simply expires.
 
+Pages, and aggregates under a search word, go in the "questions" cache and the other aggregates in the default
+one (``stores``), so that visitors' many distinct questions never cull what every page reads.
+
 The same page token gives public pages and downloads their ETag (``http``), so browsers and a reverse proxy can
 keep them for a minute and revalidate them with a 304.
 
