@@ -20,8 +20,9 @@ CSRF token or queued a message, an error or a redirect) is marked `private`, so 
 
 import hashlib
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
 
 from core.caching.stores import questions_cache
 
@@ -38,11 +39,20 @@ def etag(page_key: str) -> str:
 
 
 def not_modified(request: HttpRequest, tag: str) -> HttpResponse | None:
-    """A 304 when the visitor's copy (If-None-Match) is this version, with the public headers; else None."""
-    response = get_conditional_response(request, etag=tag)
-    if response is not None and response.status_code == 304:
-        return public(response, tag)
-    return response  # None, or a 412 for an If-Match that does not hold
+    """A 304 when the visitor's copy (If-None-Match) is this version, with the public headers; else None.
+
+    Only a listed ETag counts, compared weakly (RFC 9110 8.8.3.2): `*` ("any version you have") would answer
+    304 for an address the view answers 404, and If-Match and If-Unmodified-Since guard writes, which these
+    pages do not take, so the page answers as if they were absent.
+    """
+    offered = {_opaque(offer) for offer in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", "")) if offer != "*"}
+    if _opaque(tag) in offered:
+        return public(HttpResponseNotModified(), tag)
+    return None
+
+
+def _opaque(tag: str) -> str:
+    return tag.removeprefix("W/")
 
 
 def public(response: HttpResponse, tag: str) -> HttpResponse:
