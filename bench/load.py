@@ -21,12 +21,12 @@ LOOPBACK = "127.0.0.1"
 CHUNK = 64 * 1024
 
 
-def fetch(port: int, path: str, timeout: float) -> dict:
-    """One GET: status, time to first byte, total time, bytes and newlines read (rows of a CSV)."""
+def fetch(port: int, path: str, timeout: float, headers: dict[str, str] | None = None) -> dict:
+    """One GET: status, time to first byte, total time, bytes and newlines read (rows of a CSV), and the ETag."""
     started = time.perf_counter()
     connection = http.client.HTTPConnection(LOOPBACK, port, timeout=timeout)
     try:
-        connection.request("GET", path, headers={"Host": LOOPBACK, "Accept-Encoding": "identity"})
+        connection.request("GET", path, headers={"Host": LOOPBACK, "Accept-Encoding": "identity", **(headers or {})})
         response = connection.getresponse()
         ttfb = time.perf_counter() - started
         size = lines = 0
@@ -35,6 +35,7 @@ def fetch(port: int, path: str, timeout: float) -> dict:
             lines += chunk.count(b"\n")
         status = response.status
         content_type = response.getheader("Content-Type", "")
+        etag = response.getheader("ETag")
     except (OSError, http.client.HTTPException) as error:
         return {
             "status": f"error: {type(error).__name__}",
@@ -43,6 +44,7 @@ def fetch(port: int, path: str, timeout: float) -> dict:
             "bytes": 0,
             "lines": 0,
             "content_type": "",
+            "etag": None,
         }
     finally:
         connection.close()
@@ -54,6 +56,7 @@ def fetch(port: int, path: str, timeout: float) -> dict:
         "bytes": size,
         "lines": lines,
         "content_type": content_type,
+        "etag": etag,
     }
 
 

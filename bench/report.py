@@ -114,6 +114,41 @@ def export_table(runs: list[dict]) -> list[str]:
     return lines
 
 
+def describe_first_visits(families: dict) -> str:
+    parts = [
+        f"{key} p50 {format_ms(found['p50_ms'])} / p95 {format_ms(found['p95_ms'])} ms"
+        for key, found in families.items()
+    ]
+    return ", ".join(parts)
+
+
+def first_visits_table(runs: list[dict]) -> list[str]:
+    lines = [
+        "| database | N | first visit | addresses | status | p50 ms | p95 ms | max ms | p50 ÷ floor |",
+        "|---|---:|---|---:|---|---:|---:|---:|---:|",
+    ]
+    for run in runs:
+        # Against the floor measured as these were, one request at a time.
+        floor_p50 = run.get("first_visits", {}).get("floor", {}).get("p50_ms")
+        for result in run.get("first_visits", {}).values():
+            statuses = ", ".join(f"{code} ×{count}" for code, count in sorted(result["statuses"].items()))
+            cells = [
+                run["database"],
+                f"{run['n']:,}",
+                result["label"],
+                str(result["urls"]),
+                statuses,
+                format_ms(result["p50_ms"]),
+                format_ms(result["p95_ms"]),
+                format_ms(result["max_ms"]),
+                "1 (floor)"
+                if result is run["first_visits"].get("floor")
+                else format_ratio(ratio(result["p50_ms"], floor_p50)),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
 def markdown(results: dict) -> str:
     meta = results["meta"]
     options = meta["options"]
@@ -139,6 +174,10 @@ def markdown(results: dict) -> str:
         "## CSV export of all rows",
         "",
         *export_table(results["runs"]),
+        "",
+        "## First visits (each address requested once, one at a time, base aggregates warm)",
+        "",
+        *first_visits_table(results["runs"]),
         "",
     ]
     for run in results["runs"]:

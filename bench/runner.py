@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench import report, servers
+from bench import first_visits, report, servers
 from bench.generate import DEFAULT_EDITIONS, DEFAULT_SEED
 from bench.servers import RESULTS, ROOT
 from bench.stats import format_ms
@@ -275,6 +275,11 @@ def run_one(database: str, n: int, args, page_log: Path) -> dict:
         servers.flush_redis(args.redis_url)
     with servers.gunicorn(database_url=url, workers=args.workers, log=page_log, redis_url=args.redis_url) as server:
         measured["portal"] = measure(server, page_list, "portal", args)
+        listing = next(page.portal for page in page_list if page.key == "sorted")
+        run["first_visits"] = first_visits.measure(
+            server.port, listing=listing, known_word=SEARCH_WORD, floor=page_list[0].portal
+        )
+        log("  first visits: " + report.describe_first_visits(run["first_visits"]))
         after_one_edit(server, page_list, url, params["edition_number"], measured["portal"])
 
     if not args.no_datasette:

@@ -68,7 +68,10 @@ def _facet_cube(base: QuerySet, unfaceted_key: list) -> FacetCube:
     editions = {
         pk: (number, year) for pk, number, year in Edition.objects.published().values_list("pk", "number", "year")
     }
-    by_edition = per_edition("facet-cells", editions, unfaceted_key, compute=compute, empty=())
+    # Under a search word or value range, the counts are one visitor's question: the questions cache holds them.
+    by_edition = per_edition(
+        "facet-cells", editions, unfaceted_key, compute=compute, empty=(), question=bool(unfaceted_key)
+    )
     rows = [(edition_id, *cell) for edition_id, cells in by_edition.items() for cell in cells]
     editions = {pk: editions[pk] for pk in by_edition if by_edition[pk]}  # only editions with matching projects
     sectors = {

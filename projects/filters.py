@@ -1,9 +1,13 @@
 """The filters of the projects table. URL values are readable: edition numbers, sector slugs, ISO codes."""
 
+import sqlite3
+
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db import connection
 from django.db.models import Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import ControlCharacterValidator
@@ -11,6 +15,28 @@ from editions.models import Edition, Sector
 from projects.bands import BAND_CHOICES, BANDS_BY_SLUG
 from projects.facets import FACET_NAMES
 from projects.models import Scope
+
+# The columns the text search reads; on SQLite the index of migration 0007 holds the same six.
+SEARCHED_COLUMNS = ("title", "title_zh", "parties", "parties_zh", "description", "description_zh")
+SEARCH_INDEX = "projects_project_search"
+# The trigram tokenizer indexes sequences of three characters: a shorter word can only be found by its LIKEs.
+INDEXED_WORD_LENGTH = 3
+
+
+def indexed_search(words: list[str]) -> Q:
+    """On SQLite, the projects whose searched columns hold every word of three characters or more, from the
+    FTS5 trigram index (projects/migrations/0007_...); everywhere else nothing (PostgreSQL's trigram indexes
+    serve the LIKEs themselves).
+
+    The index folds case as the LIKEs do and more (Unicode letters too), so it finds every row they match, and
+    perhaps a few more, which the LIKEs then drop.
+    """
+    indexed = [word for word in words if len(word) >= INDEXED_WORD_LENGTH]
+    if not indexed or connection.vendor != "sqlite" or sqlite3.sqlite_version_info < (3, 34):
+        return Q()
+    # Each word a quoted FTS5 string: every character literal, a quote doubled; all of them in one row.
+    query = " AND ".join('"{}"'.format(word.replace('"', '""')) for word in indexed)
+    return Q(pk__in=RawSQL(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH %s", [query]))  # noqa: S611
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -52,17 +78,12 @@ class ProjectFilter(django_filters.FilterSet):
     )
 
     def search(self, queryset, name, value):
+        words = value.split()[:10]
         condition = Q()
-        for word in value.split()[:10]:
-            condition &= (
-                Q(title__icontains=word)
-                | Q(title_zh__icontains=word)
-                | Q(parties__icontains=word)
-                | Q(parties_zh__icontains=word)
-                | Q(description__icontains=word)
-                | Q(description_zh__icontains=word)
-            )
-        return queryset.filter(condition)
+        for word in words:
+            condition &= Q.create([(f"{column}__icontains", word) for column in SEARCHED_COLUMNS], connector=Q.OR)
+        # The index narrows the rows; the LIKEs above still decide, so the matches are exactly theirs.
+        return queryset.filter(indexed_search(words) & condition)
 
     # Edition and sector are matched by a scalar subquery rather than a join, so that the planners walk
     # the (edition, value) or (sector, value) index in the table's order and stop after one page.

@@ -8,6 +8,12 @@
    edition's token (each app registers its models in its own ``signals.py`` with ``tokens.watch``), so a changed
    page or aggregate is never read again and its old entry simply expires.
 
+Pages, and aggregates under a search word, go in the "questions" cache and the other aggregates in the default
+one (``stores``), so that visitors' many distinct questions never cull what every page reads.
+
+The same page token gives public pages and downloads their ETag (``http``), so browsers and a reverse proxy can
+keep them for a minute and revalidate them with a 304.
+
 Writes that send no signals (``bulk_create``, raw SQL) call ``tokens.changed()`` themselves; the querysets of
 editions and projects do it for ``update()`` and ``bulk_create()``. Adding a page: decorate its view with
 ``cache_public_page`` naming its form or filter set; adding a model a page shows: ``watch`` it in its app's

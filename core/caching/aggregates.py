@@ -11,10 +11,10 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.utils.translation import get_language
 
 from core.caching import tokens
+from core.caching.stores import aggregates_cache, questions_cache
 
 CACHE_SECONDS = 6 * 60 * 60
 
@@ -25,13 +25,21 @@ def _key(name: str, token: str, parts: tuple) -> str:
 
 
 def per_edition(
-    name: str, edition_ids: Iterable[int], *parts: Any, compute: Callable[[list[int]], dict[int, Any]], empty: Any
+    name: str,
+    edition_ids: Iterable[int],
+    *parts: Any,
+    compute: Callable[[list[int]], dict[int, Any]],
+    empty: Any,
+    question: bool = False,
 ) -> dict[int, Any]:
     """{edition id: value}, each cached under its edition's token; `compute(missing)` aggregates the missing ones.
 
     `compute` aggregates every missing edition at once (one query, however many are missing) and returns
-    {edition id: value}; an edition it leaves out gets `empty`.
+    {edition id: value}; an edition it leaves out gets `empty`. `question` marks values under something a
+    visitor typed (a search word, a value range): they go in the questions cache (core/caching/stores.py), so
+    that however many there are, they never cull the aggregates every page reads.
     """
+    cache = questions_cache() if question else aggregates_cache()
     current = tokens.current()
     keys = {pk: _key(f"{name}:{pk}", current.edition(pk), parts) for pk in edition_ids}
     found = cache.get_many(list(keys.values()))
@@ -47,6 +55,7 @@ def per_edition(
 
 def for_editions(name: str, edition_ids: Iterable[int], *parts: Any, compute: Callable[[], Any]) -> Any:
     """One value over several editions' projects, in the active language, valid while none of their projects changes."""
+    cache = aggregates_cache()
     current = tokens.current()
     ids = sorted(set(edition_ids))
     key = _key(name, "|".join(current.edition(pk) for pk in ids), (ids, get_language(), parts))

@@ -14,6 +14,10 @@ What is never cached: a request with a session or messages cookie (staff see the
 messages), anything but GET, and any response that is not a plain 200 HTML page or that used the CSRF token,
 set a cookie or queued a message. Headers the middleware adds (CSP, HSTS, Content-Language, ...) are added
 afresh to every response, cached or not, because this runs inside the view.
+
+Browsers and reverse proxies are told the same (core/caching/http.py): a page or download every visitor without
+a session gets carries an ETag from the site token, `Cache-Control: public` with a short max-age and
+`Vary: Cookie`, and a visitor whose copy is current gets a 304 before the cache is read; the rest is `private`.
 """
 
 import hashlib
@@ -22,13 +26,13 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.encoding import escape_uri_path
 from django.utils.http import escape_leading_slashes
 from django.utils.translation import get_language
 
-from core.caching import tokens
+from core.caching import http, tokens
+from core.caching.stores import questions_cache
 
 CACHED_HEADER = "X-Page-Cache"
 # Entries under an old token are never read again; they only need to expire eventually.
@@ -62,20 +66,27 @@ def cache_public_page(*, params: Iterable = ()) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method in ("GET", "HEAD") and any(name not in known for name in request.GET):
                 return _without_unknown_parameters(request, known)
-            if not _cacheable_request(request):
+            if request.method not in ("GET", "HEAD"):
                 return view(request, *args, **kwargs)
+            if _personal_request(request):
+                return http.private(view(request, *args, **kwargs))
             # The host too: no page shows it today, but one that ever links to itself absolutely must not hand
             # one allowed host's links to visitors of another.
             key = page_key(request.get_host(), request.path, query_parts(request.GET))
-            stored = cache.get(key)
+            tag = http.etag(key)
+            unchanged = http.not_modified(request, tag)
+            if unchanged is not None:
+                return unchanged
+            cache = questions_cache()  # one entry per address: they must not cull the aggregates
+            stored = cache.get(key) if request.method == "GET" else None
             if stored is not None:
-                return _response_from(stored)
+                return http.public(_response_from(stored), tag)
             response = view(request, *args, **kwargs)
             if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
                 response = response.render()  # a TemplateResponse: its HTML is what gets stored
-            if _cacheable_response(request, response):
+            if request.method == "GET" and _cacheable_response(request, response):
                 cache.set(key, (response.status_code, response.content, list(response.items())), CACHE_SECONDS)
-            return response
+            return http.public(response, tag) if _shareable_response(request, response) else http.private(response)
 
         wrapper.cached_parameters = known
         return wrapper
@@ -103,21 +114,29 @@ def _without_unknown_parameters(request: HttpRequest, known: frozenset[str]) -> 
     return HttpResponseRedirect(f"{path}?{query.urlencode()}" if query else path)
 
 
-def _cacheable_request(request: HttpRequest) -> bool:
-    if request.method != "GET":
-        return False
-    return not (settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES)
+def _personal_request(request: HttpRequest) -> bool:
+    """A visitor with a session (staff see their edit links) or with messages waiting gets a page of their own."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES
 
 
-def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
-        return False
-    if not response.get("Content-Type", "").startswith("text/html"):
+def _shareable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    """A plain 200, a download included, that is the same for every visitor without a session."""
+    if response.status_code != 200 or response.cookies:
         return False
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):  # the page holds a CSRF token: it is this visitor's
         return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:  # the session middleware will set a cookie
+        return False
     storage = getattr(request, "_messages", None)
     return not getattr(storage, "_queued_messages", None)
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    """A shareable HTML page, kept whole in the cache (downloads stream, and are not kept)."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    return _shareable_response(request, response)
 
 
 def _response_from(stored: tuple) -> HttpResponse:
