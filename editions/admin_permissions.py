@@ -47,6 +47,9 @@ class DraftOnlyForDataEntryMixin:
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
+        if issubclass(form, DraftEditionFormMixin):
+            # A form that finds its edition itself (a span figure's last edition).
+            return type(form.__name__, (form,), {"request": request})
         if "edition" not in form.base_fields:
             return form
         return type(form.__name__, (DraftEditionFormMixin, form), {"request": request})
@@ -61,6 +64,7 @@ class SourceRightsMixin(DraftOnlyForDataEntryMixin):
         return (
             obj.figures.filter(edition__status="published").exists()
             or obj.projects.filter(edition__status="published").exists()
+            or obj.span_figures.published().exists()
         )
 
     def published_data_refusal(self, obj) -> str | None:

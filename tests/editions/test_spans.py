@@ -1,0 +1,172 @@
+"""Figures for several editions: the model's rules, the publish gate, the staff roles and the import."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from core.imports import IMPORT_FORMATS, import_error_lines
+from core.vocabulary import Basis, DatePrecision, Qualifier
+from editions.models import Metric, SpanFigure
+from editions.resources import SpanFigureResource
+from tests.factories import EditionFactory, SourceFactory, SpanFigureFactory, standard_metric
+from tests.projects.test_imports import csv_bytes, run_import
+from tests.staff_helpers import login, role_user
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = [
+    "first_edition", "last_edition", "region_en", "region_zh", "metric", "value", "qualifier", "stage", "as_of",
+    "basis", "wording_zh", "wording_en", "sources", "public_note_en", "public_note_zh", "research_note",
+]  # fmt: skip
+
+
+def test_the_two_follow_through_rates_are_metrics_in_per_cent():
+    rates = Metric.objects.filter(code__in=["fulfilment_rate", "funds_in_place_rate"]).order_by("position")
+    assert [(metric.name_en, metric.name_zh, metric.unit) for metric in rates] == [
+        ("Fulfilment rate", "履约率", "percent"),
+        ("Funds-in-place rate", "引资到位率", "percent"),
+    ]
+
+
+def test_the_last_edition_cannot_come_before_the_first():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SpanFigureFactory(first_edition=9, last_edition=4)
+
+
+def test_a_span_reads_as_its_editions_metric_and_value():
+    span = SpanFigureFactory(
+        first_edition=4,
+        last_edition=9,
+        metric=standard_metric("fulfilment_rate"),
+        value=Decimal("89.44"),
+        as_of=datetime.date(2014, 12, 31),
+    )
+    assert str(span) == "4th–9th editions, Fulfilment rate: 89.44%"
+    assert span.display_as_of == "end of 2014"
+    year_only = SpanFigureFactory(as_of=datetime.date(2013, 1, 1), as_of_precision=DatePrecision.YEAR)
+    assert year_only.display_as_of == "2013"
+
+
+def test_a_span_is_public_only_once_its_last_edition_is_published():
+    EditionFactory(number=13)
+    EditionFactory(number=14, draft=True)
+    public = SpanFigureFactory(first_edition=1, last_edition=13)
+    SpanFigureFactory(first_edition=1, last_edition=14)
+    SpanFigureFactory(first_edition=1, last_edition=20)  # an edition the portal does not have
+    assert list(SpanFigure.objects.published()) == [public]
+
+
+def span_form_data(span, **changes):
+    data = {
+        "first_edition": span.first_edition,
+        "last_edition": span.last_edition,
+        "region_en": "",
+        "region_zh": "",
+        "metric": span.metric_id,
+        "value": str(span.value),
+        "qualifier": span.qualifier,
+        "stage": span.stage,
+        "as_of": span.as_of.isoformat(),
+        "as_of_precision": span.as_of_precision,
+        "basis": "",
+        "wording_zh": "",
+        "wording_en": "",
+        "primary_source": "",
+        "sources": [source.pk for source in span.sources.all()],
+        "public_note_en": "",
+        "public_note_zh": "",
+        "research_note": "",
+    }
+    return {**data, **changes}
+
+
+def test_data_entry_changes_a_span_of_a_draft_edition_but_not_one_of_a_published_edition(client):
+    EditionFactory(number=13)
+    EditionFactory(number=14, draft=True)
+    draft_span = SpanFigureFactory(first_edition=1, last_edition=14, value=Decimal("3032"))
+    published_span = SpanFigureFactory(first_edition=1, last_edition=13, value=Decimal("2900"))
+    login(client, role_user("Data entry"))
+
+    url = reverse("admin:editions_spanfigure_change", args=[draft_span.pk])
+    response = client.post(url, span_form_data(draft_span, value="3033"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    draft_span.refresh_from_db()
+    assert draft_span.value == Decimal("3033")
+
+    url = reverse("admin:editions_spanfigure_change", args=[published_span.pk])
+    assert client.post(url, span_form_data(published_span, value="1")).status_code == 403
+    delete = reverse("admin:editions_spanfigure_delete", args=[published_span.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+
+    # Nor can data entry move a draft span onto a published edition, which would publish it.
+    url = reverse("admin:editions_spanfigure_change", args=[draft_span.pk])
+    response = client.post(url, span_form_data(draft_span, last_edition=13, as_of="2023-08-01"))
+    assert response.status_code == 200
+    assert "The 13th edition (2013) is published; only editors can change its data." in str(
+        response.context["adminform"].form.errors
+    )
+    published_span.refresh_from_db()
+    assert published_span.value == Decimal("2900")
+
+
+def test_an_editor_changes_a_span_of_a_published_edition(client):
+    EditionFactory(number=13)
+    span = SpanFigureFactory(first_edition=1, last_edition=13, value=Decimal("2900"))
+    login(client, role_user("Editors"))
+    url = reverse("admin:editions_spanfigure_change", args=[span.pk])
+    response = client.post(url, span_form_data(span, value="2901"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    span.refresh_from_db()
+    assert span.value == Decimal("2901")
+    assert span.history.latest().value == Decimal("2901")  # kept in the history, as every staff change
+
+
+def test_an_import_reads_a_span_with_its_region_basis_year_and_primary_source():
+    for key in ("S210", "S50"):
+        SourceFactory(key=key)
+    rows = [
+        [
+            12, 12, "Changchun", "长春", "signed_value", "111.3亿", "exact", "opening", "2019-08-25",
+            "计划投资金额", "计划投资金额", "", "S210", "", "", "",
+        ],
+        [1, 8, "", "", "contract_projects", "1838", "", "", "2013", "", "", "", "S50", "", "", ""],
+    ]  # fmt: skip
+    result = run_import(SpanFigureResource, csv_bytes(HEADERS, rows), IMPORT_FORMATS[0], dry_run=False)
+    assert result.totals["new"] == 2, import_error_lines(result)
+    city = SpanFigure.objects.get(region_en="Changchun")
+    assert (city.value, city.basis, city.region_zh, city.as_of) == (
+        Decimal("11130000000"),
+        Basis.PLANNED_INVESTMENT,
+        "长春",
+        datetime.date(2019, 8, 25),
+    )
+    assert city.primary_source.key == "S210"
+    early = SpanFigure.objects.get(first_edition=1)
+    assert (early.as_of_precision, early.qualifier, early.stage) == (
+        DatePrecision.YEAR,
+        Qualifier.EXACT,
+        "retrospective",
+    )
+    exported = SpanFigureResource().export(queryset=SpanFigure.objects.filter(pk=early.pk))
+    assert (exported.dict[0]["as_of"], exported.dict[0]["sources"]) == ("2013", "S50")
+
+
+def test_an_import_by_data_entry_into_a_published_edition_is_refused_row_by_row():
+    EditionFactory(number=14)
+    SourceFactory(key="S4")
+    row = [1, 14, "", "", "projects_signed", "3032", "exact", "", "2023-08-28", "", "", "", "S4", "", "", ""]
+    user = role_user("Data entry")
+    result = run_import(SpanFigureResource, csv_bytes(HEADERS, [row]), IMPORT_FORMATS[0], dry_run=False, user=user)
+    assert SpanFigure.objects.count() == 0
+    assert "edition 14 is published; only editors can change its data" in " ".join(import_error_lines(result))
+
+
+def test_an_import_refuses_a_span_that_ends_before_it_starts():
+    SourceFactory(key="S4")
+    row = [9, 4, "", "", "projects_signed", "10", "exact", "", "2015-04-02", "", "", "", "S4", "", "", ""]
+    result = run_import(SpanFigureResource, csv_bytes(HEADERS, [row]), IMPORT_FORMATS[0], dry_run=False)
+    assert SpanFigure.objects.count() == 0
+    assert "The last edition cannot come before the first." in " ".join(import_error_lines(result))
