@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.formatting import format_ordinal, format_quantity, is_chinese
 from core.vocabulary import STAGE_PREFERENCE, Qualifier, Unit, basis_words
@@ -200,7 +201,7 @@ def _chain(result: Reconciliation, spans: list[SpanFigure], figures) -> None:
         candidates.append((earlier.qualifier != Qualifier.EXACT, -earlier.last_edition, earlier, between))
     if not candidates:
         return
-    *_, earlier, between = min(candidates, key=lambda candidate: candidate[:2])
+    earlier, between = min(candidates, key=lambda candidate: candidate[:2])[2:]
     stated = Part(_("%(editions)s, stated") % {"editions": earlier.editions_label}, earlier.value, earlier.qualifier)
     result.chain = Sum([stated, *(_edition_part(figure) for figure in between)], span.metric.unit)
     result.chain_verdict = _judge(span.value, span.qualifier, result.chain.total, result.chain.exact)
@@ -250,7 +251,11 @@ def explain(result: Reconciliation) -> list[str]:
     elif result.verdict == Verdict.PARTIAL:
         sentences.append(
             capfirst(
-                _("%(missing)s have no figure here, so the sum, %(sum)s, covers %(count)s of %(total)s editions.")
+                ngettext(
+                    "%(missing)s has no figure here, so the sum, %(sum)s, covers %(count)s of %(total)s editions.",
+                    "%(missing)s have no figure here, so the sum, %(sum)s, covers %(count)s of %(total)s editions.",
+                    len(result.missing),
+                )
                 % {
                     "missing": numbers_label(result.missing),
                     "sum": result.summed.shown,
@@ -263,7 +268,7 @@ def explain(result: Reconciliation) -> list[str]:
         sentences.append(_summed_sentence(result))
     for figure in result.other_basis:
         sentences.append(
-            _("The %(edition)s's figure, %(value)s, is %(basis)s, not %(span_basis)s: it is not summed.")
+            _("The %(edition)s edition's figure, %(value)s, is %(basis)s, not %(span_basis)s: it is not summed.")
             % {
                 "edition": figure.edition.ordinal,
                 "value": format_quantity(figure.value, unit, figure.qualifier),

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from core.imports import IMPORT_FORMATS, import_error_lines
 from core.vocabulary import Basis, DatePrecision, Qualifier
-from editions.models import Metric, SpanFigure
+from editions.models import Edition, Metric, SpanFigure
 from editions.resources import SpanFigureResource
-from tests.factories import EditionFactory, SourceFactory, SpanFigureFactory, standard_metric
+from editions.span_reconciliation import Verdict, reconcile
+from tests.factories import EditionFactory, ReportedFigureFactory, SourceFactory, SpanFigureFactory, standard_metric
 from tests.projects.test_imports import csv_bytes, run_import
 from tests.staff_helpers import login, role_user
 
@@ -170,3 +171,107 @@ def test_an_import_refuses_a_span_that_ends_before_it_starts():
     result = run_import(SpanFigureResource, csv_bytes(HEADERS, [row]), IMPORT_FORMATS[0], dry_run=False)
     assert SpanFigure.objects.count() == 0
     assert "The last edition cannot come before the first." in " ".join(import_error_lines(result))
+
+
+# -- reconciliation with the editions' figures ---------------------------------------------------------------
+
+
+def counts(values: dict[int, int], metric=None, **kwargs):
+    """Published editions with a closing project count each; returns the metric."""
+    metric = metric or standard_metric("projects_signed")
+    for number, value in values.items():
+        edition = Edition.objects.filter(number=number).first() or EditionFactory(number=number, **kwargs)
+        ReportedFigureFactory(edition=edition, metric=metric, value=Decimal(value))
+    return metric
+
+
+def reconciled(**span_fields):
+    span = SpanFigureFactory(**span_fields)
+    return next(
+        result for result in reconcile(list(SpanFigure.objects.published().for_display())) if result.span == span
+    )
+
+
+def test_an_exact_statement_that_the_editions_add_up_to_reconciles():
+    metric = counts({1: 100, 2: 120, 3: 80})
+    result = reconciled(metric=metric, value=Decimal("300"))
+    assert result.verdict == Verdict.MATCHES and result.difference == 0
+    assert result.sentences == ["The editions' figures add up to 300: the statement reconciles exactly."]
+
+
+def test_a_statement_the_editions_do_not_add_up_to_shows_the_difference():
+    metric = counts({1: 100, 2: 120, 3: 80})
+    result = reconciled(metric=metric, value=Decimal("310"))
+    assert result.verdict == Verdict.DIFFERS and result.difference == 10
+    assert result.sentences == [
+        "The editions' figures add up to 300: the statement is 10 more than the sum, so it does not reconcile."
+    ]
+
+
+def test_editions_without_a_figure_are_named_and_the_sum_is_not_called_a_mismatch():
+    metric = counts({1: 100, 2: 120, 3: 80, 4: 50, 5: 60, 6: 70, 7: 10, 8: 20, 12: 30})
+    EditionFactory(number=10)  # published, but without a project count
+    result = reconciled(metric=metric, first_edition=1, last_edition=12, value=Decimal("2822"))
+    assert result.verdict == Verdict.PARTIAL and result.difference is None
+    assert result.missing == [9, 10, 11]
+    assert result.sentences == ["The 9th–11th have no figure here, so the sum, 540, covers 9 of 12 editions."]
+
+
+def test_a_figure_of_another_basis_is_not_summed_and_the_page_says_so():
+    value = standard_metric("signed_value")
+    for number, basis in [(1, Basis.TOTAL_INVESTMENT), (2, Basis.CONTRACT_INVESTMENT)]:
+        ReportedFigureFactory(
+            edition=EditionFactory(number=number), metric=value, value=Decimal("5000000000"), basis=basis
+        )
+    result = reconciled(
+        metric=value, first_edition=1, last_edition=2, value=Decimal("10000000000"), basis=Basis.TOTAL_INVESTMENT
+    )
+    assert result.verdict == Verdict.PARTIAL
+    assert [figure.edition.number for figure in result.other_basis] == [2]
+    assert result.sentences == [
+        "The 2nd has no figure here, so the sum, 5 billion yuan, covers 1 of 2 editions.",
+        "The 2nd edition's figure, 5 billion yuan, is contract investment, not total investment including "
+        "agreements: it is not summed.",
+    ]
+
+
+def test_a_statement_nested_inside_another_reconciles_the_editions_between():
+    metric = counts({13: 111, 14: 99})
+    EditionFactory(number=12)
+    for last, value, qualifier in [(12, 2822, Qualifier.EXACT), (13, 2900, Qualifier.MORE_THAN)]:
+        SpanFigureFactory(metric=metric, first_edition=1, last_edition=last, value=Decimal(value), qualifier=qualifier)
+    SpanFigureFactory(metric=metric, first_edition=1, last_edition=14, value=Decimal("3032"))
+    results = {result.span.last_edition: result for result in reconcile(list(SpanFigure.objects.published()))}
+    over = results[13]
+    assert over.chain_verdict == Verdict.IN_LINE
+    assert over.sentences[-1] == (
+        "From an earlier statement: 2,822 (1st–12th editions, stated) + 111 (13th edition) = 2,933, "
+        "in line with the statement, “over 2,900”."
+    )
+    # The exact earlier statement is preferred to the hedged one, however longer the hedged one is.
+    assert results[14].chain_verdict == Verdict.MATCHES
+    assert results[14].sentences[-1] == (
+        "From an earlier statement: 2,822 (1st–12th editions, stated) + 111 (13th edition) + 99 (14th edition) "
+        "= 3,032, the statement reconciles exactly."
+    )
+
+
+def test_a_draft_editions_figures_never_enter_a_sum():
+    metric = counts({1: 100, 3: 80})
+    counts({2: 120}, metric=metric, draft=True)
+    result = reconciled(metric=metric, value=Decimal("300"))
+    assert [part.value for part in result.summed.parts] == [Decimal("100"), Decimal("80")]
+    assert result.sentences == ["The 2nd has no figure here, so the sum, 180, covers 2 of 3 editions."]
+
+
+def test_a_rate_is_not_summed_and_shows_its_date():
+    EditionFactory(number=9)
+    result = reconciled(
+        metric=standard_metric("fulfilment_rate"),
+        first_edition=4,
+        last_edition=9,
+        value=Decimal("89.44"),
+        as_of=datetime.date(2014, 12, 31),
+    )
+    assert result.verdict == Verdict.NOT_A_SUM
+    assert result.sentences == ["A rate for the editions together, as of end of 2014: not a sum of editions."]
