@@ -344,6 +344,8 @@ def load_spans(rows: list[SpanRow], metrics: dict, sources: dict[str, Source]) -
             "public_note_en": row.public_note_en,
             "public_note_zh": row.public_note_zh,
             "research_note": row.research_note,
+            # Published facts, like the editions the demo loads.
+            "status": EditionStatus.PUBLISHED,
         }
         values.append(value)
         cited[span_key(value)] = cited_sources

@@ -47,9 +47,6 @@ class DraftOnlyForDataEntryMixin:
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if issubclass(form, DraftEditionFormMixin):
-            # A form that finds its edition itself (a span figure's last edition).
-            return type(form.__name__, (form,), {"request": request})
         if "edition" not in form.base_fields:
             return form
         return type(form.__name__, (DraftEditionFormMixin, form), {"request": request})
@@ -71,3 +68,22 @@ class SourceRightsMixin(DraftOnlyForDataEntryMixin):
         if not self.touches_published_data(obj):
             return None
         return _("This source is cited by published figures or projects; only editors can change it.")
+
+
+class PublishedSpanRightsMixin(DraftOnlyForDataEntryMixin):
+    """A published figure for several editions is changed or deleted only by editors, who alone publish it."""
+
+    def touches_published_data(self, obj) -> bool:
+        # As stored: a form that would publish it is refused by the form itself.
+        return (
+            obj is not None and obj.pk is not None and type(obj).objects.filter(pk=obj.pk, status="published").exists()
+        )
+
+    def published_data_refusal(self, obj) -> str | None:
+        if not self.touches_published_data(obj):
+            return None
+        return _("This figure is published; only editors can change it.")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})

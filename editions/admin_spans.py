@@ -11,21 +11,24 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_history import HistoryAdmin
 from core.admin_imports import StaffImportExportMixin
 from editions.admin import CitedRowFormMixin
-from editions.admin_permissions import DraftOnlyForDataEntryMixin
-from editions.forms import DraftEditionFormMixin
-from editions.models import Edition
+from editions.admin_permissions import PublishedSpanRightsMixin
+from editions.models import EditionStatus
 from editions.resources import SpanFigureResource
+from editions.services import can_publish
 from editions.spans import SpanFigure
 
 
-class SpanFigureForm(DraftEditionFormMixin, CitedRowFormMixin, forms.ModelForm):
-    """Data entry may not add or change a span whose last edition is published (it would be public at once)."""
+class SpanFigureForm(CitedRowFormMixin, forms.ModelForm):
+    """Only editors publish a figure for several editions (the admin sets ``request`` on the form class)."""
 
-    edition_field = "last_edition"
+    request = None
 
-    def edition_in(self, cleaned):
-        number = cleaned.get("last_edition")
-        return None if number is None else Edition.objects.filter(number=number).first()
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self.request, "user", None)
+        if cleaned.get("status") == EditionStatus.PUBLISHED and user and not can_publish(user):
+            self.add_error("status", _("Only editors can publish a figure for several editions."))
+        return cleaned
 
 
 SPAN_FIELDSETS = [
@@ -40,6 +43,7 @@ SPAN_FIELDSETS = [
                 "qualifier",
                 "stage",
                 ("as_of", "as_of_precision"),
+                "status",
             ]
         },
     ),
@@ -61,12 +65,12 @@ SPAN_FIELDSETS = [
 
 
 @admin.register(SpanFigure)
-class SpanFigureAdmin(DraftOnlyForDataEntryMixin, StaffImportExportMixin, HistoryAdmin):
+class SpanFigureAdmin(PublishedSpanRightsMixin, StaffImportExportMixin, HistoryAdmin):
     resource_classes = [SpanFigureResource]
     form = SpanFigureForm
     fieldsets = SPAN_FIELDSETS
-    list_display = ["editions", "region_en", "metric", "shown_as", "as_of", "basis", "source_count"]
-    list_filter = ["metric", "stage", "qualifier", "basis", "last_edition"]
+    list_display = ["editions", "region_en", "metric", "shown_as", "as_of", "basis", "status", "source_count"]
+    list_filter = ["status", "metric", "stage", "qualifier", "basis", "last_edition"]
     list_select_related = ["metric"]
     search_fields = [
         "metric__name_en", "metric__name_zh", "region_en", "region_zh", "wording_zh", "wording_en",

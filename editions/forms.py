@@ -8,23 +8,18 @@ from editions.services import can_publish
 class DraftEditionFormMixin:
     """Refuses, for users who cannot publish, to put anything into a published edition.
 
-    The admin sets ``request`` on the form class; the edition field is ``edition`` unless a form names
-    another one (``edition_field``) and says which edition its values belong to (``edition_in``).
+    The admin sets ``request`` on the form class; the edition field is ``edition``.
     """
 
     request = None
-    edition_field = "edition"
-
-    def edition_in(self, cleaned):
-        return cleaned.get("edition")
 
     def clean(self):
         cleaned = super().clean()
-        edition = self.edition_in(cleaned)
+        edition = cleaned.get("edition")
         user = getattr(self.request, "user", None)
         if edition is not None and edition.is_published and user and not can_publish(user):
             self.add_error(
-                self.edition_field,
+                "edition",
                 _("The %(edition)s is published; only editors can change its data.") % {"edition": edition},
             )
         return cleaned

@@ -14,7 +14,7 @@ from core.imports import StaffResource
 from core.parsing import CellError, NameMatcher, choice_matcher, is_blank, parse_date
 from core.vocabulary import BASIS_ALIASES, QUALIFIER_ALIASES, STAGE_ALIASES, Basis, DatePrecision, Qualifier, Stage
 from editions.import_widgets import EditionWidget, NoteWidget, SourcesWidget, sector_matcher
-from editions.models import Metric, ReportedFigure, ReportedSector, Sector, SpanFigure
+from editions.models import EditionStatus, Metric, ReportedFigure, ReportedSector, Sector, SpanFigure
 from editions.services import can_publish, record_edition_change
 
 
@@ -282,8 +282,8 @@ def _is_year(value) -> bool:
     return bool(re.fullmatch(r"\d{4}(\.0)?年?", str(value or "").strip()))
 
 
-class SpanFigureResource(EditionDataResource):
-    """Figures for several editions; data entry may not touch one whose last edition is published."""
+class SpanFigureResource(StaffResource):
+    """Figures for several editions; only editors publish one, or change one that is published."""
 
     first_edition = fields.Field(
         attribute="first_edition", column_name="first_edition", widget=EditionNumberWidget("first_edition")
@@ -334,6 +334,11 @@ class SpanFigureResource(EditionDataResource):
         attribute="public_note_zh", column_name="public_note_zh", widget=NoteWidget("public_note_zh")
     )
     research_note = _text("research_note")
+    status = fields.Field(
+        attribute="status",
+        column_name="status",
+        widget=MatchWidget("status", lambda: choice_matcher(EditionStatus, _("status")), default=EditionStatus.DRAFT),
+    )
 
     required_columns = ("first_edition", "last_edition", "metric", "value", "as_of", "sources")
     natural_key_label = gettext_lazy("first and last edition, region, metric, basis and date")
@@ -354,6 +359,7 @@ class SpanFigureResource(EditionDataResource):
         "public_note_en": "At the end of 2014.",
         "public_note_zh": "截至2014年底。",
         "research_note": "",
+        "status": "draft",
     }
 
     class Meta:
@@ -361,7 +367,7 @@ class SpanFigureResource(EditionDataResource):
         fields = (
             "first_edition", "last_edition", "region_en", "region_zh", "metric", "value", "qualifier", "stage",
             "as_of", "basis", "wording_zh", "wording_en", "sources", "public_note_en", "public_note_zh",
-            "research_note",
+            "research_note", "status",
         )  # fmt: skip
         import_id_fields = ("first_edition", "last_edition", "region_en", "metric", "basis", "as_of")
         instance_loader_class = NaturalKeyInstanceLoader
@@ -381,6 +387,20 @@ class SpanFigureResource(EditionDataResource):
 
     def dehydrate_sources(self, span):
         return ", ".join(source.key for source in span.ordered_sources())
+
+    def check_rights(self, instance) -> None:
+        if self.user is None or can_publish(self.user):
+            return
+        stored = instance.pk is not None and SpanFigure.objects.filter(pk=instance.pk, status="published").exists()
+        if instance.is_published or stored:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: ValidationError(
+                        _("only editors can publish a figure for several editions or change a published one"),
+                        code="cell",
+                    )
+                }
+            )
 
     def dehydrate_as_of(self, span):
         return self.fields["as_of"].widget.render(span.as_of, span)

@@ -43,6 +43,7 @@ class Part:
     value: Decimal
     qualifier: str
     url: str = ""
+    number: int | None = None  # the edition's, for an edition's figure
 
     def shown(self, unit: str) -> str:
         return format_quantity(self.value, unit, self.qualifier)
@@ -137,6 +138,7 @@ def _edition_part(figure: ReportedFigure) -> Part:
         figure.value,
         figure.qualifier,
         figure.edition.get_absolute_url(),
+        figure.edition.number,
     )
 
 
@@ -251,10 +253,20 @@ def explain(result: Reconciliation) -> list[str]:
     elif result.verdict == Verdict.PARTIAL:
         sentences.append(
             capfirst(
-                ngettext(
-                    "%(missing)s has no figure here, so the sum, %(sum)s, covers %(count)s of %(total)s editions.",
-                    "%(missing)s have no figure here, so the sum, %(sum)s, covers %(count)s of %(total)s editions.",
-                    len(result.missing),
+                (
+                    ngettext(
+                        "%(missing)s has no figure of this basis here, so the sum, %(sum)s, covers %(count)s of "
+                        "%(total)s editions.",
+                        "%(missing)s have no figure of this basis here, so the sum, %(sum)s, covers %(count)s of "
+                        "%(total)s editions.",
+                        len(result.missing),
+                    )
+                    if result.other_basis
+                    else ngettext(
+                        "%(missing)s has no figure here, so the sum, %(sum)s, covers %(count)s of %(total)s editions.",
+                        "%(missing)s have no figure here, so the sum, %(sum)s, covers %(count)s of %(total)s editions.",
+                        len(result.missing),
+                    )
                 )
                 % {
                     "missing": numbers_label(result.missing),

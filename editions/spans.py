@@ -1,9 +1,11 @@
 """Figures published for several editions at once: cumulative totals, follow-through rates, one city's projects.
 
-A span figure is not any one edition's figure: pages and comparisons never use it as one. It is public
-only when its last edition is published, since it states what happened up to that edition (a statement
-about the 1st–14th editions waits for the 14th). Editions inside the span that are drafts contribute
-nothing to any sum a page shows (see editions/span_reconciliation.py).
+A span figure is not any one edition's figure: pages and comparisons never use it as one. It is public when
+an editor has published it (data entry enters drafts, as for editions) and its last edition is not a draft
+here: a statement about the 1st–15th editions waits for the 15th once the portal has it as a draft. Editions
+the portal does not have yet do not hold a span back (the 9th edition's follow-through rates are published facts
+whether or not the 9th is recorded here). Editions inside the span that are drafts contribute nothing to any
+sum a page shows (see editions/span_reconciliation.py).
 """
 
 from django.db import models
@@ -19,6 +21,7 @@ from editions.models import (
     RESEARCH_NOTE_HELP,
     CitedRow,
     Edition,
+    EditionStatus,
     Metric,
     Source,
     _choices_constraint,
@@ -28,8 +31,9 @@ from editions.models import (
 
 class SpanFigureQuerySet(models.QuerySet):
     def published(self):
-        """The only door into public pages and downloads: spans whose last edition is published."""
-        return self.filter(last_edition__in=Edition.objects.published().values("number"))
+        """The only door into public pages and downloads: published spans whose last edition is not a draft."""
+        drafts = Edition.objects.exclude(status=EditionStatus.PUBLISHED).values("number")
+        return self.filter(status=EditionStatus.PUBLISHED).exclude(last_edition__in=drafts)
 
     def covering(self, number: int):
         """Spans that include the edition numbered `number`."""
@@ -49,7 +53,7 @@ class SpanFigure(CitedRow):
         _("last edition"),
         help_text=_(
             "The number of the last edition the figure covers (the same as the first for one edition). "
-            "The figure is public once this edition is published."
+            "While the portal has this edition as a draft, the figure is not public."
         ),
     )
     region_en = models.CharField(
@@ -88,6 +92,14 @@ class SpanFigure(CitedRow):
     public_note_en = models.TextField(_("public note (English)"), blank=True, help_text=NOTE_HELP)
     public_note_zh = models.TextField(_("public note (Chinese)"), blank=True)
     research_note = models.TextField(_("research note"), blank=True, help_text=RESEARCH_NOTE_HELP)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EditionStatus,
+        default=EditionStatus.DRAFT,
+        db_index=True,
+        help_text=_("Only editors publish. A published figure is public unless its last edition is a draft here."),
+    )
 
     objects = SpanFigureQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
@@ -122,6 +134,7 @@ class SpanFigure(CitedRow):
             _choices_constraint("qualifier", Qualifier, "span_qualifier_valid"),
             _choices_constraint("stage", Stage, "span_stage_valid"),
             _choices_constraint("as_of_precision", DatePrecision, "span_as_of_precision_valid"),
+            _choices_constraint("status", EditionStatus, "span_status_valid"),
             models.CheckConstraint(condition=Q(basis="") | Q(basis__in=Basis.values), name="span_basis_valid"),
         ]
 
@@ -132,9 +145,8 @@ class SpanFigure(CitedRow):
         return f"{self.editions_label}{where}, {self.metric}: {self.display_value}"
 
     @property
-    def edition(self) -> Edition | None:
-        """The edition whose publication makes the figure public (its last one); the staff roles follow it."""
-        return Edition.objects.filter(number=self.last_edition).first()
+    def is_published(self) -> bool:
+        return self.status == EditionStatus.PUBLISHED
 
     @property
     def numbers(self) -> range:

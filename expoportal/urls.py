@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from expoportal import health
-from portal.urls import compare_patterns, edition_patterns
+from portal.urls import compare_patterns, edition_patterns, span_patterns
 from portal.views.home import home
 
 admin.site.site_header = _("Expo Portal administration")
@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("editions/", include((edition_patterns, "editions"))),
     path("projects/", include("projects.urls")),
     path("compare/", include((compare_patterns, "comparisons"))),
+    path("spans/", include((span_patterns, "spans"))),
     prefix_default_language=True,
 )
 

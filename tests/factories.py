@@ -126,6 +126,10 @@ class SpanFigureFactory(factory.django.DjangoModelFactory):
         model = SpanFigure
         skip_postgeneration_save = True
 
+    class Params:
+        draft = factory.Trait(status=EditionStatus.DRAFT)
+
+    status = EditionStatus.PUBLISHED
     first_edition = 1
     last_edition = 3
     metric = factory.SubFactory(MetricFactory)

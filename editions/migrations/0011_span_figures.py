@@ -538,5 +538,29 @@ class Migration(migrations.Migration):
                 name="span_basis_valid",
             ),
         ),
+        migrations.AddField(
+            model_name='historicalspanfigure',
+            name='status',
+            field=models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only editors publish. A published figure is public unless its last edition is a draft here.', max_length=10, verbose_name='status'),
+        ),
+        migrations.AddField(
+            model_name='spanfigure',
+            name='status',
+            field=models.CharField(choices=[('draft', 'draft'), ('published', 'published')], db_index=True, default='draft', help_text='Only editors publish. A published figure is public unless its last edition is a draft here.', max_length=10, verbose_name='status'),
+        ),
+        migrations.AlterField(
+            model_name='historicalspanfigure',
+            name='last_edition',
+            field=models.PositiveSmallIntegerField(help_text='The number of the last edition the figure covers (the same as the first for one edition). While the portal has this edition as a draft, the figure is not public.', verbose_name='last edition'),
+        ),
+        migrations.AlterField(
+            model_name='spanfigure',
+            name='last_edition',
+            field=models.PositiveSmallIntegerField(help_text='The number of the last edition the figure covers (the same as the first for one edition). While the portal has this edition as a draft, the figure is not public.', verbose_name='last edition'),
+        ),
+        migrations.AddConstraint(
+            model_name='spanfigure',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'published'])), name='span_status_valid'),
+        ),
         migrations.RunPython(add_metrics_and_roles, remove_metrics),
     ]

@@ -18,6 +18,8 @@ from tests.staff_helpers import login, role_user
 
 pytestmark = pytest.mark.django_db
 
+AS_OF_13TH = datetime.date(2023, 8, 23)
+
 HEADERS = [
     "first_edition", "last_edition", "region_en", "region_zh", "metric", "value", "qualifier", "stage", "as_of",
     "basis", "wording_zh", "wording_en", "sources", "public_note_en", "public_note_zh", "research_note",
@@ -51,13 +53,15 @@ def test_a_span_reads_as_its_editions_metric_and_value():
     assert year_only.display_as_of == "2013"
 
 
-def test_a_span_is_public_only_once_its_last_edition_is_published():
+def test_a_span_is_public_once_published_by_an_editor_unless_its_last_edition_is_a_draft_here():
     EditionFactory(number=13)
     EditionFactory(number=14, draft=True)
     public = SpanFigureFactory(first_edition=1, last_edition=13)
-    SpanFigureFactory(first_edition=1, last_edition=14)
-    SpanFigureFactory(first_edition=1, last_edition=20)  # an edition the portal does not have
-    assert list(SpanFigure.objects.published()) == [public]
+    SpanFigureFactory(first_edition=1, last_edition=14)  # its last edition is a draft here
+    SpanFigureFactory(first_edition=1, last_edition=12, draft=True)  # not published
+    # An edition the portal does not have does not hold a published statement back.
+    beyond = SpanFigureFactory(first_edition=4, last_edition=9)
+    assert set(SpanFigure.objects.published()) == {public, beyond}
 
 
 def span_form_data(span, **changes):
@@ -72,6 +76,7 @@ def span_form_data(span, **changes):
         "stage": span.stage,
         "as_of": span.as_of.isoformat(),
         "as_of_precision": span.as_of_precision,
+        "status": span.status,
         "basis": "",
         "wording_zh": "",
         "wording_en": "",
@@ -84,10 +89,8 @@ def span_form_data(span, **changes):
     return {**data, **changes}
 
 
-def test_data_entry_changes_a_span_of_a_draft_edition_but_not_one_of_a_published_edition(client):
-    EditionFactory(number=13)
-    EditionFactory(number=14, draft=True)
-    draft_span = SpanFigureFactory(first_edition=1, last_edition=14, value=Decimal("3032"))
+def test_data_entry_changes_a_draft_span_but_neither_publishes_one_nor_changes_a_published_one(client):
+    draft_span = SpanFigureFactory(first_edition=1, last_edition=14, value=Decimal("3032"), draft=True)
     published_span = SpanFigureFactory(first_edition=1, last_edition=13, value=Decimal("2900"))
     login(client, role_user("Data entry"))
 
@@ -97,31 +100,28 @@ def test_data_entry_changes_a_span_of_a_draft_edition_but_not_one_of_a_published
     draft_span.refresh_from_db()
     assert draft_span.value == Decimal("3033")
 
+    response = client.post(url, span_form_data(draft_span, status="published"))
+    assert response.status_code == 200
+    assert "Only editors can publish a figure for several editions." in str(response.context["adminform"].form.errors)
+    draft_span.refresh_from_db()
+    assert not draft_span.is_published
+
     url = reverse("admin:editions_spanfigure_change", args=[published_span.pk])
-    assert client.post(url, span_form_data(published_span, value="1")).status_code == 403
+    assert client.post(url, span_form_data(published_span, value="1", status="draft")).status_code == 403
     delete = reverse("admin:editions_spanfigure_delete", args=[published_span.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-
-    # Nor can data entry move a draft span onto a published edition, which would publish it.
-    url = reverse("admin:editions_spanfigure_change", args=[draft_span.pk])
-    response = client.post(url, span_form_data(draft_span, last_edition=13, as_of="2023-08-01"))
-    assert response.status_code == 200
-    assert "The 13th edition (2013) is published; only editors can change its data." in str(
-        response.context["adminform"].form.errors
-    )
     published_span.refresh_from_db()
-    assert published_span.value == Decimal("2900")
+    assert (published_span.value, published_span.status) == (Decimal("2900"), "published")
 
 
-def test_an_editor_changes_a_span_of_a_published_edition(client):
-    EditionFactory(number=13)
-    span = SpanFigureFactory(first_edition=1, last_edition=13, value=Decimal("2900"))
+def test_an_editor_publishes_and_changes_a_span(client):
+    span = SpanFigureFactory(first_edition=1, last_edition=13, value=Decimal("2900"), draft=True)
     login(client, role_user("Editors"))
     url = reverse("admin:editions_spanfigure_change", args=[span.pk])
-    response = client.post(url, span_form_data(span, value="2901"))
+    response = client.post(url, span_form_data(span, value="2901", status="published"))
     assert response.status_code == 302, response.context["adminform"].form.errors
     span.refresh_from_db()
-    assert span.value == Decimal("2901")
+    assert (span.value, span.status) == (Decimal("2901"), "published")
     assert span.history.latest().value == Decimal("2901")  # kept in the history, as every staff change
 
 
@@ -155,14 +155,24 @@ def test_an_import_reads_a_span_with_its_region_basis_year_and_primary_source():
     assert (exported.dict[0]["as_of"], exported.dict[0]["sources"]) == ("2013", "S50")
 
 
-def test_an_import_by_data_entry_into_a_published_edition_is_refused_row_by_row():
-    EditionFactory(number=14)
+def test_an_import_by_data_entry_may_add_drafts_but_not_publish_or_change_a_published_span():
     SourceFactory(key="S4")
-    row = [1, 14, "", "", "projects_signed", "3032", "exact", "", "2023-08-28", "", "", "", "S4", "", "", ""]
+    SpanFigureFactory(first_edition=1, last_edition=13, metric=standard_metric("projects_signed"), as_of=AS_OF_13TH)
+    cells = ["", "", "projects_signed"]
+    rows = [
+        [1, 14, *cells, "3032", "exact", "", "2023-08-28", "", "", "", "S4", "", "", "", "published"],
+        [1, 13, *cells, "1", "exact", "", "2023-08-23", "", "", "", "S4", "", "", "", "draft"],
+    ]  # fmt: skip
     user = role_user("Data entry")
-    result = run_import(SpanFigureResource, csv_bytes(HEADERS, [row]), IMPORT_FORMATS[0], dry_run=False, user=user)
-    assert SpanFigure.objects.count() == 0
-    assert "edition 14 is published; only editors can change its data" in " ".join(import_error_lines(result))
+    headers = [*HEADERS, "status"]
+    result = run_import(SpanFigureResource, csv_bytes(headers, rows), IMPORT_FORMATS[0], dry_run=False, user=user)
+    assert SpanFigure.objects.get().value == Decimal("300")
+    errors = " ".join(import_error_lines(result))
+    assert errors.count("only editors can publish a figure for several editions or change a published one") == 2
+    draft = [1, 14, "", "", "projects_signed", "3032", "exact", "", "2023-08-28", "", "", "", "S4", "", "", ""]
+    result = run_import(SpanFigureResource, csv_bytes(HEADERS, [draft]), IMPORT_FORMATS[0], dry_run=False, user=user)
+    assert result.totals["new"] == 1, import_error_lines(result)
+    assert SpanFigure.objects.get(last_edition=14).status == "draft"
 
 
 def test_an_import_refuses_a_span_that_ends_before_it_starts():
@@ -229,7 +239,7 @@ def test_a_figure_of_another_basis_is_not_summed_and_the_page_says_so():
     assert result.verdict == Verdict.PARTIAL
     assert [figure.edition.number for figure in result.other_basis] == [2]
     assert result.sentences == [
-        "The 2nd has no figure here, so the sum, 5 billion yuan, covers 1 of 2 editions.",
+        "The 2nd has no figure of this basis here, so the sum, 5 billion yuan, covers 1 of 2 editions.",
         "The 2nd edition's figure, 5 billion yuan, is contract investment, not total investment including "
         "agreements: it is not summed.",
     ]
