@@ -74,10 +74,10 @@ class PublishedSpanRightsMixin(DraftOnlyForDataEntryMixin):
     """A published figure for several editions is changed or deleted only by editors, who alone publish it."""
 
     def touches_published_data(self, obj) -> bool:
-        # As stored: a form that would publish it is refused by the form itself.
-        return (
-            obj is not None and obj.pk is not None and type(obj).objects.filter(pk=obj.pk, status="published").exists()
-        )
+        # As given (a version a revert would put back) or as stored; a form that would publish it refuses itself.
+        if obj is None or obj.pk is None:
+            return False
+        return obj.is_published or type(obj).objects.filter(pk=obj.pk, status="published").exists()
 
     def published_data_refusal(self, obj) -> str | None:
         if not self.touches_published_data(obj):

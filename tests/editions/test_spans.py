@@ -285,3 +285,16 @@ def test_a_rate_is_not_summed_and_shows_its_date():
     )
     assert result.verdict == Verdict.NOT_A_SUM
     assert result.sentences == ["A rate for the editions together, as of end of 2014: not a sum of editions."]
+
+
+def test_data_entry_cannot_publish_a_span_by_reverting_to_a_published_version(client):
+    span = SpanFigureFactory(value=Decimal("300"))
+    span.status = "draft"
+    span.save()
+    published_version = span.history.filter(status="published").order_by("history_id").last()
+    login(client, role_user("Data entry"))
+    url = reverse("admin:editions_spanfigure_simple_history", args=[span.pk, published_version.history_id])
+    response = client.post(url, span_form_data(span, status="published"))
+    assert response.status_code == 403
+    span.refresh_from_db()
+    assert span.status == "draft"
