@@ -178,3 +178,9 @@ def test_a_year_only_date_is_shown_as_the_year(client):
         as_of_precision=DatePrecision.YEAR,
     )
     assert "1st–8th editions Contract projects 1,838 [1] 2013 No edition of the span" in text(client.get(PAGE))
+
+
+def test_the_comparison_pages_never_use_a_span_as_an_editions_figure(client, statements):
+    for url in (reverse("comparisons:index"), reverse("comparisons:pair", kwargs={"a": 13, "b": 14})):
+        page = text(client.get(url))
+        assert "3,032" not in page and "2,822" not in page and "89.44%" not in page
