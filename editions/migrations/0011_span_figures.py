@@ -64,6 +64,11 @@ def remove_metrics(apps, schema_editor):
     # Kept when a figure uses them (the figures' PROTECT would refuse anyway).
     Metric = apps.get_model("editions", "Metric")
     Metric.objects.filter(code__in=[row[0] for row in FOLLOW_THROUGH_METRICS], figures__isnull=True).delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The metric table is altered next, in the same transaction: PostgreSQL refuses while the deletion's
+        # deferred foreign-key checks are pending, so run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
