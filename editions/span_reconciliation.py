@@ -35,6 +35,11 @@ class Verdict:
     NOT_A_SUM = "not_a_sum"  # a rate, or one region's figure
 
 
+def bracketed(text: str) -> str:
+    """' (13th edition)' / '（第十三届）': an aside in the reader's language's brackets."""
+    return f"（{text}）" if is_chinese() else f" ({text})"
+
+
 @dataclass
 class Part:
     """One addend: an edition's figure, or an earlier statement for the start of the span."""
@@ -69,7 +74,7 @@ class Sum:
     @property
     def equation(self) -> str:
         """'2,822 (1st–12th editions, stated) + 111 (13th edition) = 2,933'."""
-        added = " + ".join(f"{part.shown(self.unit)} ({part.label})" for part in self.parts)
+        added = " + ".join(part.shown(self.unit) + bracketed(part.label) for part in self.parts)
         return f"{added} = {format_quantity(self.total, self.unit)}"
 
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from core.vocabulary import Unit
 from editions.citations import Citation, Citations
-from editions.models import Edition
-from editions.span_reconciliation import Reconciliation, Verdict, reconcile
+from editions.models import Edition, Source
+from editions.span_reconciliation import Reconciliation, Verdict, bracketed, reconcile
 from editions.spans import SpanFigure
 
 
@@ -66,11 +66,58 @@ def spans_page(citations: Citations) -> list[SpanSection]:
     return [SpanSection(slug, str(title), by_section[slug]) for slug, title in SECTIONS if by_section[slug]]
 
 
-def spans_of_edition(edition: Edition) -> list[Reconciliation]:
-    """The published spans that include the edition, reconciled (none for a draft: a span waits for its last
-    edition, and a preview shows what the public will see)."""
-    results = published_reconciliations()
-    return [result for result in results if result.span.first_edition <= edition.number <= result.span.last_edition]
+@dataclass
+class RegionalReport:
+    """One city's figures at the same editions and date, told in one sentence."""
+
+    spans: list[SpanFigure]
+
+    @property
+    def sentence(self) -> str:
+        first = self.spans[0]
+        figures = pgettext("list separator", "; ").join(
+            _("%(metric)s %(value)s") % {"metric": span.metric.name, "value": span.display_value}
+            + (bracketed(span.wording) if span.basis else "")
+            for span in self.spans
+        )
+        return _("Reported for one city: %(region)s, %(editions)s: %(figures)s, as of %(date)s.") % {
+            "region": first.region,
+            "editions": first.editions_label,
+            "figures": figures,
+            "date": first.display_as_of,
+        }
+
+    @property
+    def sources(self) -> list[Source]:
+        return list(dict.fromkeys(source for span in self.spans for source in span.ordered_sources()))
+
+
+@dataclass
+class EditionSpans:
+    statements: list[Reconciliation]  # for the whole expo
+    regional: list[RegionalReport]
+
+    def __bool__(self) -> bool:
+        return bool(self.statements or self.regional)
+
+
+def spans_of_edition(edition: Edition) -> EditionSpans:
+    """The published spans that include the edition, reconciled (a span whose last edition is a draft waits for
+    it, so a draft's preview shows what the public will see)."""
+    covering = [
+        result
+        for result in published_reconciliations()
+        if result.span.first_edition <= edition.number <= result.span.last_edition
+    ]
+    regional: dict[tuple, list[SpanFigure]] = {}
+    for result in covering:
+        span = result.span
+        if span.region_en:
+            regional.setdefault((span.region_en, span.first_edition, span.last_edition, span.as_of), []).append(span)
+    return EditionSpans(
+        statements=[result for result in covering if not result.span.region_en],
+        regional=[RegionalReport(spans) for spans in regional.values()],
+    )
 
 
 # -- downloads ------------------------------------------------------------------------------------------------

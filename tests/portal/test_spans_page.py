@@ -61,6 +61,10 @@ def statements():
         as_of=datetime.date(2014, 12, 31),
         sources=[release],
     )
+    city = {"first_edition": 12, "last_edition": 12, "region_en": "Changchun", "region_zh": "长春"}
+    SpanFigureFactory(
+        metric=projects, value=Decimal("15"), stage=Stage.OPENING, as_of=datetime.date(2019, 8, 25), **city
+    )
     SpanFigureFactory(
         metric=standard_metric("signed_value"),
         first_edition=12,
@@ -164,8 +168,13 @@ def test_each_edition_page_lists_the_spans_that_include_it(client, statements):
     assert "1st–13th editions" not in page  # it does not include the 14th
     twelfth = text(client.get(reverse("editions:detail", kwargs={"number": 12})))
     assert (
-        "Reported for one city: Changchun, 12th edition: Total signed value, 11.13 billion yuan, as of 25 Aug 2019."
+        "Reported for one city: Changchun, 12th edition: Projects signed 15; Total signed value 11.13 billion yuan "
+        "(planned investment), as of 25 Aug 2019."
     ) in twelfth
+    chinese = text(client.get("/zh-hans/editions/12/"))
+    assert (
+        "单个城市的数据：长春，第十二届：签约项目15；签约总额111.3亿元（计划投资金额），截至2019年8月25日。" in chinese
+    )
 
 
 def test_a_year_only_date_is_shown_as_the_year(client):
