@@ -164,7 +164,18 @@ def format_area(value, language: str | None = None) -> str:
     return f"{_trim(value, 2)} m²"
 
 
-_BY_UNIT = {"yuan": format_yuan, "usd": format_usd, "m2": format_area, "count": format_number}
+def format_percent(value, language: str | None = None) -> str:
+    """A published rate with every digit the source gave: '89.44%', '47.6%'."""
+    return f"{_trim(Decimal(value), 2)}%"
+
+
+_BY_UNIT = {
+    "yuan": format_yuan,
+    "usd": format_usd,
+    "m2": format_area,
+    "count": format_number,
+    "percent": format_percent,
+}
 _MONEY_UNITS = ("yuan", "usd")
 
 

@@ -182,6 +182,14 @@ class Unit(models.TextChoices):
     YUAN = "yuan", _("yuan")
     USD = "usd", _("US dollars")
     SQUARE_METRES = "m2", _("square metres")
+    PERCENT = "percent", _("per cent")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date a source gave: "at the end of 2014" is a day, "in 2013" only a year."""
+
+    DAY = "day", _("day")
+    YEAR = "year", _("year")
 
 
 # Scale words, largest first, as pages write them: "84.475 billion yuan", "844.75亿元".

@@ -80,6 +80,30 @@ class BandRow:
 
 
 @dataclass(frozen=True)
+class SpanRow:
+    """A figure for the editions first to last (or one city's at one edition)."""
+
+    first_edition: int
+    last_edition: int
+    region_en: str
+    region_zh: str
+    metric: str
+    value: Decimal
+    qualifier: str
+    unit: str
+    stage: str
+    as_of: datetime.date
+    as_of_year_only: bool  # the source gave only the year
+    source_keys: tuple[str, ...]
+    basis: str = ""
+    wording_zh: str = ""
+    wording_en: str = ""
+    public_note_en: str = ""
+    public_note_zh: str = ""
+    research_note: str = ""
+
+
+@dataclass(frozen=True)
 class SectorRow:
     edition: int
     name_en: str
@@ -113,6 +137,7 @@ class DemoData:
     sectors: list[SectorRow]
     metrics: list[MetricRow] = field(default_factory=list)
     sector_names: list[SectorName] = field(default_factory=list)
+    spans: list[SpanRow] = field(default_factory=list)
 
     def canonical_sector(self, published_en: str) -> SectorName | None:
         """The canonical sector of a published name (any case), if the mapping has one."""
@@ -134,6 +159,32 @@ _FIGURE_TEXT = ("basis", "wording_zh", "wording_en", "definition_en", "definitio
 
 def _date(text: str) -> datetime.date | None:
     return datetime.date.fromisoformat(text) if text else None
+
+
+def _as_of(text: str) -> tuple[datetime.date, bool]:
+    """'2014-12-31' or only a year, '2013' (read as 1 January, marked as a year)."""
+    if len(text) == 4 and text.isdigit():
+        return datetime.date(int(text), 1, 1), True
+    return datetime.date.fromisoformat(text), False
+
+
+def _span(row: dict[str, str]) -> SpanRow:
+    as_of, year_only = _as_of(row["as_of"])
+    return SpanRow(
+        first_edition=int(row["first_edition"]),
+        last_edition=int(row["last_edition"]),
+        region_en=row["region_en"],
+        region_zh=row["region_zh"],
+        metric=row["metric"],
+        value=Decimal(row["value"]),
+        qualifier=row["qualifier"],
+        unit=row["unit"],
+        stage=row["stage"],
+        as_of=as_of,
+        as_of_year_only=year_only,
+        source_keys=_keys(row["source_ids"]),
+        **{name: row.get(name, "") for name in ("basis", "wording_zh", "wording_en", *_NOTES)},
+    )
 
 
 def _keys(text: str) -> tuple[str, ...]:
@@ -225,6 +276,7 @@ def read_demo_data(directory: Path = DATA_DIR) -> DemoData:
                 SectorName(row["published_en"], row["sector"], row["sector_en"], row["sector_zh"])
                 for row in _optional_rows(directory, "sector_names.csv")
             ],
+            spans=[_span(row) for row in _optional_rows(directory, "spans.csv")],
         )
     except (KeyError, ValueError, ArithmeticError) as error:
         if isinstance(error, DemoDataError):

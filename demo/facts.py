@@ -1,4 +1,4 @@
-"""Upsert the published facts (sources, editions, metrics, figures, bands, sectors) by their natural keys.
+"""Upsert the published facts (sources, editions, metrics, figures, spans, bands, sectors) by their natural keys.
 
 A row is written only when it is new or differs from the data file, so a second run changes nothing.
 """
@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from core.vocabulary import Unit
-from demo.data import BandRow, DemoDataError, EditionRow, FigureRow, MetricRow, SourceRow
+from core.vocabulary import DatePrecision, Unit
+from demo.data import BandRow, DemoDataError, EditionRow, FigureRow, MetricRow, SourceRow, SpanRow
 from demo.names import STANDARD_METRICS
-from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, Source
+from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, Source, SpanFigure
 
 # Sectors a release names that are not among the existing ones come after them.
 NEW_SECTOR_POSITION = 500
@@ -188,7 +188,7 @@ def load_metric_definitions(rows: list[MetricRow]) -> Outcome:
     return outcome
 
 
-def load_metrics(rows: list[FigureRow]) -> tuple[dict[tuple[str, str], Metric], Outcome]:
+def load_metrics(rows: list[FigureRow | SpanRow]) -> tuple[dict[tuple[str, str], Metric], Outcome]:
     """The metric of each (code, unit) in the figures.
 
     Standard metrics come from a migration. An unknown code gets a new metric; a figure published in
@@ -317,3 +317,55 @@ def load_bands(rows: list[BandRow], editions: dict[int, Edition], sources: dict[
         sources=lambda value: cited[band_key(value)],
     )
     return outcome
+
+
+def load_spans(rows: list[SpanRow], metrics: dict, sources: dict[str, Source]) -> Outcome:
+    """Figures for several editions, matched by editions, region, metric, basis and date."""
+    values, cited = [], {}
+    for row in rows:
+        metric = metrics[row.metric, row.unit]
+        what = f"The figure for the editions {row.first_edition} to {row.last_edition}"
+        cited_sources = sources_of(row.source_keys, sources, what)
+        value = {
+            "first_edition": row.first_edition,
+            "last_edition": row.last_edition,
+            "region_en": row.region_en,
+            "region_zh": row.region_zh,
+            "metric": metric,
+            "value": row.value,
+            "qualifier": row.qualifier,
+            "stage": row.stage,
+            "as_of": row.as_of,
+            "as_of_precision": DatePrecision.YEAR if row.as_of_year_only else DatePrecision.DAY,
+            "basis": row.basis,
+            "wording_zh": row.wording_zh,
+            "wording_en": row.wording_en,
+            "primary_source": cited_sources[0],
+            "public_note_en": row.public_note_en,
+            "public_note_zh": row.public_note_zh,
+            "research_note": row.research_note,
+            # Published facts, like the editions the demo loads.
+            "status": EditionStatus.PUBLISHED,
+        }
+        values.append(value)
+        cited[span_key(value)] = cited_sources
+
+    _, outcome = upsert(
+        SpanFigure,
+        values,
+        key=span_key,
+        existing=SpanFigure.objects.select_related("metric"),
+        sources=lambda value: cited[span_key(value)],
+    )
+    return outcome
+
+
+def span_key(value: dict) -> tuple:
+    return (
+        value["first_edition"],
+        value["last_edition"],
+        value["region_en"],
+        value["metric"].pk,
+        value["basis"],
+        value["as_of"],
+    )

@@ -148,21 +148,23 @@ def load_demo(
 ) -> None:
     """Load every published fact of the data files and (unless `projects` is false) the illustrative projects.
 
-    Rows are matched by natural keys (source reference, edition number, edition + metric + stage,
-    edition + lower bound, edition + sector) and written only when new or different, so a second run
-    changes nothing. `report` receives one progress line per step.
+    Rows are matched by natural keys (source reference, edition number, edition + metric + stage, first and
+    last edition + region + metric + basis + date, edition + lower bound, edition + sector) and written only
+    when new or different, so a second run changes nothing. `report` receives one progress line per step.
     """
     data = data or read_demo_data()
     sources, outcome = facts.load_sources(data.sources)
     report(f"Sources: {outcome}.")
     editions, outcome = facts.load_editions(data.editions)
     report(f"Editions: {outcome}.")
-    metrics, outcome = facts.load_metrics(data.figures)
+    metrics, outcome = facts.load_metrics([*data.figures, *data.spans])
     report(f"Metrics: {outcome}.")
     outcome = facts.load_metric_definitions(data.metrics)
     report(f"Metric definitions: {outcome}.")
     outcome = facts.load_figures(data.figures, editions, metrics, sources)
     report(f"Reported figures: {outcome}.")
+    outcome = facts.load_spans(data.spans, metrics, sources)
+    report(f"Figures for several editions: {outcome}.")
     outcome = facts.load_bands(data.bands, editions, sources)
     report(f"Reported value bands: {outcome}.")
     sector_outcome, outcome = load_sectors(data.sectors, editions, sources, data)

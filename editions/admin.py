@@ -375,3 +375,7 @@ class ReportedSectorAdmin(
     list_select_related = ["edition", "sector"]
     autocomplete_fields = ["edition", "sector", "sources"]
     ordering = ["-edition__number", "position"]
+
+
+# Figures for several editions have their admin in a module of their own (it uses the form mixins above).
+from editions import admin_spans  # noqa: E402, F401

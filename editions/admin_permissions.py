@@ -61,9 +61,29 @@ class SourceRightsMixin(DraftOnlyForDataEntryMixin):
         return (
             obj.figures.filter(edition__status="published").exists()
             or obj.projects.filter(edition__status="published").exists()
+            or obj.span_figures.published().exists()
         )
 
     def published_data_refusal(self, obj) -> str | None:
         if not self.touches_published_data(obj):
             return None
         return _("This source is cited by published figures or projects; only editors can change it.")
+
+
+class PublishedSpanRightsMixin(DraftOnlyForDataEntryMixin):
+    """A published figure for several editions is changed or deleted only by editors, who alone publish it."""
+
+    def touches_published_data(self, obj) -> bool:
+        # As given (a version a revert would put back) or as stored; a form that would publish it refuses itself.
+        if obj is None or obj.pk is None:
+            return False
+        return obj.is_published or type(obj).objects.filter(pk=obj.pk, status="published").exists()
+
+    def published_data_refusal(self, obj) -> str | None:
+        if not self.touches_published_data(obj):
+            return None
+        return _("This figure is published; only editors can change it.")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})

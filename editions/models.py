@@ -496,3 +496,6 @@ class ReportedSector(models.Model):
 
 
 refuse_control_characters(Source, Edition, Metric, ReportedFigure, ReportedBand, Sector, ReportedSector)
+
+# Figures for several editions at once live in a module of their own; importing it here registers the model.
+from editions.spans import SpanFigure  # noqa: E402, F401

@@ -6,9 +6,9 @@ aggregate reads them.
 """
 
 from core.caching.tokens import watch
-from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source, SpanFigure
 
 watch(Edition, editions=lambda edition: [edition.pk])
 watch(Sector, all_editions=True)
-for model in (Metric, ReportedFigure, ReportedBand, ReportedSector, Source):
+for model in (Metric, ReportedFigure, ReportedBand, ReportedSector, Source, SpanFigure):
     watch(model)

@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from expoportal import health
 from portal.api.main import api, no_such_endpoint
-from portal.urls import compare_patterns, edition_patterns
+from portal.urls import compare_patterns, edition_patterns, span_patterns
 from portal.views.data import data_package
 from portal.views.home import home
 
@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("editions/", include((edition_patterns, "editions"))),
     path("projects/", include("projects.urls")),
     path("compare/", include((compare_patterns, "comparisons"))),
+    path("spans/", include((span_patterns, "spans"))),
     prefix_default_language=True,
 )
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portal.views import compare, editions
+from portal.views import compare, editions, spans
 
 edition_patterns = [
     path("", editions.EditionListView.as_view(), name="list"),
@@ -13,4 +13,8 @@ edition_patterns = [
 compare_patterns = [
     path("", compare.index, name="index"),
     path("<int:a>/<int:b>/", compare.pair, name="pair"),
+]
+
+span_patterns = [
+    path("", spans.spans_index, name="index"),
 ]

@@ -5,7 +5,17 @@ import factory
 from django.contrib.auth import get_user_model
 
 from core.vocabulary import Qualifier, Stage, Unit
-from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from editions.models import (
+    Edition,
+    EditionStatus,
+    Metric,
+    ReportedBand,
+    ReportedFigure,
+    ReportedSector,
+    Sector,
+    Source,
+    SpanFigure,
+)
 from projects.models import Project, ProjectKind, Scope
 
 
@@ -102,6 +112,31 @@ class ReportedBandFactory(factory.django.DjangoModelFactory):
     upper_yuan = Decimal("500000000")
     count = 10
     is_nested = False
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create:
+            self.sources.set(extracted if extracted is not None else [SourceFactory()])
+
+
+class SpanFigureFactory(factory.django.DjangoModelFactory):
+    """A figure for several editions (by default the 1st-3rd, a cumulative project count)."""
+
+    class Meta:
+        model = SpanFigure
+        skip_postgeneration_save = True
+
+    class Params:
+        draft = factory.Trait(status=EditionStatus.DRAFT)
+
+    status = EditionStatus.PUBLISHED
+    first_edition = 1
+    last_edition = 3
+    metric = factory.SubFactory(MetricFactory)
+    value = Decimal("300")
+    qualifier = Qualifier.EXACT
+    stage = Stage.RETROSPECTIVE
+    as_of = datetime.date(2023, 8, 28)
 
     @factory.post_generation
     def sources(self, create, extracted, **kwargs):

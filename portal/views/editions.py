@@ -14,6 +14,7 @@ from core.tables import EXPORT_FORMATS, PortalExport
 from editions.models import Edition
 from editions.selectors import editions_for_table, main_figures_by_edition, main_metrics
 from editions.tables import EditionTable
+from portal.spans import spans_of_edition
 from portal.summary import edition_summary
 from projects.selectors import recorded_by_edition
 
@@ -51,7 +52,7 @@ class EditionListView(SingleTableMixin, ExportMixin, TemplateView):
 
 def summary_context(edition: Edition) -> dict:
     """What the summary page shows of an edition; the staff preview shows a draft with the same context."""
-    return {"edition": edition, "summary": edition_summary(edition=edition)}
+    return {"edition": edition, "summary": edition_summary(edition=edition), "spans": spans_of_edition(edition)}
 
 
 @cache_public_page()

@@ -14,6 +14,7 @@ from tests.factories import (
     ReportedSectorFactory,
     SectorFactory,
     SourceFactory,
+    SpanFigureFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,7 @@ FACTORIES = {
     "editions.ReportedBand": ReportedBandFactory,
     "editions.Sector": SectorFactory,
     "editions.ReportedSector": ReportedSectorFactory,
+    "editions.SpanFigure": SpanFigureFactory,
     "projects.Project": ProjectFactory,
 }
 

@@ -23,7 +23,7 @@ from import_export.admin import ExportMixin
 from core.admin_imports import StaffImportExportMixin
 from core.downloads import FORMULA_TRIGGERS
 from core.vocabulary import Unit
-from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source, SpanFigure
 from projects.models import Project, Scope
 from tests.factories import (
     EditionFactory,
@@ -34,6 +34,7 @@ from tests.factories import (
     ReportedSectorFactory,
     SectorFactory,
     SourceFactory,
+    SpanFigureFactory,
     SuperuserFactory,
 )
 
@@ -63,6 +64,7 @@ MODELS = {
     "band": ReportedBand,
     "named": ReportedSector,
     "project": Project,
+    "span": SpanFigure,
 }
 
 
@@ -84,7 +86,10 @@ PAYLOADS = {
     for field, text in PAYLOADS.items()
 }
 # Shown by at least one public download (the rest only by the admin's exports).
-PUBLIC_FIELDS = ["edition.city", "metric.name_en", "sector.name_en", "source.url", "project.title", "project.parties"]
+PUBLIC_FIELDS = [
+    "edition.city", "metric.name_en", "sector.name_en", "source.url", "project.title", "project.parties",
+    "span.region_en", "span.public_note_en",
+]  # fmt: skip
 
 
 def hostile(prefix: str) -> dict:
@@ -111,6 +116,7 @@ def hostile_data():
             value=Decimal("250000000.50"),
             **hostile("project"),
         )
+    SpanFigureFactory(metric=metric, first_edition=12, last_edition=14, sources=[source], **hostile("span"))
     EditionFactory(number=15, draft=True)
     return {"edition": editions[1], "editions": editions, "project_pk": editions[1].projects.get().pk}
 

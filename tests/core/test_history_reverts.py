@@ -15,7 +15,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_history import HistoryAdmin
-from editions.models import Edition, EditionStatus, ReportedFigure, Sector, Source
+from editions.models import Edition, EditionStatus, ReportedFigure, Sector, Source, SpanFigure
 from editions.services import publish_edition, unpublish_edition
 from projects.models import Project
 from tests.factories import (
@@ -387,7 +387,7 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_nothing_is_written(client, m
 
 def test_every_model_that_keeps_history_has_an_admin_that_applies_the_rules():
     kept = {model for model in apps.get_models() if hasattr(model._meta, "simple_history_manager_attribute")}
-    assert kept == {Edition, Source, ReportedFigure, Sector, Project}
+    assert kept == {Edition, Source, ReportedFigure, SpanFigure, Sector, Project}
     for model in kept:
         assert isinstance(admin.site._registry[model], HistoryAdmin), model
     for model_admin in admin.site._registry.values():

@@ -12,7 +12,17 @@ from django.db.models import Sum
 
 from demo import loading
 from demo.data import DATA_DIR, read_demo_data
-from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from editions.models import (
+    Edition,
+    EditionStatus,
+    Metric,
+    ReportedBand,
+    ReportedFigure,
+    ReportedSector,
+    Sector,
+    Source,
+    SpanFigure,
+)
 from projects.bands import VALUE_BANDS
 from projects.models import Project, ProjectKind, Scope
 from tests.factories import ProjectFactory
@@ -204,9 +214,9 @@ def test_it_prints_a_progress_line_per_step(loaded):
 
 
 def _snapshot() -> dict:
-    models = [Source, Edition, Metric, ReportedFigure, ReportedBand, Sector, ReportedSector, Project]
+    models = [Source, Edition, Metric, ReportedFigure, SpanFigure, ReportedBand, Sector, ReportedSector, Project]
     rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
-    for model in [ReportedFigure, ReportedBand, ReportedSector]:
+    for model in [ReportedFigure, SpanFigure, ReportedBand, ReportedSector]:
         rows[f"{model.__name__}.sources"] = list(model.sources.through.objects.order_by("pk").values())
     for model in [Source, Edition, ReportedFigure, Sector, Project]:
         rows[f"{model.__name__}.history"] = model.history.count()
@@ -219,6 +229,19 @@ def test_a_second_run_changes_nothing(loaded):
     assert _snapshot() == before
     assert "Illustrative projects: 0 editions generated, 5 unchanged, 0 cleared; 741 projects in all." in output
     assert "Reported figures: 0 created, 0 updated, 118 unchanged." in output
+    assert "Figures for several editions: 0 created, 0 updated, 19 unchanged." in output
+
+
+def test_the_published_figures_for_several_editions_are_loaded_with_their_sources(loaded):
+    total = SpanFigure.objects.get(first_edition=1, last_edition=14, metric__code="projects_signed")
+    assert (total.value, total.qualifier, total.as_of.isoformat()) == (Decimal("3032"), "exact", "2023-08-28")
+    assert [source.key for source in total.ordered_sources()] == ["S4", "S3"]
+    rate = SpanFigure.objects.get(first_edition=4, last_edition=9, metric__code="funds_in_place_rate")
+    assert (rate.display_value, rate.display_as_of) == ("47.6%", "end of 2014")
+    city = SpanFigure.objects.get(region_en="Changchun", metric__code="signed_value")
+    assert (city.region_zh, city.basis, city.display_value) == ("长春", "planned_investment", "11.13 billion yuan")
+    early = SpanFigure.objects.get(first_edition=1, last_edition=8, metric__code="contract_projects")
+    assert (early.display_as_of, early.value) == ("2013", Decimal("1838"))
 
 
 def test_a_rerun_restores_changed_facts_and_projects_only_where_they_differ(loaded):
