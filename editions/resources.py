@@ -248,6 +248,14 @@ class EditionNumberWidget(TextWidget):
     def clean(self, value, row=None, **kwargs):
         text = super().clean(value, row, **kwargs)
         text = unicodedata.normalize("NFKC", text).removeprefix("第").removesuffix("届").removesuffix(".0")
+        if text.isascii() and text.isdigit() and int(text) == EXAMPLE_EDITION:
+            raise CellError(
+                _(
+                    "this is the template's example row (edition %(number)s): replace it with your own data, "
+                    "giving your edition's number, or delete it"
+                )
+                % {"number": EXAMPLE_EDITION}
+            )
         if not (text.isascii() and text.isdigit() and int(text) >= 1):
             raise CellError(
                 _("%(column)s must be an edition number such as 14 (got '%(value)s')")
@@ -343,8 +351,8 @@ class SpanFigureResource(StaffResource):
     required_columns = ("first_edition", "last_edition", "metric", "value", "as_of", "sources")
     natural_key_label = gettext_lazy("first and last edition, region, metric, basis and date")
     example_row = {
-        "first_edition": 4,
-        "last_edition": 9,
+        "first_edition": EXAMPLE_EDITION,
+        "last_edition": EXAMPLE_EDITION,
         "region_en": "",
         "region_zh": "",
         "metric": "fulfilment_rate",

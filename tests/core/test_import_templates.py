@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from editions.models import Edition, ReportedFigure, ReportedSector, Sector
+from editions.models import Edition, ReportedFigure, ReportedSector, Sector, SpanFigure
 from projects.models import Project
 from tests.factories import EditionFactory, SourceFactory
 from tests.staff_helpers import login, role_user
@@ -13,7 +13,7 @@ from tests.staff_helpers import login, role_user
 pytestmark = pytest.mark.django_db
 
 IMPORTS = [("projects", "project", Project), ("editions", "reportedfigure", ReportedFigure)]
-IMPORTS += [("editions", "reportedsector", ReportedSector)]
+IMPORTS += [("editions", "reportedsector", ReportedSector), ("editions", "spanfigure", SpanFigure)]
 EXAMPLE_SENTENCE = (
     "Row 2: this is the template&#x27;s example row (edition 0): replace it with your own data, giving your "
     "edition&#x27;s number, or delete it"
