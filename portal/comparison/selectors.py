@@ -317,6 +317,14 @@ def _band_rows(editions: list[Edition], projects, stats: dict[int, dict], gaps) 
     return rows
 
 
+def compare_published_figures(*, editions: list[Edition], published_numbers: set[int]) -> tuple[list[Row], list[Row]]:
+    """Only the published figures of `editions` side by side (the rows by metric, then by basis), with changes:
+    what a sentence comparing two editions needs, without the project aggregates."""
+    gaps, citations = gaps_between(editions, published_numbers), Citations()
+    figures = _figures(editions)
+    return _reported_rows(editions, figures, gaps, citations), _basis_rows(editions, figures, gaps, citations)
+
+
 def build_comparison(*, editions: list[Edition], published_numbers: set[int] | None = None) -> Comparison:
     """Every metric of the given (published) editions, with changes and growth a year.
 
