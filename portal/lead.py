@@ -92,13 +92,13 @@ def _change_part(row: Row) -> str:
     }
 
 
-def comparison_sentence(edition: Edition, previous: Edition | None) -> str:
+def comparison_sentence(edition: Edition, previous: Edition | None, published_numbers: set[int] | None = None) -> str:
     """'Compared with the 13th edition (2021): projects signed −12 (−10.8%); signed value …, not like for like: …'"""
     if previous is None:
         return ""
-    rows, basis_rows = compare_published_figures(
-        editions=[previous, edition], published_numbers={previous.number, edition.number}
-    )
+    # `published_numbers`: every published edition, when one may lie between the two (it is no gap then).
+    published = published_numbers or {previous.number, edition.number}
+    rows, basis_rows = compare_published_figures(editions=[previous, edition], published_numbers=published)
     by_code = {row.code: row for row in rows}
     parts = [_change_part(by_code[code]) for code in (PROJECT_COUNT_METRIC, PROJECT_VALUE_METRIC) if code in by_code]
     value = by_code.get(PROJECT_VALUE_METRIC)
@@ -109,7 +109,7 @@ def comparison_sentence(edition: Edition, previous: Edition | None) -> str:
     if not parts:
         return ""
     changes = _("; ").join(parts)
-    missing = list(range(previous.number + 1, edition.number))
+    missing = [number for number in range(previous.number + 1, edition.number) if number not in published]
     if missing:
         return _("Compared with the %(edition)s (%(gap)s): %(changes)s.") % {
             "edition": previous,

@@ -115,6 +115,7 @@ def _reported_rows(editions, figures, gaps, citations) -> list[Row]:
             cell.unit = metric.unit
         name = localized_name(metric.name_en, metric.name_zh)
         row = Row(metric.code, name, metric.unit, "reported", cells, key=metric.pk, definition=metric.definition)
+        row.is_main = metric.is_main
         rows.append(with_changes(row, gaps))
     return rows
 
