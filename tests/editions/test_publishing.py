@@ -154,7 +154,8 @@ def test_every_preview_page_says_it_is_a_draft_and_keeps_its_links_inside_or_mar
     # A link to a public page says so.
     assertContains(
         response,
-        '<a href="/en/editions/13/" rel="prev">← 13th edition (2021)</a> <span class="leaves-preview">(public site)</span>',
+        '<a href="/en/editions/13/" rel="prev">← 13th edition (2021)</a>'
+        ' <span class="leaves-preview">(public site)</span>',
         html=True,
     )
 
