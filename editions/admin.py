@@ -206,6 +206,12 @@ class EditionAdmin(
         return edition.figure_count
 
     @admin.display(description=_("projects"), ordering="project_count")
+    def view_on_site(self, edition):
+        """The admin's "View on site": a draft has no public page yet, so it opens the staff preview."""
+        if edition.is_published:
+            return edition.get_absolute_url()
+        return reverse("editions:preview", kwargs={"number": edition.number})
+
     def projects_link(self, edition):
         if edition.pk is None:
             return "—"

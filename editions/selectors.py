@@ -18,8 +18,8 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from core.formatting import format_ordinal
-from core.vocabulary import STAGE_PHRASES, STAGE_PREFERENCE, Stage
+from core.formatting import format_ordinal, format_quantity
+from core.vocabulary import AXIS_SCALES, STAGE_PHRASES, STAGE_PREFERENCE, Stage, Unit
 from editions.citations import Citations
 from editions.comparability import compare, measure_of
 from editions.models import Edition, Metric, ReportedFigure, Source
@@ -199,25 +199,52 @@ class Trend:
         return any(point.figure is not None for point in self.points)
 
     @property
+    def scale(self) -> tuple[Decimal, str]:
+        """The divisor the bars' labels are written in and the unit they are in ('billion yuan'; '' for a count)."""
+        unit = self.metric.unit
+        if unit == Unit.COUNT:
+            return Decimal(1), ""
+        largest = max((point.figure.value for point in self.points if point.figure is not None), default=Decimal(0))
+        label = str(Unit(unit).label) if unit in Unit.values else unit
+        if unit in (Unit.YUAN, Unit.USD):
+            for divisor, word in AXIS_SCALES:
+                if largest >= divisor:
+                    return divisor, _("%(scale)s %(unit)s") % {"scale": word, "unit": label}
+        return Decimal(1), label
+
+    @property
     def chart(self) -> dict:
-        """Coordinates for a small server-rendered SVG bar chart (no JavaScript); a gap is a narrow broken slot."""
-        bar, space, gap_width, height = 18, 6, 12, 60
+        """Coordinates for a small server-rendered SVG bar chart (no JavaScript); a gap is a narrow broken slot.
+
+        Every bar carries its value in the chart's unit, upright: inside the top of a tall bar, above a short one.
+        """
+        bar, space, gap_width, height, room = 18, 6, 12, 60, 48
+        divisor, _unit = self.scale
         bars, x = [], 0
         for point in self.points:
             width = gap_width if point.is_gap else bar
             bar_height = round(point.height * height, 1)
+            top = room + height - bar_height
+            inside = bar_height > 40
+            label = ""
+            if point.figure is not None:
+                label = format_quantity((point.figure.value / divisor).normalize(), Unit.COUNT, point.figure.qualifier)
             bars.append(
                 {
                     "point": point,
                     "x": x,
-                    "y": round(height - bar_height, 1),
+                    "y": round(top, 1),
                     "height": bar_height,
                     "label_x": x + width / 2,
                     "separator_x": x - space / 2,
+                    "value_label": label,
+                    "value_x": round(x + width / 2 + 3, 1),
+                    "value_y": round(top + 3 if inside else top - 3, 1),
+                    "inside": inside,
                 }
             )
             x += width + space
-        return {"bars": bars, "bar": bar, "height": height, "width": max(x - space, 1)}
+        return {"bars": bars, "bar": bar, "height": height + room, "top": room, "width": max(x - space, 1)}
 
 
 def main_figure_trends(*, editions: list[Edition], metrics: list[Metric]) -> list[Trend]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from core.downloads import FORMATS
 
 MAX_EDITION_NUMBER = 32767  # Edition.number is a PositiveSmallIntegerField
+MATRIX_VIEW = "matrix"  # /compare/?view=matrix: every metric and edition in one table
 
 
 class EditionNumberField(forms.Field):
@@ -47,6 +48,7 @@ class CompareForm(forms.Form):
     a = EditionNumberField("a")
     b = EditionNumberField("b")
     metric = forms.CharField(required=False, strip=True)
+    view = forms.CharField(required=False, strip=True)
     _export = ExportField()
 
     def __init__(self, data, *, editions, metrics, default: str):
@@ -55,7 +57,15 @@ class CompareForm(forms.Form):
         self.fields["from"] = EditionNumberField("from")
         self.fields["to"] = EditionNumberField("to")
         self.editions, self.metrics, self.default = editions, metrics, default
-        self.order_fields(["a", "b", "from", "to", "metric", "_export"])
+        self.order_fields(["a", "b", "from", "to", "metric", "view", "_export"])
+
+    def clean_view(self):
+        view = self.cleaned_data["view"]
+        if view not in ("", MATRIX_VIEW):
+            raise ValidationError(
+                _("“view” is “%(matrix)s” for every figure, edition by edition, or left out.") % {"matrix": MATRIX_VIEW}
+            )
+        return view
 
     @property
     def wants_pair(self) -> bool:
@@ -91,7 +101,7 @@ class CompareForm(forms.Form):
     def problem(self) -> str | None:
         if self.is_valid():
             return None
-        order = ["a", "b", "__all__"] if self.wants_pair else ["from", "to", "__all__", "metric", "_export"]
+        order = ["a", "b", "__all__"] if self.wants_pair else ["from", "to", "__all__", "metric", "view", "_export"]
         return next((str(self.errors[name][0]) for name in order if name in self.errors), None)
 
 

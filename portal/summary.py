@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -15,15 +15,13 @@ from core.tables import plain_number
 from core.vocabulary import Unit
 from editions.citations import Citation, Citations
 from editions.models import Edition, ReportedBand, ReportedFigure, Source
+from editions.reconciliation import PROJECT_COUNT_METRIC, PROJECT_VALUE_METRIC
 from editions.selectors import headline_figures
+from portal.lead import opening_sentences
 from projects.bands import VALUE_BANDS
 from projects.models import Project, Scope
 
 LARGEST_PROJECTS = 10
-
-# The headline figures that the recorded projects can be checked against.
-PROJECT_COUNT_METRIC = "projects_signed"
-PROJECT_VALUE_METRIC = "signed_value"
 
 
 def _share(part, whole) -> Decimal | None:
@@ -112,11 +110,20 @@ class EditionSummary:
     by_partner: list[BreakdownRow]
     largest: list[Project]
     comparisons: list[Comparison]
-    previous_number: int | None
-    next_number: int | None
+    previous: Edition | None  # the published editions just before and after this one
+    next: Edition | None
+    lead: list[str] = field(default_factory=list)  # the sentences the page opens with
     recorded_count: int = 0
     recorded_value: Decimal = Decimal(0)
     citations: Citations = field(default_factory=Citations)
+
+    @property
+    def previous_number(self) -> int | None:
+        return self.previous.number if self.previous else None
+
+    @property
+    def next_number(self) -> int | None:
+        return self.next.number if self.next else None
 
     @property
     def has_projects(self) -> bool:
@@ -211,12 +218,15 @@ def _grouped(projects: QuerySet, *fields: str):
     return projects.values(*fields).annotate(count=Count("pk"), total=Sum("value")).order_by("-total", *fields)
 
 
-def _neighbours(edition: Edition) -> tuple[int | None, int | None]:
-    numbers = Edition.objects.published().aggregate(
-        previous=Max("number", filter=Q(number__lt=edition.number)),
-        next=Min("number", filter=Q(number__gt=edition.number)),
-    )
-    return numbers["previous"], numbers["next"]
+def _neighbours(edition: Edition) -> tuple[Edition | None, Edition | None]:
+    """The published editions just before and after this one, in one query."""
+    published = Edition.objects.published()
+    before = published.filter(number__lt=edition.number).order_by("-number").values("number")[:1]
+    after = published.filter(number__gt=edition.number).order_by("number").values("number")[:1]
+    found = list(published.filter(Q(number=Subquery(before)) | Q(number=Subquery(after))).order_by("number"))
+    previous = next((other for other in found if other.number < edition.number), None)
+    following = next((other for other in found if other.number > edition.number), None)
+    return previous, following
 
 
 def _project_breakdowns(edition: Edition, published: list[ReportedBand]) -> dict:
@@ -289,7 +299,7 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
     for row in published_bands:
         row.citations = citations.cite_all(row.band.ordered_sources())
         row.note = citations.note(row.band.public_note)
-    previous_number, next_number = _neighbours(edition)
+    previous, following = _neighbours(edition)
 
     return EditionSummary(
         edition=edition,
@@ -302,8 +312,9 @@ def edition_summary(*, edition: Edition) -> EditionSummary:
         by_partner=_with_shares(breakdowns["by_partner"], recorded_count, recorded_value),
         largest=breakdowns["largest"],
         comparisons=comparisons,
-        previous_number=previous_number,
-        next_number=next_number,
+        previous=previous,
+        next=following,
+        lead=opening_sentences(edition, figures, previous),
         recorded_count=recorded_count,
         recorded_value=recorded_value,
         citations=citations,

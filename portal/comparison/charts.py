@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from core.formatting import format_number
+from core.formatting import format_number, format_quantity
 from core.vocabulary import AXIS_SCALES
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
@@ -38,6 +38,7 @@ class Bar:
     approximate: bool = False
     gap: bool = False  # editions missing from the portal: an empty column that says so, never a join
     unlike_previous: bool = False  # not like for like with the bar before: a dashed line between them
+    qualifier: str = ""  # "more_than" for "over 20,000": kept in the short label of a narrow bar
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _element(parent, tag: str, text: str | None = None, **attributes) -> ET.Elem
     return element
 
 
-def _svg(chart_id: str, title: str, desc: str, width: int) -> ET.Element:
+def _svg(chart_id: str, title: str, desc: str, width: int, heading: str = "") -> ET.Element:
     svg = _element(
         None,
         "svg",
@@ -75,7 +76,7 @@ def _svg(chart_id: str, title: str, desc: str, width: int) -> ET.Element:
     )
     _element(svg, "title", title, id=f"{chart_id}-title")
     _element(svg, "desc", desc, id=f"{chart_id}-desc")
-    _element(svg, "text", title, x=width / 2, y=20, text_anchor="middle", font_size=15, font_weight="bold")
+    _element(svg, "text", heading or title, x=width / 2, y=20, text_anchor="middle", font_size=15, font_weight="bold")
     return svg
 
 
@@ -139,13 +140,20 @@ def _serialize(svg: ET.Element) -> SafeString:
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
 
 
+def _short_label(value: Decimal, divisor: Decimal, qualifier: str) -> str:
+    """A bar's value in the axis's unit with its qualifier ('over 196.2' under 'billion yuan'), for narrow bars."""
+    return format_quantity((value / divisor).normalize(), "count", qualifier or "exact")
+
+
 def bar_chart(*, chart_id: str, title: str, desc: str, x_label: str, unit_label: str, bars: list[Bar], scalable: bool):
-    """One bar per edition; lighter bars are approximate figures; missing ones say 'not reported'."""
-    svg = _svg(chart_id, title, desc, WIDTH)
+    """One bar per edition, each labelled with its value; lighter bars are approximate figures; missing ones say
+    'not reported'. The heading names the unit the axis is in ('Total signed value (billion yuan)')."""
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     values = [bar.value for bar in bars if bar.value is not None]
     maximum = max(values, default=Decimal(0))
     divisor, axis_unit = _scale_for(maximum, unit_label, scalable)
+    heading = title if axis_unit == title else _("%(title)s (%(unit)s)") % {"title": title, "unit": axis_unit}
+    svg = _svg(chart_id, title, desc, WIDTH, heading)
     top_value = float(maximum / divisor) if maximum > 0 else 1.0
     step = _nice_step(top_value)
     axis_top = step * math.ceil(top_value / step)
@@ -184,6 +192,22 @@ def bar_chart(*, chart_id: str, title: str, desc: str, x_label: str, unit_label:
         )
         if len(bars) <= 8:
             _element(group, "text", bar.text, x=center, y=round(bottom - height - 6, 2), text_anchor="middle")
+        else:
+            # Too many bars for the figure as written: the value in the axis's unit, upright, above a short bar
+            # and inside the top of a tall one (so that it never runs into the heading).
+            inside = height > plot_height * 0.55
+            x, y = round(center + 4, 2), round(bottom - height + (4 if inside else -4), 2)
+            _element(
+                group,
+                "text",
+                _short_label(bar.value, divisor, bar.qualifier),
+                x=x,
+                y=y,
+                font_size=11,
+                text_anchor="end" if inside else "start",
+                fill="#ffffff" if inside and not bar.approximate else INK,
+                transform=f"rotate(-90 {x} {y})",
+            )
     if any(bar.approximate for bar in bars):
         _element(svg, "rect", x=LEFT + 8, y=TOP - 18, width=12, height=12, fill=APPROXIMATE)
         _element(svg, "text", _("approximate figure (over, about, nearly…)"), x=LEFT + 26, y=TOP - 8, fill=MUTED)

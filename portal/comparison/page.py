@@ -1,16 +1,122 @@
 """What the comparison pages show: the metric picker, the charts and the context of each page."""
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from core.vocabulary import Unit
+from editions.citations import Citations
+from editions.comparability import Verdict
 from portal.comparison import charts
-from portal.comparison.growth import PERCENT
-from portal.comparison.rows import UNIT_LABELS, edition_label, verdict_between
+from portal.comparison.growth import (
+    PERCENT,
+    Change,
+    change_between,
+    format_absolute_change,
+    format_change_percent,
+    format_years,
+)
+from portal.comparison.rows import UNIT_LABELS, Cell, Row, edition_label, verdict_between
 from portal.comparison.selectors import RECORDED_METRICS, build_comparison, localized_name, shares
+from portal.forms import MATRIX_VIEW
+from portal.lead import comparison_sentence
 
 DOWNLOADS = (("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"))
+
+
+@dataclass
+class MetricSpan:
+    """One metric over the chosen range: its first and last figure, the change between them and whether that
+    change is like for like (the comparability rule's verdict on the two)."""
+
+    row: Row
+    first: Cell
+    last: Cell
+    change: Change | None
+    verdict: Verdict | None
+
+    @property
+    def years(self) -> str:
+        return format_years(self.last.edition.year - self.first.edition.year)
+
+    @property
+    def change_text(self) -> str:
+        return (
+            format_absolute_change(self.change, self.row.unit, significant=self.last.significant)
+            if self.change
+            else "—"
+        )
+
+    @property
+    def change_percent_text(self) -> str:
+        return format_change_percent(self.change, self.row.unit) if self.change else "—"
+
+    @property
+    def like_for_like(self) -> str:
+        """'yes', '≈' or 'no', the reason beside it on the page."""
+        if self.change is None:
+            return _("no")
+        return "≈" if self.change.is_approximate else _("yes")
+
+    @property
+    def reason(self) -> str:
+        return self.verdict.reason if self.verdict else ""
+
+
+def metric_span(row: Row) -> MetricSpan | None:
+    """The row's first and last figure in the range and the change between them; None with fewer than two."""
+    present = [cell for cell in row.cells if cell.quantity is not None]
+    if len(present) < 2:
+        return None
+    first, last = present[0], present[-1]
+    verdict = verdict_between(first, last, row.code)
+    change = None
+    if verdict is not None and verdict.comparable:
+        years = last.edition.year - first.edition.year
+        change = change_between(first.quantity, last.quantity, years=years, approximate=verdict.approximate)
+    return MetricSpan(row, first, last, change, verdict)
+
+
+def _spans(rows: list[Row], single: list[Row]) -> list[MetricSpan]:
+    spans = []
+    for row in rows:
+        span = metric_span(row)
+        if span is not None:
+            spans.append(span)
+        elif any(cell.quantity is not None for cell in row.cells):
+            single.append(row)
+    return spans
+
+
+def span_tables(comparison) -> tuple[list[dict], list[Row]]:
+    """The tables of each metric's first and last figure: the main metrics, money of one basis and the figures
+    computed from recorded projects first; the other published metrics in a table that folds away.
+
+    A metric with a figure at one edition of the range only is named below them; one with none is left out.
+    """
+    single: list[Row] = []
+    main = [row for row in comparison.reported if row.is_main]
+    others = [row for row in comparison.reported if not row.is_main]
+    sections = [
+        (_("Main published figures"), _spans(main, single)),
+        (_("Like for like across metrics: money figures of one basis"), _spans(comparison.by_basis, single)),
+        (_("From recorded projects"), _spans(comparison.recorded, single)),
+    ]
+    tables = [{"id": "spans", "sections": [section for section in sections if section[1]], "folded": False}]
+    other_spans = _spans(others, single)
+    if other_spans:
+        tables.append({"id": "other-spans", "sections": [(_("Other published figures"), other_spans)], "folded": True})
+    return tables, single
+
+
+def cite_shown(comparison, cells) -> None:
+    """Numbers the sources of only the figures a page shows, in the order it shows them, so that its list of
+    sources holds no source of a figure it leaves out."""
+    citations = Citations()
+    for cell in cells:
+        cell.citations = citations.cite_all(cell.figure.ordered_sources()) if cell.figure is not None else []
+    comparison.citations = citations
 
 
 def metric_choices(metrics) -> list[tuple[str, str, str]]:
@@ -49,7 +155,14 @@ def chart_bars(comparison, row) -> list[charts.Bar]:
         unlike = previous is not None and not _like(previous, cell, row.code)
         approximate = not cell.quantity.is_exact
         bars.append(
-            charts.Bar(edition_label(edition), cell.quantity.value, cell.text, approximate, unlike_previous=unlike)
+            charts.Bar(
+                edition_label(edition),
+                cell.quantity.value,
+                cell.text,
+                approximate,
+                unlike_previous=unlike,
+                qualifier=cell.quantity.qualifier,
+            )
         )
         previous = cell
     return bars
@@ -153,24 +266,61 @@ def download_links(query) -> list[tuple[str, str]]:
     return links
 
 
-def index_context(query, all_editions, editions, choices, known, metric_code) -> dict:
-    """Everything /compare/ shows for a range of editions and one metric."""
-    context = {"all_editions": all_editions, "editions": editions, "metric_choices": choices, "metric": metric_code}
+def index_context(query, all_editions, editions, choices, known, metric_code, view: str, latest_pair) -> dict:
+    """Everything /compare/ shows for a range of editions and one metric.
+
+    By default: how the latest edition with results compares with the one before, the chart of the metric over
+    the range and a table of each metric's first and last figure; with `view` "matrix", every figure of every
+    edition in one table, with the sector and value-band charts. `latest_pair` is (the edition with results before
+    the latest, the latest).
+    """
+    before, latest = latest_pair
+    published = {edition.number for edition in all_editions}
+    context = {
+        "all_editions": all_editions,
+        "editions": editions,
+        "metric_choices": choices,
+        "metric": metric_code,
+        "view": view,
+        "latest": latest,
+        "before": before,
+        # The side-by-side picker starts at the two latest editions with results, never one still to come.
+        "pair_numbers": (before.number if before else None, latest.number if latest else None),
+        "answer": comparison_sentence(latest, before, published) if latest and before else "",
+    }
     if not editions:
         return context
-    comparison = build_comparison(editions=editions, published_numbers={edition.number for edition in all_editions})
+    comparison = build_comparison(editions=editions, published_numbers=published)
     metric_name, metric_unit = known.get(metric_code, ("", ""))
     first, last = editions[0], editions[-1]
     span = {"first": first.ordinal, "last": last.ordinal}
     previous = dict(zip([edition.pk for edition in editions[1:]], editions, strict=False))
     context.update(
         comparison=comparison,
-        # (edition, the one before it, None) for each edition, (None, None, gap) for the editions missing before one
-        columns=[(edition, previous.get(edition.pk) if edition else None, gap) for edition, gap in comparison.columns],
-        column_count=len(comparison.columns) + 2,
         start=first,
         end=last,
         metric_chart=metric_chart(comparison, metric_code, metric_name, metric_unit),
+        export_links=download_links(query),
+        percent=PERCENT,
+        view_links=view_links(query),
+    )
+    if view != MATRIX_VIEW:
+        tables, single = span_tables(comparison)
+        chart_row = context["metric_chart"]["row"]
+        shown = [
+            cell
+            for table in tables
+            for _title, spans in table["sections"]
+            for span in spans
+            for cell in (span.first, span.last)
+        ]
+        cite_shown(comparison, (chart_row.cells if chart_row else []) + shown)
+        context.update(span_tables=tables, single_figure_rows=single)
+        return context
+    context.update(
+        # (edition, the one before it, None) for each edition, (None, None, gap) for the editions missing before one
+        columns=[(edition, previous.get(edition.pk) if edition else None, gap) for edition, gap in comparison.columns],
+        column_count=len(comparison.columns) + 2,
         sector_chart=share_chart(
             comparison,
             comparison.sectors,
@@ -195,10 +345,21 @@ def index_context(query, all_editions, editions, choices, known, metric_code) ->
             )
             % span,
         ),
-        export_links=download_links(query),
-        percent=PERCENT,
     )
     return context
+
+
+def view_links(query) -> dict[str, str]:
+    """The page's address in each view, its range and metric kept."""
+    links = {}
+    for view in ("", MATRIX_VIEW):
+        changed = query.copy()
+        changed.pop("_export", None)
+        changed.pop("view", None)
+        if view:
+            changed["view"] = view
+        links[view or "summary"] = f"?{changed.urlencode()}" if changed else "?"
+    return links
 
 
 def pair_context(query, result) -> dict:

@@ -191,6 +191,7 @@ class Row:
     definition: str = ""  # what the metric counts, for every edition
     note: str = ""  # why the row is there (a basis row names the metrics it takes figures from)
     growth: Growth | None = None
+    is_main: bool = False  # a main metric's row, which pages show before the others
 
     @property
     def unit_label(self) -> str:

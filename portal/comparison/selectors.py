@@ -115,6 +115,7 @@ def _reported_rows(editions, figures, gaps, citations) -> list[Row]:
             cell.unit = metric.unit
         name = localized_name(metric.name_en, metric.name_zh)
         row = Row(metric.code, name, metric.unit, "reported", cells, key=metric.pk, definition=metric.definition)
+        row.is_main = metric.is_main
         rows.append(with_changes(row, gaps))
     return rows
 
@@ -315,6 +316,14 @@ def _band_rows(editions: list[Edition], projects, stats: dict[int, dict], gaps) 
             cells.append(Cell(edition, Quantity(count), Unit.COUNT, link=link))
         rows.append(with_changes(Row(f"band:{band.slug}", str(band.label), Unit.COUNT, "band", cells, band.slug), gaps))
     return rows
+
+
+def compare_published_figures(*, editions: list[Edition], published_numbers: set[int]) -> tuple[list[Row], list[Row]]:
+    """Only the published figures of `editions` side by side (the rows by metric, then by basis), with changes:
+    what a sentence comparing two editions needs, without the project aggregates."""
+    gaps, citations = gaps_between(editions, published_numbers), Citations()
+    figures = _figures(editions)
+    return _reported_rows(editions, figures, gaps, citations), _basis_rows(editions, figures, gaps, citations)
 
 
 def build_comparison(*, editions: list[Edition], published_numbers: set[int] | None = None) -> Comparison:

@@ -11,6 +11,7 @@ from portal.comparison.page import default_metric, index_context, known_metrics,
 from portal.comparison.pairs import build_pair
 from portal.comparison.selectors import build_comparison, metrics_with_figures, published_editions
 from portal.forms import MAX_EDITION_NUMBER, CompareForm, PairForm
+from portal.selectors import latest_with_results
 
 
 def _problem(request, message: str, status: int = 400):
@@ -31,11 +32,16 @@ def index(request):
     if form.wants_pair:
         return redirect("comparisons:pair", a=form.cleaned_data["a"], b=form.cleaned_data["b"])
     editions, metric_code, file_format = (form.cleaned_data[name] for name in ("editions", "metric", "_export"))
+    latest, before = latest_with_results(all_editions)
+    if latest is not None and form.cleaned_data["to"] is None:
+        # Unless asked, the range ends at the latest edition with results, not at one still to come.
+        editions = [edition for edition in editions if edition.number <= latest.number]
     if file_format and editions:
         name = f"expo-comparison-{editions[0].number}-{editions[-1].number}"
         published = {edition.number for edition in all_editions}
         return export_response(build_comparison(editions=editions, published_numbers=published), file_format, name)
-    context = index_context(request.GET, all_editions, editions, choices, known, metric_code)
+    view = form.cleaned_data["view"]
+    context = index_context(request.GET, all_editions, editions, choices, known, metric_code, view, (before, latest))
     return render(request, "portal/compare/index.html", context)
 
 

@@ -67,7 +67,11 @@ def edition_preview(request, number: int):
     if not (user.is_authenticated and user.is_staff and user.has_perm("editions.view_edition")):
         raise Http404
     edition = get_object_or_404(Edition, number=number)
-    context = {**summary_context(edition), "is_preview": True}
+    context = {**summary_context(edition), "is_preview": True, "preview_is_draft": not edition.is_published}
+    summary = context["summary"]
+    # A draft's projects are on no public page yet: its tables link to no filtered projects list.
+    for row in [*summary.bands, *summary.by_sector, *summary.by_scope, *summary.by_partner, *summary.published_bands]:
+        row.query = ""
     response = render(request, SUMMARY_TEMPLATE, context)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

@@ -135,3 +135,40 @@ def test_a_logged_in_non_staff_user_gets_404_from_the_preview(client, draft):
 
     login(client, UserFactory())
     assert client.get(reverse("editions:preview", args=[14])).status_code == 404
+
+
+def test_every_preview_page_says_it_is_a_draft_and_keeps_its_links_inside_or_marked(client, draft):
+    EditionFactory(number=13, year=2021)
+    ProjectFactory(edition=draft, title="Draft mill")
+    login(client, role_user("Data entry"))
+    for url in ("/en/editions/14/preview/", "/zh-hans/editions/14/preview/"):
+        assert client.get(url).status_code == 200
+    response = client.get("/en/editions/14/preview/")
+    assertContains(response, '<div class="preview-banner" role="note"><strong>Draft — not public</strong>')
+    assertContains(client.get("/zh-hans/editions/14/preview/"), "<strong>草稿——尚未公开</strong>")
+    html = response.content.decode()
+    main = html.split('<main id="content"')[1].split("</main>")[0]
+    # No link to the draft's projects, which no public page lists, nor to a comparison the public cannot open.
+    assert "/en/projects/" not in main and "/en/compare/" not in main
+    assertContains(response, "Draft mill")
+    # A link to a public page says so.
+    assertContains(
+        response,
+        '<a href="/en/editions/13/" rel="prev">← 13th edition (2021)</a>'
+        ' <span class="leaves-preview">(public site)</span>',
+        html=True,
+    )
+
+
+def test_view_on_site_in_the_admin_opens_a_drafts_preview(client, draft):
+    from django.contrib.admin import site
+
+    from editions.models import Edition
+
+    admin = site._registry[Edition]
+    assert admin.view_on_site(draft) == "/en/editions/14/preview/"
+    login(client, role_user("Editors"))
+    page = client.get(reverse("admin:editions_edition_change", args=[draft.pk]))
+    assertContains(page, 'href="/en/editions/14/preview/" class="viewsitelink"')
+    published = EditionFactory(number=15)
+    assert admin.view_on_site(published) == "/en/editions/15/"

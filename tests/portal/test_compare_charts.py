@@ -87,7 +87,7 @@ def test_compare_page_charts_parse_and_match_the_table(client):
     ProjectFactory(edition=first, sector=sector, value=Decimal("150000000"))
     ProjectFactory(edition=second, sector=sector, value=Decimal("6000000000"))
 
-    html = client.get(reverse("comparisons:index") + "?metric=signed_value").content.decode()
+    html = client.get(reverse("comparisons:index") + "?metric=signed_value&view=matrix").content.decode()
     found = svgs_in(html)
     assert set(found) == {"chart-metric", "chart-sectors", "chart-bands"}
     metric = texts(found["chart-metric"])
@@ -108,7 +108,7 @@ def test_sector_chart_groups_sectors_beyond_the_palette(client):
     edition = EditionFactory(number=12, year=2019)
     for index in range(15):
         ProjectFactory(edition=edition, sector=SectorFactory(name_en=f"Sector {index:02}"), value=(index + 1) * 10**7)
-    html = client.get(reverse("comparisons:index")).content.decode()
+    html = client.get(reverse("comparisons:index") + "?view=matrix").content.decode()
     sectors = texts(svgs_in(html)["chart-sectors"])
     assert "4 others (see the table)" in sectors
     assert "Sector 14" in sectors and "Sector 00" not in sectors  # the smallest are grouped

@@ -69,7 +69,7 @@ def compare_url(**query):
 
 
 def test_index_shows_every_published_edition_with_figures_and_growth(client, expo):
-    response = client.get(compare_url())
+    response = client.get(compare_url(view="matrix"))
     assert response.status_code == 200
     for label in ("12th", "13th", "14th", "55.584 billion yuan", "84.475 billion yuan", "over 20,000", "over 25,000"):
         assertContains(response, label)
@@ -103,7 +103,7 @@ def test_approximate_change_is_never_a_precise_percentage(client, expo):
 
 
 def test_missing_figure_shows_as_missing_not_zero(client, expo):
-    response = client.get(compare_url())
+    response = client.get(compare_url(view="matrix"))
     assertContains(response, "not reported")
     assertContains(response, "change n/a")
     signed_row = response.content.decode().split('<th scope="row">Total signed value')[1].split("</tr>")[0]
@@ -116,7 +116,7 @@ def test_missing_figure_shows_as_missing_not_zero(client, expo):
 
 
 def test_figures_computed_from_recorded_projects(client, expo):
-    response = client.get(compare_url())
+    response = client.get(compare_url(view="matrix"))
     # 12th: 3 projects, 1 billion yuan, average 333.333 million, median 300 million, 2 of 3 international.
     # 14th: 4 projects, 2.65 billion yuan, average 662.5 million, median (200 + 400) / 2 = 300 million, 2 of 4.
     for text in (
@@ -266,10 +266,13 @@ def test_query_count_does_not_grow_with_editions_or_projects(
     client, django_assert_max_num_queries, django_assert_num_queries, editions, projects_each
 ):
     _editions_with_projects(editions, projects_each)
-    # A first visit renders the page (one of its queries is the page cache's draft list) ...
-    with django_assert_max_num_queries(10):
+    # A first visit renders the page (one of its queries is the page cache's draft list; three find the latest
+    # edition with results and compare its published figures with the one before) ...
+    with django_assert_max_num_queries(13):
         assert client.get(compare_url()).status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(13):
+        assert client.get(compare_url(view="matrix")).status_code == 200
+    with django_assert_max_num_queries(10):
         assert client.get(compare_url(_export="csv")).status_code == 200
     with django_assert_max_num_queries(11):
         assert client.get(reverse("comparisons:pair", kwargs={"a": 40, "b": 41})).status_code == 200
@@ -287,3 +290,61 @@ def test_a_new_portal_with_projects_but_no_reported_figures_still_compares(clien
     ProjectFactory(edition=EditionFactory(number=1, year=2005))
     ProjectFactory(edition=EditionFactory(number=2, year=2006))
     assert client.get("/en/compare/").status_code == 200
+
+
+def _row(html: str, label: str) -> str:
+    """The cells of the table row headed `label`, as text."""
+    row = html.split(f'<th scope="row">{label} ')[1].split("</tr>")[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+def test_default_view_answers_how_the_latest_results_compare_with_the_one_before(client, expo):
+    future = EditionFactory(number=16, year=2027)  # published, with a plan only: no results yet
+    ReportedFigureFactory(edition=future, metric=standard_metric("participants"), value=50000, stage=Stage.PRE_EVENT)
+    ReportedFigureFactory(edition=expo["e13"], metric=standard_metric("signed_value"), value=Decimal("70000000000"))
+    response = client.get(compare_url())
+    html = response.content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert (
+        "The latest results, the 14th edition (2023). Compared with the 13th edition (2021): total signed value "
+        "+14.475 billion yuan (+20.7%). The 13th and the 14th side by side"
+    ) in text
+    assertContains(response, '<a href="/en/compare/13/14/">The 13th and the 14th side by side</a>', html=True)
+    # The side-by-side picker starts at the two latest editions with results, and the range ends at the latest.
+    pickers = {name: html.split(f'name="{name}"')[1].split("</select>")[0] for name in ("a", "b", "to")}
+    assert '<option value="13" selected>' in pickers["a"] and '<option value="14" selected>' in pickers["b"]
+    assert '<option value="14" selected>' in pickers["to"] and "selected" not in pickers["to"].split('"16"')[1]
+    # The chart comes first, then each metric from its first to its last figure.
+    assert html.index('id="chart-metric"') < html.index('id="spans-caption"')
+    assert _row(html, "Total signed value") == (
+        # Sources are numbered as the page first cites them: the chart's (participants) come first.
+        "(yuan) 55.584 billion yuan [4] 12th (2019) 84.475 billion yuan [5] 14th (2023) "
+        "+28.891 billion yuan +52.0% 4 years +11.0% a year yes"
+    )
+    assert "50,000" not in _row(html, "Participants")  # the 16th's plan is outside the default range
+    assertNotContains(response, 'id="chart-sectors"')  # the share charts are part of the full table's view
+
+
+def test_default_view_leaves_out_metrics_without_figures_in_the_range(client, expo):
+    response = client.get(compare_url(**{"from": 13, "to": 14}))
+    html = response.content.decode()
+    assert 'scope="row">Participants ' in html
+    # The 13th has no signed value: one figure in the range gives no start and end, so it is only named.
+    assert 'scope="row">Total signed value ' not in html
+    assertContains(response, "Reported for one edition of the range only: Total signed value")
+
+
+def test_the_full_table_is_its_own_view_in_a_labelled_scroll_region(client, expo):
+    html = client.get(compare_url()).content.decode()
+    assert 'class="table-container comparison-table"' not in html
+    assertContains(client.get(compare_url()), '<a href="?view=matrix">Every figure, edition by edition</a>', html=True)
+    matrix = client.get(compare_url(view="matrix"))
+    assertContains(
+        matrix,
+        '<div class="table-container comparison-table" role="region" aria-labelledby="comparison-caption" '
+        'tabindex="0">',
+    )
+    assertContains(matrix, 'id="chart-sectors"')
+    bad = client.get(compare_url(view="wide"))
+    assert bad.status_code == 400
+    assertContains(bad, "“view” is “matrix” for every figure, edition by edition, or left out.", status_code=400)

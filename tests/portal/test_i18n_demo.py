@@ -52,7 +52,11 @@ def test_the_14th_edition_in_english(client):
 
 def test_home_and_tables_of_the_demo_in_chinese(client):
     response = client.get("/zh-hans/")
-    assertContains(response, "最新一届：第十五届（2025年）")
+    # The latest edition with results leads; the 15th, still without results, is named as such.
+    assertContains(response, "最新成果：第十四届（2023年）")
+    assertContains(
+        response, '成果尚未公布： <a href="/zh-hans/editions/15/">第十五届（2025年）</a> · 2025年8月27日至31日'
+    )
     assertContains(response, "844.75亿元")
     response = client.get("/zh-hans/editions/")
     assertContains(response, "第十四届")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from core.vocabulary import Qualifier, Stage
+from core.vocabulary import Basis, Qualifier, Stage
 from portal.summary import edition_summary
 from projects.models import Scope
 from tests.factories import (
@@ -253,3 +253,90 @@ def test_published_band_with_the_sites_edges_links_to_that_band(client, edition)
     ReportedBandFactory(edition=edition, lower_yuan=5000 * MILLION, upper_yuan=None, count=0)
     summary = edition_summary(edition=edition)
     assert [row.query for row in summary.published_bands] == ["edition=14&band=100m-500m", "edition=14&band=5b-plus"]
+
+
+def _signed(edition, count, value, *, basis="", qualifier=Qualifier.EXACT, stage=Stage.CLOSING):
+    ReportedFigureFactory(edition=edition, metric=standard_metric("projects_signed"), value=Decimal(count), stage=stage)
+    ReportedFigureFactory(
+        edition=edition,
+        metric=standard_metric("signed_value"),
+        value=Decimal(value),
+        qualifier=qualifier,
+        basis=basis,
+        stage=stage,
+    )
+
+
+def test_summary_opens_with_what_was_signed_and_the_change_like_for_like(client, edition):
+    _signed(EditionFactory(number=13, year=2021), 111, 79 * 10**9, basis=Basis.INVESTMENT_ATTRACTED)
+    _signed(edition, 99, 84_475_000_000, basis=Basis.INVESTMENT_ATTRACTED)
+    response = client.get(edition.get_absolute_url())
+    assertContains(
+        response,
+        '<div class="summary-lead"><p>99 projects worth 84.475 billion yuan of investment attracted were signed at the '
+        "14th edition (2023).</p><p>Compared with the 13th edition (2021): projects signed −12 (−10.8%); total signed "
+        "value +5.475 billion yuan (+6.9%).</p></div>",
+        html=True,
+    )
+
+
+def test_summary_never_gives_a_change_between_unlike_bases(client, edition):
+    _signed(
+        EditionFactory(number=13, year=2021),
+        111,
+        196_200_000_000,
+        basis=Basis.TOTAL_INVESTMENT,
+        qualifier=Qualifier.MORE_THAN,
+    )
+    _signed(edition, 99, 84_475_000_000, basis=Basis.INVESTMENT_ATTRACTED)
+    lead = edition_summary(edition=edition).lead
+    assert lead[1].startswith("Compared with the 13th edition (2021): projects signed −12 (−10.8%); total signed ")
+    assert "over 196.2 billion yuan, then 84.475 billion yuan (not like for like: " in lead[1]
+    assert "−111" not in lead[1] and "%)." not in lead[1]
+
+
+def test_summary_in_chinese_says_it_in_chinese(client, edition):
+    _signed(EditionFactory(number=13, year=2021), 111, 79 * 10**9, basis=Basis.INVESTMENT_ATTRACTED)
+    _signed(edition, 99, 84_475_000_000, basis=Basis.INVESTMENT_ATTRACTED)
+    response = client.get("/zh-hans/editions/14/")
+    assertContains(response, "第十四届（2023年）签约项目99个，金额844.75亿元（引资额）。")
+    assertContains(response, "与第十三届（2021年）相比：签约项目−12（−10.8%）；签约总额+54.75亿元（+6.9%）。")
+
+
+def test_summary_of_an_edition_without_results_says_so(client):
+    edition = EditionFactory(number=15, year=2025)
+    ReportedFigureFactory(edition=edition, metric=standard_metric("participants"), stage=Stage.PRE_EVENT)
+    response = client.get(edition.get_absolute_url())
+    assertContains(
+        response,
+        "The results of the 15th edition (2025) are not yet published: its figures below were reported before or "
+        "during the expo.",
+    )
+    assertNotContains(response, "Compared with")
+
+
+def test_prev_and_next_name_the_editions_and_link_to_the_pair_pages(client):
+    EditionFactory(number=13, year=2021)
+    middle = EditionFactory(number=14, year=2023)
+    EditionFactory(number=15, year=2025)
+    response = client.get(middle.get_absolute_url())
+    assertContains(response, '<a href="/en/editions/13/" rel="prev">← 13th edition (2021)</a>', html=True)
+    assertContains(response, '<a href="/en/editions/15/" rel="next">15th edition (2025) →</a>', html=True)
+    assertContains(response, '<a href="/en/compare/13/14/">Compare with the 13th</a>', html=True)
+    assertContains(response, '<a href="/en/compare/14/15/">Compare with the 15th</a>', html=True)
+
+
+def test_headline_figures_are_compact_with_their_notes_folded(client, edition):
+    ReportedFigureFactory(
+        edition=edition,
+        metric=standard_metric("participants"),
+        value=Decimal(20000),
+        qualifier=Qualifier.MORE_THAN,
+        public_note_en="Offline merchants.",
+    )
+    response = client.get(edition.get_absolute_url())
+    content = response.content.decode()
+    assertContains(response, '<span class="value">over 20,000</span>', html=True)
+    folded = content.index('<details class="figure-notes">')
+    assert content.index("Offline merchants.") > folded
+    assert content.index('id="sources"') > content.index('id="largest"')  # the footnotes close the page
