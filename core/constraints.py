@@ -29,6 +29,7 @@ CONSTRAINT_FIELDS = {
     "one_reported_sector_per_edition": "sector",
     "illustrative_project_has_no_source": "source",
     "only_illustrative_projects_are_generated": "generated_from",
+    "one_span_figure_per_metric_basis_and_date": "as_of",
 }
 
 # Sentences for the constraints whose model gives none, each naming its field as staff know it. A constraint that

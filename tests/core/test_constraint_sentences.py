@@ -25,6 +25,7 @@ from tests.factories import (
     ReportedFigureFactory,
     ReportedSectorFactory,
     SourceFactory,
+    SpanFigureFactory,
 )
 from tests.projects.test_imports import csv_bytes, run_import
 
@@ -40,7 +41,7 @@ SENTENCES = {
     "edition_year_plausible": "The year must be between 1900 and 2200.",
     "edition_ends_after_start": "The end date cannot be before the start date.",
     "edition_status_valid": "status must be one of: draft, published.",
-    "metric_unit_valid": "unit must be one of: count, yuan, usd, m2.",
+    "metric_unit_valid": "unit must be one of: count, yuan, usd, m2, percent.",
     "one_figure_per_metric_and_stage": "This edition already has a figure for this metric at this stage.",
     "figure_value_not_negative": "A reported figure cannot be negative.",
     "figure_qualifier_valid": "qualifier must be one of: exact, more_than, about, nearly, at_least.",
@@ -60,6 +61,20 @@ SENTENCES = {
     "project_status_valid": "status must be one of: signed, under_construction, operating, stalled.",
     "illustrative_project_has_no_source": ILLUSTRATIVE_SOURCE,
     "only_illustrative_projects_are_generated": "Only an illustrative project is generated from a source's totals.",
+    "one_span_figure_per_metric_basis_and_date": (
+        "These editions already have a figure for this metric, basis, region and date."
+    ),
+    "span_first_edition_positive": "The first edition must be 1 or more.",
+    "span_last_not_before_first": "The last edition cannot come before the first.",
+    "span_value_not_negative": "A reported figure cannot be negative.",
+    "span_qualifier_valid": "qualifier must be one of: exact, more_than, about, nearly, at_least.",
+    "span_stage_valid": "stage must be one of: pre_event, opening, closing, retrospective.",
+    "span_as_of_precision_valid": "as-of precision must be one of: day, year.",
+    "span_status_valid": "status must be one of: draft, published.",
+    "span_basis_valid": (
+        "basis must be one of: contract_investment, agreement_amount, total_investment, investment_attracted, "
+        "from_outside_province, planned_investment, unspecified."
+    ),
 }
 ALL_CONSTRAINTS = {
     constraint.name: (model, constraint)
@@ -93,6 +108,11 @@ def _duplicate_band():
     ReportedBandFactory(edition=band.edition, lower_yuan=band.lower_yuan, upper_yuan=None)
 
 
+def _duplicate_span():
+    span = SpanFigureFactory()
+    SpanFigureFactory(metric=span.metric, as_of=span.as_of)
+
+
 def _duplicate_sector():
     named = ReportedSectorFactory()
     ReportedSectorFactory(edition=named.edition, sector=named.sector)
@@ -123,6 +143,15 @@ BROKEN_ROWS = {
     "project_status_valid": lambda: ProjectFactory(status="bogus"),
     "illustrative_project_has_no_source": lambda: ProjectFactory(is_illustrative=True, source=SourceFactory()),
     "only_illustrative_projects_are_generated": lambda: ProjectFactory(generated_from=SourceFactory()),
+    "one_span_figure_per_metric_basis_and_date": _duplicate_span,
+    "span_first_edition_positive": lambda: SpanFigureFactory(first_edition=0),
+    "span_last_not_before_first": lambda: SpanFigureFactory(first_edition=5, last_edition=3),
+    "span_value_not_negative": lambda: SpanFigureFactory(value=Decimal(-1)),
+    "span_qualifier_valid": lambda: SpanFigureFactory(qualifier="bogus"),
+    "span_stage_valid": lambda: SpanFigureFactory(stage="bogus"),
+    "span_as_of_precision_valid": lambda: SpanFigureFactory(as_of_precision="bogus"),
+    "span_status_valid": lambda: SpanFigureFactory(status="bogus"),
+    "span_basis_valid": lambda: SpanFigureFactory(basis="bogus"),
 }
 
 
