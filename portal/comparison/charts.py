@@ -124,7 +124,13 @@ def _gap_column(svg, label: str, x: float, bottom: float):
     _element(group, "title", _("%(editions)s: not in the portal") % {"editions": label})
     _element(group, "line", x1=x - 6, y1=bottom + 5, x2=x - 2, y2=bottom - 5, stroke=INK)
     _element(group, "line", x1=x + 2, y1=bottom + 5, x2=x + 6, y2=bottom - 5, stroke=INK)
-    _column_label(group, label, x, bottom + 16)
+    # "9th–11th" / "第九届至第十一届" on two lines, so that it does not run into its neighbours' labels.
+    first, separator, rest = next(
+        (label.partition(separator) for separator in ("–", "至") if separator in label), (label, "", "")
+    )
+    text = _element(group, "text", first + separator, x=x, y=bottom + 16, text_anchor="middle", font_size=10)
+    if rest:
+        _element(text, "tspan", rest, x=x, dy=13)
     _missing_label(group, _("not in the portal"), x, bottom - 8)
 
 
