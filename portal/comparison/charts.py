@@ -13,8 +13,7 @@ from decimal import Decimal
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from core.formatting import format_number, format_quantity
-from core.vocabulary import AXIS_SCALES
+from core.formatting import axis_scale, format_number, format_quantity
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 WIDTH, HEIGHT = 760, 380
@@ -87,11 +86,7 @@ def _nice_step(maximum: float, ticks: int = 5) -> float:
 
 
 def _scale_for(maximum: Decimal, unit_label: str, scalable: bool) -> tuple[Decimal, str]:
-    if scalable:
-        for divisor, word in AXIS_SCALES:
-            if maximum >= divisor:
-                return divisor, f"{word} {unit_label}".strip()
-    return Decimal(1), unit_label
+    return axis_scale(maximum, unit_label) if scalable else (Decimal(1), unit_label)
 
 
 def _axes(svg, *, plot_width: int, x_label: str, y_label: str):
