@@ -10,9 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import conditional_escape, format_html
 from django.utils.translation import get_language
 
+from core.vocabulary import AXIS_SCALES, QUALIFIER_PREFIXES
 from core.vocabulary import CHINESE_SCALES as _ZH_SCALES
 from core.vocabulary import ENGLISH_SCALES as _EN_SCALES
-from core.vocabulary import QUALIFIER_PREFIXES
 
 
 def _is_chinese(language: str | None) -> bool:
@@ -282,3 +282,17 @@ def format_ordinal(number: int, language: str | None = None) -> str:
         return f"第{chinese_numeral(number)}届"
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number}{suffix}"
+
+
+def axis_scale(maximum: Decimal, unit_label: str, language: str | None = None) -> tuple[Decimal, str]:
+    """The divisor that keeps a chart's numbers short for amounts up to `maximum`, and the unit it writes them in:
+    (10**9, 'billion yuan'); in Chinese the Chinese scales (10**8, '亿元'), as every Chinese page writes money."""
+    if _is_chinese(language):
+        for divisor, word in _ZH_SCALES:
+            if maximum >= divisor:
+                return divisor, f"{word}{unit_label}"
+        return Decimal(1), unit_label
+    for divisor, word in AXIS_SCALES:
+        if maximum >= divisor:
+            return divisor, f"{word} {unit_label}".strip()
+    return Decimal(1), unit_label

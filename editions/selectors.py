@@ -18,8 +18,8 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from core.formatting import format_ordinal, format_quantity
-from core.vocabulary import AXIS_SCALES, STAGE_PHRASES, STAGE_PREFERENCE, Stage, Unit
+from core.formatting import axis_scale, format_ordinal, format_quantity
+from core.vocabulary import STAGE_PHRASES, STAGE_PREFERENCE, Stage, Unit
 from editions.citations import Citations
 from editions.comparability import compare, measure_of
 from editions.models import Edition, Metric, ReportedFigure, Source
@@ -207,9 +207,7 @@ class Trend:
         largest = max((point.figure.value for point in self.points if point.figure is not None), default=Decimal(0))
         label = str(Unit(unit).label) if unit in Unit.values else unit
         if unit in (Unit.YUAN, Unit.USD):
-            for divisor, word in AXIS_SCALES:
-                if largest >= divisor:
-                    return divisor, _("%(scale)s %(unit)s") % {"scale": word, "unit": label}
+            return axis_scale(largest, label)
         return Decimal(1), label
 
     @property

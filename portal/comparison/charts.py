@@ -13,8 +13,7 @@ from decimal import Decimal
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from core.formatting import format_number, format_quantity
-from core.vocabulary import AXIS_SCALES
+from core.formatting import axis_scale, format_number, format_quantity
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 WIDTH, HEIGHT = 760, 380
@@ -87,11 +86,7 @@ def _nice_step(maximum: float, ticks: int = 5) -> float:
 
 
 def _scale_for(maximum: Decimal, unit_label: str, scalable: bool) -> tuple[Decimal, str]:
-    if scalable:
-        for divisor, word in AXIS_SCALES:
-            if maximum >= divisor:
-                return divisor, f"{word} {unit_label}".strip()
-    return Decimal(1), unit_label
+    return axis_scale(maximum, unit_label) if scalable else (Decimal(1), unit_label)
 
 
 def _axes(svg, *, plot_width: int, x_label: str, y_label: str):
@@ -124,7 +119,13 @@ def _gap_column(svg, label: str, x: float, bottom: float):
     _element(group, "title", _("%(editions)s: not in the portal") % {"editions": label})
     _element(group, "line", x1=x - 6, y1=bottom + 5, x2=x - 2, y2=bottom - 5, stroke=INK)
     _element(group, "line", x1=x + 2, y1=bottom + 5, x2=x + 6, y2=bottom - 5, stroke=INK)
-    _column_label(group, label, x, bottom + 16)
+    # "9th–11th" / "第九届至第十一届" on two lines, so that it does not run into its neighbours' labels.
+    first, separator, rest = next(
+        (label.partition(separator) for separator in ("–", "至") if separator in label), (label, "", "")
+    )
+    text = _element(group, "text", first + separator, x=x, y=bottom + 16, text_anchor="middle", font_size=10)
+    if rest:
+        _element(text, "tspan", rest, x=x, dy=13)
     _missing_label(group, _("not in the portal"), x, bottom - 8)
 
 

@@ -71,3 +71,10 @@ def test_without_any_results_the_newest_edition_leads(client):
     response = client.get(reverse("home"))
     assertContains(response, "Latest: the 1st edition (2005)")
     assertNotContains(response, "Results not yet published")
+
+
+def test_home_charts_in_chinese_write_money_in_yi_yuan(client, editions):
+    html = client.get("/zh-hans/").content.decode()
+    chart = html.split("<figcaption>签约总额")[1].split("</figure>")[0]
+    assert chart.startswith(' <span class="unit">(亿元)</span></figcaption>')
+    assert re.findall(r'<text class="value[^"]*"[^>]*>([^<]*)</text>', chart) == ["555.84", "超过1962"]
