@@ -23,6 +23,7 @@ from portal.api.schemas import (
     ProjectPage,
     SectorOut,
     SourceOut,
+    SpanOut,
 )
 from portal.comparison.exports import COLUMNS, comparison_rows
 from portal.comparison.pairs import build_pair
@@ -224,8 +225,11 @@ def list_sources(request):
     return [records.source_record(source) for source in selectors.published_sources()]
 
 
-# Spans (an edition's figures over a span of years) are being added to the data model: their endpoint, /spans,
-# goes here once they exist, read through the published selectors like the rest.
+@router.get("/spans", response=list[SpanOut], url_name="spans", summary="Figures for several editions")
+def list_spans(request):
+    """Figures the releases state for several editions at once (cumulative totals, follow-through rates, one
+    city's projects): no single edition's figure. Published ones only, as the /spans/ page shows them."""
+    return [records.span_record(span) for span in selectors.published_spans()]
 
 
 # -- comparisons ------------------------------------------------------------------------------------------

@@ -74,6 +74,30 @@ class FigureOut(Schema):
     sources: list[str] = Field(description="Keys of every source of the figure, the primary one first.")
 
 
+class SpanOut(Schema):
+    id: int
+    first_edition: int = Field(description="The number of the first edition the figure covers.")
+    last_edition: int = Field(description="The number of the last edition it covers.")
+    region_en: str = Field(description="The city or prefecture it is limited to; empty for the whole expo.")
+    region_zh: str
+    metric: str = Field(description="The metric's code (see /metrics).")
+    metric_name_en: str
+    metric_name_zh: str
+    unit: str = Field(description=f"One of {_choices(Unit)}; rates are in per cent.")
+    value: Number = Field(description="The value in base units (yuan for money, per cent for rates), as published.")
+    qualifier: str = Field(description=f"How the source qualified the value: one of {_choices(Qualifier)}.")
+    stage: str = Field(description=f"When it was published: one of {_choices(Stage)}.")
+    as_of: datetime.date = Field(description="The date the statement refers to.")
+    as_of_precision: str = Field(description="day, or year when the source gives only the year (as_of is 1 January).")
+    basis: str | None = Field(description=f"For money: one of {_choices(Basis)}; null for other figures.")
+    wording_en: str
+    wording_zh: str = Field(description="The source's own words, such as 履约率.")
+    note_en: str = Field(description="Caveats for readers; cites sources as [S12].")
+    note_zh: str
+    primary_source: str | None = Field(description="The key of the source the value was taken from.")
+    sources: list[str] = Field(description="Keys of every source of the figure, the primary one first.")
+
+
 class BandOut(Schema):
     id: int
     edition: int = Field(description="The edition's number.")

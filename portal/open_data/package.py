@@ -257,8 +257,34 @@ TABLES = [
             ("generated_from", "sources", "key"),
         ],
     ),
-    # Spans (figures over a span of years) are being added to the data model: their table joins this list,
-    # read through the published selectors, once the model exists.
+    Table(
+        "spans",
+        "Figures for several editions",
+        "Figures the releases state for several editions at once: cumulative totals, follow-through rates, one "
+        "city's projects. No single edition owns them; they are not any edition's figure.",
+        [
+            Column("id", "integer", "Stable id of the figure."),
+            Column("first_edition", "integer", "The number of the first edition it covers.", required=True),
+            Column("last_edition", "integer", "The number of the last edition it covers.", required=True),
+            *_bilingual("region", "The city or prefecture it is limited to (empty: the whole expo)"),
+            _text("metric", "The metric's code (see metrics).", required=True),
+            *_bilingual("metric_name", "The metric's name"),
+            _text("unit", f"The unit of the value, the metric's: {_one_of(Unit)}.", required=True),
+            Column("value", "number", "The value in base units: yuan for money, per cent for rates.", True),
+            _text("qualifier", f"How the source qualified the value: {_one_of(Qualifier)}.", required=True),
+            _text("stage", f"When it was published: {_one_of(Stage)}.", required=True),
+            Column("as_of", "date", "The date the statement refers to.", required=True),
+            _text("as_of_precision", "day, or year when the source gives only the year (as_of is then 1 January)."),
+            _text("basis", f"What a money figure measures: {_one_of(Basis)}; empty for other figures."),
+            *_bilingual("wording", "The source's own words for the figure"),
+            *_bilingual("note", "Caveats for readers (sources cited as [S12])"),
+            _text("primary_source", "The key of the source the value was taken from."),
+            SOURCES_COLUMN,
+        ],
+        lambda: map(records.span_record, selectors.published_spans()),
+        ["id"],
+        [("metric", "metrics", "code"), ("primary_source", "sources", "key")],
+    ),
 ]
 
 
@@ -269,8 +295,9 @@ def descriptor(changed_at: datetime.datetime | None) -> dict:
         "name": NAME,
         "title": "Expo Portal open data",
         "description": (
-            "Editions, published headline figures (with qualifier, stage, basis and sources), value bands, sectors "
-            "and signed projects of the expo, published data only. Values are in base units (yuan for money). "
+            "Editions, published headline figures (with qualifier, stage, basis and sources), value bands, sectors, "
+            "figures stated for several editions and signed projects of the expo, published data only. Values are in "
+            "base units (yuan for money). "
             "Projects marked is_illustrative are made up for illustration. README.md describes every file."
         ),
         "licenses": [LICENCE],
@@ -302,7 +329,8 @@ and foreign keys, the sources and the licence ({LICENCE["title"]}, {LICENCE["pat
 - Sources are cited by their keys (`sources.csv`); notes cite them as [S12].
 - Projects with `is_illustrative` true are demo records generated to match published totals: not real projects.
 - A text cell that would start a spreadsheet formula (= + - @) starts with an apostrophe.
-- Spans are not in this package yet.
+- `spans.csv` holds figures stated for several editions at once (cumulative totals, follow-through rates): they
+  are no single edition's figure; the portal's /spans/ page sets them against the editions' own figures.
 
 # 博览会数据门户开放数据
 
@@ -316,6 +344,7 @@ and foreign keys, the sources and the licence ({LICENCE["title"]}, {LICENCE["pat
 - `data/figures.csv`：各届公布的主要数据（含限定词、发布阶段、口径和来源）。
 - `data/bands.csv`：新闻稿公布的项目金额分档。
 - `data/projects.csv`：已发布各届的签约项目。
+- `data/spans.csv`：跨届次公布的数据（累计总数、履约率、引资到位率等）。
 
 - 只包含已发布的届次，从不包含草稿。
 - 数值均为基本单位：金额以元计。每个数据附有限定词（"more_than" 表示“超过”）、发布阶段，金额还附有口径：
@@ -323,7 +352,7 @@ and foreign keys, the sources and the licence ({LICENCE["title"]}, {LICENCE["pat
 - 来源以编号引用（`sources.csv`），注释中写作 [S12]。
 - `is_illustrative` 为 true 的项目是为演示而生成、与公布总数相符的示例记录，并非真实项目。
 - 会被电子表格当作公式的文本单元格（以 = + - @ 开头）前加撇号。
-- 本数据包暂不包含跨年度数据（spans）。
+- `spans.csv` 中的数据涵盖多届，不属于任何单独一届；门户的 /spans/ 页面将其与各届数据对照。
 """
 
 

@@ -76,6 +76,33 @@ def figure_record(figure) -> dict:
     }
 
 
+def span_record(span) -> dict:
+    metric = span.metric
+    return {
+        "id": span.pk,
+        "first_edition": span.first_edition,
+        "last_edition": span.last_edition,
+        "region_en": span.region_en,
+        "region_zh": span.region_zh,
+        "metric": metric.code,
+        "metric_name_en": metric.name_en,
+        "metric_name_zh": metric.name_zh,
+        "unit": metric.unit,
+        "value": plain_number(span.value),
+        "qualifier": span.qualifier,
+        "stage": span.stage,
+        "as_of": span.as_of,
+        "as_of_precision": span.as_of_precision,
+        "basis": span.basis or None,
+        "wording_en": span.wording_en,
+        "wording_zh": span.wording_zh,
+        "note_en": span.public_note_en,
+        "note_zh": span.public_note_zh,
+        "primary_source": span.primary_source.key if span.primary_source_id else None,
+        "sources": source_keys(span),
+    }
+
+
 def band_record(band) -> dict:
     return {
         "id": band.pk,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source, SpanFigure
 from projects.models import Project
 
 
@@ -47,6 +47,16 @@ def published_reported_sectors() -> QuerySet:
     )
 
 
+def published_spans() -> QuerySet:
+    """Figures for several editions: published by an editor, and their last edition not a draft here."""
+    return (
+        SpanFigure.objects.published()
+        .select_related("metric", "primary_source")
+        .prefetch_related(_sources_in_order())
+        .order_by("first_edition", "last_edition", "region_en", "metric__position", "as_of", "pk")
+    )
+
+
 def metrics() -> QuerySet:
     """The metrics: a vocabulary shared by every edition (no edition's data)."""
     return Metric.objects.order_by("position", "code")
@@ -62,7 +72,7 @@ def published_projects() -> QuerySet:
 
 
 def published_sources() -> QuerySet:
-    """The sources cited by published figures, bands, named sectors or projects, by key."""
+    """The sources cited by published figures, bands, named sectors, spans or projects, by key."""
     published = Edition.objects.published()
     cited = Q()
     for model, link in (
@@ -73,6 +83,9 @@ def published_sources() -> QuerySet:
         cited |= Q(Exists(model.objects.filter(source=OuterRef("pk"), **{link: published})))
     for model, field in ((ReportedFigure, "primary_source"), (ReportedBand, "primary_source")):
         cited |= Q(Exists(model.objects.filter(**{field: OuterRef("pk")}, edition__in=published)))
+    spans = SpanFigure.objects.published()
+    cited |= Q(Exists(SpanFigure.sources.through.objects.filter(source=OuterRef("pk"), spanfigure__in=spans)))
+    cited |= Q(Exists(spans.filter(primary_source=OuterRef("pk"))))
     for field in ("source", "generated_from"):
         cited |= Q(Exists(Project.objects.public().filter(**{field: OuterRef("pk")})))
     return Source.objects.filter(cited).order_by("key")

@@ -18,6 +18,7 @@ from tests.factories import (
     ReportedSectorFactory,
     SectorFactory,
     SourceFactory,
+    SpanFigureFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def data():
     ReportedFigureFactory(edition=edition, metric=visitors, value=Decimal("20000"), stage=Stage.OPENING)
     ReportedFigureFactory(edition=older, metric=metric, value=Decimal("60000000000"), basis=Basis.CONTRACT_INVESTMENT)
     ReportedBandFactory(edition=edition, lower_yuan=Decimal("100000000"), upper_yuan=None, count=59, sources=[source])
-    ReportedSectorFactory(edition=edition, sector=sector, published_name_en="Clean energy")
+    ReportedSectorFactory(edition=edition, sector=sector, published_name_en="Clean energy", position=0)
     project = ProjectFactory(
         edition=edition,
         sector=sector,
@@ -75,6 +76,9 @@ def data():
     ReportedBandFactory(edition=draft, sources=[draft_source])
     ReportedSectorFactory(edition=draft, sector=sector, published_name_en="Zqxdraft sector")
     ProjectFactory(edition=draft, sector=sector, source=draft_source, title="Zqxdraft project")
+    SpanFigureFactory(first_edition=1, last_edition=14, metric=metric, value=Decimal("2053900000000"), sources=[source])
+    SpanFigureFactory(first_edition=1, last_edition=14, metric=visitors, draft=True, public_note_en="Zqxdraft span")
+    SpanFigureFactory(first_edition=1, last_edition=987, metric=metric, public_note_en="Zqxdraft end")
     return {"edition": edition, "figure": figure, "project": project, "illustrative": illustrative}
 
 
@@ -184,6 +188,17 @@ def test_the_sectors_metrics_and_sources(client, data):
     assert "S1" in keys and "SDRAFT" not in keys
 
 
+def test_spans_are_the_published_figures_for_several_editions(client, data):
+    (span,) = get(client, "/spans").json()
+    assert (span["first_edition"], span["last_edition"], span["metric"], span["unit"]) == (
+        1,
+        14,
+        "test_contract",
+        "yuan",
+    )
+    assert (span["value"], span["qualifier"], span["sources"]) == (2053900000000, "exact", ["S1"])
+
+
 def test_the_comparison_pair_is_the_comparison_download(client, data):
     pair = get(client, "/comparisons/14/13").json()
     assert (pair["first"], pair["second"]) == (13, 14)
@@ -210,9 +225,9 @@ def every_endpoint(client) -> list[str]:
 
 def test_no_endpoint_shows_a_draft(client, data):
     paths = every_endpoint(client)
-    assert {f"{API}/{name}" for name in ("editions", "figures", "projects", "sectors", "metrics", "sources")} <= set(
-        paths
-    )
+    assert {
+        f"{API}/{name}" for name in ("editions", "figures", "projects", "sectors", "metrics", "sources", "spans")
+    } <= set(paths)
     for path in [*paths, f"{API}/", f"{API}/docs", f"{API}/projects?page_size=200&sort=-edition"]:
         response = client.get(path)
         assert response.status_code == 200, path

@@ -1,6 +1,7 @@
 """The data package, /data/expo-portal.zip: every published table as CSV with a valid datapackage.json."""
 
 import csv
+import datetime
 import io
 import json
 import zipfile
@@ -22,12 +23,13 @@ from tests.factories import (
     ReportedSectorFactory,
     SectorFactory,
     SourceFactory,
+    SpanFigureFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 URL = "/data/expo-portal.zip"
-TABLES = {"editions", "metrics", "sectors", "edition_sectors", "sources", "figures", "bands", "projects"}
+TABLES = {"editions", "metrics", "sectors", "edition_sectors", "sources", "figures", "bands", "projects", "spans"}
 
 
 @pytest.fixture
@@ -52,7 +54,14 @@ def published_and_draft():
     ProjectFactory(
         edition=edition, sector=sector, is_illustrative=True, generated_from=source, international=True, title="Plant"
     )
+    span_source = SourceFactory(key="S2", title="Ten years of the expo", url="https://news.example.org/2")
+    SpanFigureFactory(
+        first_edition=1, last_edition=14, metric=metric, value=Decimal("2053900000000"), sources=[span_source]
+    )
     draft_source = SourceFactory(key="SDRAFT", title="Zqxdraft release")
+    SpanFigureFactory(first_edition=1, last_edition=14, metric=metric, value=Decimal("27182818"), draft=True,
+                      as_of=datetime.date(2024, 1, 1), sources=[draft_source])  # fmt: skip
+    SpanFigureFactory(first_edition=1, last_edition=15, metric=metric, value=Decimal("16180339"))  # ends in a draft
     draft = EditionFactory(number=15, year=2024, draft=True, name_en="Zqxdraft Expo")
     ReportedFigureFactory(edition=draft, metric=metric, value=Decimal("31415926"), sources=[draft_source])
     ReportedBandFactory(edition=draft, sources=[draft_source])
@@ -81,6 +90,15 @@ def test_the_package_holds_every_published_table_and_no_draft(client, published_
     assert set(files) == {"datapackage.json", "README.md"} | {f"data/{table}.csv" for table in TABLES}
     everything = b"\n".join(files.values()).decode()
     assert "Zqxdraft" not in everything and "SDRAFT" not in everything and "31415926" not in everything
+    assert "27182818" not in everything and "16180339" not in everything  # a draft span, a span ending in a draft
+    (span,) = rows(files, "spans")
+    assert (span["first_edition"], span["last_edition"], span["metric"], span["value"], span["sources"]) == (
+        "1",
+        "14",
+        "test_signed_value",
+        "2053900000000",
+        "S2",
+    )
 
     assert [row["number"] for row in rows(files, "editions")] == ["14"]
     assert rows(files, "editions")[0]["city_zh"] == "长春"
@@ -100,7 +118,7 @@ def test_the_package_holds_every_published_table_and_no_draft(client, published_
     )
     (band,) = rows(files, "bands")
     assert (band["lower_yuan"], band["upper_yuan"], band["count"]) == ("100000000", "", "59")
-    assert [row["key"] for row in rows(files, "sources")] == ["S1"]  # the draft's source is not published
+    assert [row["key"] for row in rows(files, "sources")] == ["S1", "S2"]  # the draft's source is not published
     assert Source.objects.filter(key="SDRAFT").exists()
     projects = {row["title_en"]: row for row in rows(files, "projects")}
     assert set(projects) == {"'-1+2 Wind farm", "Plant"}  # the formula trigger is neutralised
