@@ -12,7 +12,7 @@ import re
 
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import router
+from django.db import models, router
 from django.db.models import BaseConstraint, CheckConstraint, F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -236,3 +236,8 @@ def database_refusal(error: Exception) -> str:
         return unique
     logger.warning("Import refused by the database: %s", text)
     return _("The database refused a value of this row (too long, too large or not allowed).")
+
+
+def choices_constraint(field: str, choices: type[models.TextChoices], name: str) -> CheckConstraint:
+    """Keeps a field's values among its choices in the database: `choices` alone keeps nothing out."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)

@@ -13,8 +13,8 @@ from core.admin_imports import StaffImportExportMixin
 from editions.admin import CitedRowFormMixin
 from editions.admin_permissions import PublishedSpanRightsMixin
 from editions.models import EditionStatus
-from editions.resources import SpanFigureResource
 from editions.services import can_publish
+from editions.span_resources import SpanFigureResource
 from editions.spans import SpanFigure
 
 

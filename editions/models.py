@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.caching.tokens import ChangeTrackingQuerySet
+from core.constraints import choices_constraint
 from core.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
 from core.validators import refuse_control_characters
 from core.vocabulary import Basis, Qualifier, Stage, Unit, basis_words
+from editions.sources import Language, Source  # noqa: F401 (Language: imported from here elsewhere)
 
 
 class EditionStatus(models.TextChoices):
@@ -16,63 +18,9 @@ class EditionStatus(models.TextChoices):
     PUBLISHED = "published", _("published")
 
 
-class Language(models.TextChoices):
-    CHINESE = "zh", _("Chinese (Simplified)")
-    CHINESE_TRADITIONAL = "zh-Hant", _("Chinese (Traditional)")
-    ENGLISH = "en", _("English")
-    JAPANESE = "ja", _("Japanese")
-    KOREAN = "ko", _("Korean")
-    RUSSIAN = "ru", _("Russian")
-
-
-def _choices_constraint(field: str, choices: type[models.TextChoices], name: str):
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
-
-
 # Public notes are read by everyone; research notes (other figures, conflicts between sources) by staff only.
 NOTE_HELP = _("Shown to readers: plain words; cite a source by its reference in brackets, such as [S12].")
 RESEARCH_NOTE_HELP = _("For staff only: other figures, conflicts between sources; never shown to the public.")
-
-
-class Source(models.Model):
-    """A press release, report or page that published figures."""
-
-    key = models.CharField(
-        _("reference"),
-        max_length=20,
-        unique=True,
-        help_text=_("A short stable reference such as S12, used in imports and notes."),
-    )
-    title = models.CharField(_("title (English)"), max_length=300, blank=True)
-    title_zh = models.CharField(
-        _("title (Chinese)"),
-        max_length=300,
-        blank=True,
-        help_text=_("Leave empty when there is no Chinese wording: Chinese pages then show the English one."),
-    )
-    publisher = models.CharField(_("publisher (English)"), max_length=200)
-    publisher_zh = models.CharField(
-        _("publisher (Chinese)"),
-        max_length=200,
-        blank=True,
-        help_text=_("Leave empty when there is no Chinese wording: Chinese pages then show the English one."),
-    )
-    url = models.URLField(_("URL"), max_length=500)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=Language, default=Language.CHINESE)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["key"]
-        verbose_name = _("source")
-        verbose_name_plural = _("sources")
-        constraints = [_choices_constraint("language", Language, "source_language_valid")]
-
-    def __str__(self):
-        # In the reader's language where the source has it: the title, else the publisher.
-        label = localized(self, "title") or localized(self, "publisher")
-        return f"{label} ({self.published_on:%Y-%m-%d})" if self.published_on else label
 
 
 class EditionQuerySet(ChangeTrackingQuerySet):
@@ -131,7 +79,7 @@ class Edition(models.Model):
                 name="edition_ends_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
-            _choices_constraint("status", EditionStatus, "edition_status_valid"),
+            choices_constraint("status", EditionStatus, "edition_status_valid"),
         ]
 
     def __str__(self):
@@ -204,7 +152,7 @@ class Metric(models.Model):
         ordering = ["position", "code"]
         verbose_name = _("metric")
         verbose_name_plural = _("metrics")
-        constraints = [_choices_constraint("unit", Unit, "metric_unit_valid")]
+        constraints = [choices_constraint("unit", Unit, "metric_unit_valid")]
 
     def __str__(self):
         return self.name
@@ -319,8 +267,8 @@ class ReportedFigure(CitedRow):
                 name="figure_value_not_negative",
                 violation_error_message=_("A reported figure cannot be negative."),
             ),
-            _choices_constraint("qualifier", Qualifier, "figure_qualifier_valid"),
-            _choices_constraint("stage", Stage, "figure_stage_valid"),
+            choices_constraint("qualifier", Qualifier, "figure_qualifier_valid"),
+            choices_constraint("stage", Stage, "figure_stage_valid"),
             models.CheckConstraint(condition=Q(basis="") | Q(basis__in=Basis.values), name="figure_basis_valid"),
         ]
 
@@ -419,83 +367,9 @@ class ReportedBand(CitedRow):
         return localized(self, "public_note")
 
 
-class Sector(models.Model):
-    """A sector of signed projects: a vocabulary shared by every edition, like the metrics."""
+refuse_control_characters(Source, Edition, Metric, ReportedFigure, ReportedBand)
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Used in links: ?sector=new-energy"))
-    name_en = models.CharField(_("name (English)"), max_length=120, unique=True)
-    name_zh = models.CharField(_("name (Chinese)"), max_length=120, blank=True)
-    position = models.PositiveSmallIntegerField(_("display order"), default=100)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "name_en"]
-        verbose_name = _("sector")
-        verbose_name_plural = _("sectors")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        """The sector's name in the active language (the other one when that is empty)."""
-        return localized(self, "name")
-
-
-class ReportedSector(models.Model):
-    """A sector an edition's release names for its signed projects, in the release's order.
-
-    Releases name one sector differently from edition to edition ("Healthcare", "Medical and elderly
-    care"): `sector` is the canonical sector that comparisons and facets use, and the published name is
-    kept beside it, as the release worded it.
-    """
-
-    edition = models.ForeignKey(Edition, models.CASCADE, related_name="reported_sectors", verbose_name=_("edition"))
-    sector = models.ForeignKey(
-        Sector,
-        models.PROTECT,
-        related_name="reported_in",
-        verbose_name=_("canonical sector"),
-        help_text=_("The sector every edition's comparisons use for the name the release published."),
-    )
-    published_name_en = models.CharField(
-        _("name as published (English)"),
-        max_length=200,
-        blank=True,
-        help_text=_("The release's own words, such as “medical and elderly care”; empty when it used the sector's."),
-    )
-    published_name_zh = models.CharField(_("name as published (Chinese)"), max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(_("order in the release"), default=0)
-    sources = models.ManyToManyField(Source, related_name="reported_sectors", verbose_name=_("sources"))
-
-    class Meta:
-        ordering = ["edition", "position"]
-        verbose_name = _("sector named in a release")
-        verbose_name_plural = _("sectors named in releases")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["edition", "sector"],
-                name="one_reported_sector_per_edition",
-                violation_error_message=_(
-                    "This edition's release already names a sector mapped to this canonical sector."
-                ),
-            ),
-        ]
-
-    def __str__(self):
-        published = self.published_name
-        if published and published.lower() != self.sector.name.lower():
-            return f"{self.edition}: {self.sector} ({published})"
-        return f"{self.edition}: {self.sector}"
-
-    @property
-    def published_name(self) -> str:
-        """The release's name for the sector in the reader's language (the other one when that is empty)."""
-        return localized(self, "published_name")
-
-
-refuse_control_characters(Source, Edition, Metric, ReportedFigure, ReportedBand, Sector, ReportedSector)
-
-# Figures for several editions at once live in a module of their own; importing it here registers the model.
+# The sectors and the figures for several editions at once live in modules of their own; importing them here
+# registers their models, and `from editions.models import Sector` keeps working.
+from editions.sectors import ReportedSector, Sector  # noqa: E402, F401
 from editions.spans import SpanFigure  # noqa: E402, F401

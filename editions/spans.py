@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.constraints import choices_constraint
 from core.formatting import format_date, format_ordinal, format_quantity, is_chinese, localized
 from core.validators import refuse_control_characters
 from core.vocabulary import Basis, DatePrecision, Qualifier, Stage, basis_words
@@ -24,7 +25,6 @@ from editions.models import (
     EditionStatus,
     Metric,
     Source,
-    _choices_constraint,
     _primary_source_field,
 )
 
@@ -131,10 +131,10 @@ class SpanFigure(CitedRow):
                 name="span_value_not_negative",
                 violation_error_message=_("A reported figure cannot be negative."),
             ),
-            _choices_constraint("qualifier", Qualifier, "span_qualifier_valid"),
-            _choices_constraint("stage", Stage, "span_stage_valid"),
-            _choices_constraint("as_of_precision", DatePrecision, "span_as_of_precision_valid"),
-            _choices_constraint("status", EditionStatus, "span_status_valid"),
+            choices_constraint("qualifier", Qualifier, "span_qualifier_valid"),
+            choices_constraint("stage", Stage, "span_stage_valid"),
+            choices_constraint("as_of_precision", DatePrecision, "span_as_of_precision_valid"),
+            choices_constraint("status", EditionStatus, "span_status_valid"),
             models.CheckConstraint(condition=Q(basis="") | Q(basis__in=Basis.values), name="span_basis_valid"),
         ]
 

@@ -216,6 +216,7 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         return [(fmt.upper(), "?" + urlencode({**params, "_export": fmt})) for fmt in EXPORT_FORMATS]
 
 
+@cache_public_page()
 def project_detail(request, pk: int):
     project = get_object_or_404(
         Project.objects.public().select_related("edition", "sector", "source", "generated_from"), pk=pk

@@ -10,8 +10,8 @@ from django.urls import reverse
 from core.imports import IMPORT_FORMATS, import_error_lines
 from core.vocabulary import Basis, DatePrecision, Qualifier
 from editions.models import Edition, Metric, SpanFigure
-from editions.resources import SpanFigureResource
 from editions.span_reconciliation import Verdict, reconcile
+from editions.span_resources import SpanFigureResource
 from tests.factories import EditionFactory, ReportedFigureFactory, SourceFactory, SpanFigureFactory, standard_metric
 from tests.projects.test_imports import csv_bytes, run_import
 from tests.staff_helpers import login, role_user

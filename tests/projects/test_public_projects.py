@@ -301,10 +301,16 @@ def test_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_queri
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_detail_runs_one_query(client, django_assert_max_num_queries, count):
+def test_detail_runs_two_queries_and_a_repeat_visit_one(client, django_assert_max_num_queries, count):
     projects = ProjectFactory.create_batch(count)
-    with django_assert_max_num_queries(1):
-        client.get(projects[-1].get_absolute_url())
+    url = projects[-1].get_absolute_url()
+    with django_assert_max_num_queries(2):  # the data token, then the project
+        first = client.get(url)
+    assert first.status_code == 200 and projects[-1].title in first.content.decode()
+    assert first["ETag"] and "public" in first["Cache-Control"]
+    with django_assert_max_num_queries(1):  # the token: the page comes from the cache
+        assert client.get(url).content == first.content
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
 
 
 @pytest.mark.parametrize(
