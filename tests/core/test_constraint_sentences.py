@@ -149,7 +149,7 @@ BROKEN_ROWS = {
     "span_value_not_negative": lambda: SpanFigureFactory(value=Decimal(-1)),
     "span_qualifier_valid": lambda: SpanFigureFactory(qualifier="bogus"),
     "span_stage_valid": lambda: SpanFigureFactory(stage="bogus"),
-    "span_as_of_precision_valid": lambda: SpanFigureFactory(as_of_precision="bogus"),
+    "span_as_of_precision_valid": lambda: SpanFigureFactory(as_of_precision="hour"),
     "span_status_valid": lambda: SpanFigureFactory(status="bogus"),
     "span_basis_valid": lambda: SpanFigureFactory(basis="bogus"),
 }
