@@ -18,7 +18,7 @@ NOT_PUBLIC = {"set_language", "healthz", "editions:preview"}
 NOT_PUBLIC |= {
     f"api-v1:{name}"
     for name in ("index", "api-root", "openapi-json", "editions", "edition", "figures", "projects", "sectors")
-} | {"api-v1:metrics", "api-v1:sources", "api-v1:comparison", "data_package"}
+} | {"api-v1:metrics", "api-v1:sources", "api-v1:spans", "api-v1:comparison", "data_package"}
 
 
 def _largest_project() -> int:
