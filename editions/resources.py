@@ -318,6 +318,15 @@ class ReportedBandResource(EditionDataResource):
     def get_queryset(self):
         return super().get_queryset().select_related("edition", "primary_source").prefetch_related("sources")
 
+    def natural_key(self, row) -> tuple | None:
+        # "1亿" and "100,000,000" are the same lower bound.
+        key = super().natural_key(row)
+        try:
+            lower = self.fields["lower_yuan"].widget.clean(row.get("lower_yuan"))
+        except CellError:
+            return key
+        return key if key is None or lower is None else (key[0], format(lower.normalize(), "f"))
+
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
         self._changed_editions = set()
