@@ -14,8 +14,6 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from editions.models import Edition, Metric, ReportedBand, Source
-from editions.reference_resources import EditionResource, MetricResource, SourceResource
-from editions.resources import ReportedBandResource
 from tests.factories import EditionFactory, ReportedBandFactory, ReportedFigureFactory, SourceFactory
 from tests.staff_helpers import login, role_user
 
@@ -57,8 +55,14 @@ def import_file(client, model: str, rows: list[dict]):
     return done
 
 
-def exported(resource_class) -> list[dict]:
-    return [dict(row) for row in resource_class().export().dict]
+def exported(client, model: str) -> list[dict]:
+    """The changelist's CSV export, as staff download it."""
+    url = reverse(f"admin:editions_{model}_export")
+    form = client.get(url).context["form"]
+    data = {name: "on" for name, field in form.fields.items() if field.initial is True}
+    response = client.post(url, {**data, "format": "0", "resource": "0"})
+    assert response.status_code == 200
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 SOURCE_ROWS = [
@@ -102,7 +106,7 @@ def test_sources_preview_then_confirm_then_export(client, role):
         "zh",
     )
     assert Source.objects.get(key="S91").published_on is None
-    rows = {row["key"]: row for row in exported(SourceResource)}
+    rows = {row["key"]: row for row in exported(client, "source")}
     assert rows["S90"] == {**SOURCE_ROWS[0], "published_on": "2025-09-01"}
     assert rows["S91"] == SOURCE_ROWS[1]
 
@@ -190,7 +194,7 @@ def test_bands_preview_then_confirm_then_export(client, band_sources, role):
         40,
         False,
     )
-    rows = sorted(exported(ReportedBandResource), key=lambda row: Decimal(row["lower_yuan"]))
+    rows = sorted(exported(client, "reportedband"), key=lambda row: Decimal(row["lower_yuan"]))
     assert [(row["lower_yuan"], row["upper_yuan"], row["count"], row["sources"]) for row in rows] == [
         ("0", "100000000", "40", "S1"),
         ("100000000", "", "12", "S2, S1"),
@@ -250,7 +254,7 @@ def test_an_editor_imports_metrics_and_exports_them(client):
 
     metric = Metric.objects.get(code="outdoor_area")
     assert (metric.name_zh, metric.unit, metric.position, metric.is_main) == ("室外展览面积", "m2", 55, False)
-    row = next(row for row in exported(MetricResource) if row["code"] == "outdoor_area")
+    row = next(row for row in exported(client, "metric") if row["code"] == "outdoor_area")
     assert row == METRIC_ROWS[0]
 
 
@@ -308,7 +312,7 @@ def test_editions_preview_then_confirm_make_drafts_then_export(client, make_user
     edition = Edition.objects.get(number=16)
     assert edition.status == "draft"
     assert (edition.year, edition.start_date, edition.city_zh) == (2025, datetime.date(2025, 8, 28), "长春")
-    row = next(row for row in exported(EditionResource) if row["number"] == "16")
+    row = next(row for row in exported(client, "edition") if row["number"] == "16")
     assert row == EDITION_ROW
 
 
@@ -347,3 +351,11 @@ def test_an_editor_changes_a_published_edition_and_it_stays_published(client):
     published.refresh_from_db()
     assert (published.city, published.status) == ("Harbin", "published")
     assert published.version == version + 1
+
+
+@pytest.mark.parametrize("model", ["source", "metric", "reportedband", "edition"])
+def test_each_changelist_offers_its_import(client, model):
+    login(client, role_user("Editors"))
+    response = client.get(reverse(f"admin:editions_{model}_changelist"))
+    assertContains(response, f"href='{reverse(f'admin:editions_{model}_import')}' class=\"import_link\"")
+    assert client.get(reverse(f"admin:editions_{model}_import")).status_code == 200
