@@ -26,7 +26,8 @@ from editions.admin_publishing import PublishingAdminMixin
 from editions.admin_rows import EditionRowAdminMixin
 from editions.citations import check_note
 from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
-from editions.resources import ReportedFigureResource, ReportedSectorResource
+from editions.reference_resources import EditionResource, MetricResource, SourceResource
+from editions.resources import ReportedBandResource, ReportedFigureResource, ReportedSectorResource
 
 # Compact text boxes for notes inside tabular inlines; decimals and dates as every staff form shows them.
 SMALL_TEXTAREA = {**STAFF_FIELD_OVERRIDES, models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 30})}}
@@ -153,8 +154,9 @@ def projects_changelist_url(edition: Edition) -> str:
 
 @admin.register(Edition)
 class EditionAdmin(
-    VersionCheckAdminMixin, PublishingAdminMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin
+    VersionCheckAdminMixin, PublishingAdminMixin, StaffImportExportMixin, RefuseDeletionInUseMixin, HistoryAdmin
 ):
+    resource_classes = [EditionResource]
     form = EditionForm
     formfield_overrides = STAFF_FIELD_OVERRIDES
     actions = [delete_selected, "publish_selected", "unpublish_selected"]
@@ -235,7 +237,8 @@ class EditionAdmin(
 
 
 @admin.register(Source)
-class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
+class SourceAdmin(SourceRightsMixin, StaffImportExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
+    resource_classes = [SourceResource]
     formfield_overrides = STAFF_FIELD_OVERRIDES
     list_display = ["key", "title", "publisher", "publisher_zh", "published_on", "language", "link"]
     list_display_links = ["key", "title"]
@@ -268,7 +271,8 @@ class SourceAdmin(SourceRightsMixin, StaffExportMixin, RefuseDeletionInUseMixin,
 
 
 @admin.register(Metric)
-class MetricAdmin(StaffExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
+class MetricAdmin(StaffImportExportMixin, RefuseDeletionInUseMixin, admin.ModelAdmin):
+    resource_classes = [MetricResource]
     fields = [
         "code",
         "name_en",
@@ -329,8 +333,9 @@ class ReportedFigureAdmin(
 
 @admin.register(ReportedBand)
 class ReportedBandAdmin(
-    SourcePickerMixin, EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffExportMixin, admin.ModelAdmin
+    SourcePickerMixin, EditionRowAdminMixin, DraftOnlyForDataEntryMixin, StaffImportExportMixin, admin.ModelAdmin
 ):
+    resource_classes = [ReportedBandResource]
     form = ReportedBandForm
     formfield_overrides = STAFF_FIELD_OVERRIDES
     list_display = ["edition", "lower_yuan", "upper_yuan", "count", "is_nested"]

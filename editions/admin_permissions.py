@@ -52,17 +52,22 @@ class DraftOnlyForDataEntryMixin:
         return type(form.__name__, (DraftEditionFormMixin, form), {"request": request})
 
 
+def cited_by_published_data(source) -> bool:
+    """Whether a published figure or project cites the source: then only editors change it (forms and imports)."""
+    if source is None or source.pk is None:
+        return False
+    return (
+        source.figures.filter(edition__status="published").exists()
+        or source.projects.filter(edition__status="published").exists()
+        or source.span_figures.published().exists()
+    )
+
+
 class SourceRightsMixin(DraftOnlyForDataEntryMixin):
     """A source cited by a published figure or project is changed only by editors."""
 
     def touches_published_data(self, obj) -> bool:
-        if obj is None or obj.pk is None:
-            return False
-        return (
-            obj.figures.filter(edition__status="published").exists()
-            or obj.projects.filter(edition__status="published").exists()
-            or obj.span_figures.published().exists()
-        )
+        return cited_by_published_data(obj)
 
     def published_data_refusal(self, obj) -> str | None:
         if not self.touches_published_data(obj):

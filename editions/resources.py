@@ -7,10 +7,10 @@ from import_export import fields
 
 from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
 from core.imports import EXAMPLE_EDITION, StaffResource
-from core.parsing import CellError, NameMatcher, choice_matcher, qualifier_matcher
+from core.parsing import CellError, NameMatcher, choice_matcher, parse_bool, qualifier_matcher
 from core.vocabulary import BASIS_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
 from editions.import_widgets import EditionWidget, NoteWidget, SourcesWidget, sector_matcher
-from editions.models import Metric, ReportedFigure, ReportedSector, Sector
+from editions.models import Metric, ReportedBand, ReportedFigure, ReportedSector, Sector
 from editions.services import can_publish, record_edition_change
 
 
@@ -235,3 +235,116 @@ class ReportedSectorResource(EditionDataResource):
 
 
 # -- figures for several editions ---------------------------------------------------------------------------
+
+
+# -- value bands as releases give them ----------------------------------------------------------------------
+
+
+class CountWidget(TextWidget):
+    """A whole number of projects: 12, '12', 12.0."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if not text:
+            raise CellError(_("%(column)s is missing") % {"column": self.column})
+        if not text.removesuffix(".0").isdigit():
+            raise CellError(
+                _("%(column)s must be a whole number such as 3 (got '%(value)s')")
+                % {"column": self.column, "value": value}
+            )
+        return int(text.removesuffix(".0"))
+
+
+class BoolWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_bool(value, self.column)
+
+    def render(self, value, obj=None, **kwargs):
+        return "yes" if value else "no"
+
+
+class ReportedBandResource(EditionDataResource):
+    """Project counts by size band, one row per band, found again by edition and lower bound."""
+
+    edition = fields.Field(attribute="edition", column_name="edition", widget=EditionWidget())
+    lower_yuan = fields.Field(
+        attribute="lower_yuan",
+        column_name="lower_yuan",
+        widget=AmountWidget.for_field(ReportedBand._meta.get_field("lower_yuan")),
+    )
+    upper_yuan = fields.Field(
+        attribute="upper_yuan",
+        column_name="upper_yuan",
+        widget=AmountWidget.for_field(ReportedBand._meta.get_field("upper_yuan"), required=False),
+    )
+    count = fields.Field(attribute="count", column_name="count", widget=CountWidget("count"))
+    is_nested = fields.Field(attribute="is_nested", column_name="is_nested", widget=BoolWidget("is_nested"))
+    # The first source listed is the one the count was taken from (the primary source).
+    sources = fields.Field(attribute="sources", column_name="sources", widget=SourcesWidget())
+    public_note_en = fields.Field(
+        attribute="public_note_en", column_name="public_note_en", widget=NoteWidget("public_note_en")
+    )
+    public_note_zh = fields.Field(
+        attribute="public_note_zh", column_name="public_note_zh", widget=NoteWidget("public_note_zh")
+    )
+    research_note = text_field("research_note")
+
+    required_columns = ("edition", "lower_yuan", "count", "sources")
+    natural_key_label = gettext_lazy("edition and lower bound")
+    example_row = {
+        "edition": EXAMPLE_EDITION,
+        "lower_yuan": "1亿",
+        "upper_yuan": "",
+        "count": "12",
+        "is_nested": "yes",
+        "sources": "S1",
+        "public_note_en": "",
+        "public_note_zh": "",
+        "research_note": "Example row (edition 0): replace it with your own bands.",
+    }
+
+    class Meta:
+        model = ReportedBand
+        fields = (
+            "edition", "lower_yuan", "upper_yuan", "count", "is_nested", "sources", "public_note_en",
+            "public_note_zh", "research_note",
+        )  # fmt: skip
+        import_id_fields = ("edition", "lower_yuan")
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("edition", "primary_source").prefetch_related("sources")
+
+    def natural_key(self, row) -> tuple | None:
+        # "1亿" and "100,000,000" are the same lower bound.
+        key = super().natural_key(row)
+        try:
+            lower = self.fields["lower_yuan"].widget.clean(row.get("lower_yuan"))
+        except CellError:
+            return key
+        return key if key is None or lower is None else (key[0], format(lower.normalize(), "f"))
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._changed_editions = set()
+
+    def dehydrate_sources(self, band):
+        return ", ".join(source.key for source in band.ordered_sources())
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if "sources" in row:
+            listed = self.fields["sources"].clean(row)
+            instance.primary_source = listed[0] if listed else None
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self._changed_editions.add(instance.edition_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
+        record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from editions.models import Edition, ReportedFigure, ReportedSector, Sector, SpanFigure
+from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source, SpanFigure
 from projects.models import Project
 from tests.factories import EditionFactory, SourceFactory
 from tests.staff_helpers import login, role_user
@@ -14,10 +14,19 @@ pytestmark = pytest.mark.django_db
 
 IMPORTS = [("projects", "project", Project), ("editions", "reportedfigure", ReportedFigure)]
 IMPORTS += [("editions", "reportedsector", ReportedSector), ("editions", "spanfigure", SpanFigure)]
+IMPORTS += [("editions", "reportedband", ReportedBand), ("editions", "edition", Edition)]
+IMPORTS += [("editions", "source", Source), ("editions", "metric", Metric)]
 EXAMPLE_SENTENCE = (
     "Row 2: this is the template&#x27;s example row (edition 0): replace it with your own data, giving your "
     "edition&#x27;s number, or delete it"
 )
+# Sources and metrics belong to no edition: their example rows carry a key no record may have.
+EXAMPLE_SENTENCES = {
+    "source": "Row 2: this is the template&#x27;s example row (source S0): replace it with your own data, or delete it",
+    "metric": (
+        "Row 2: this is the template&#x27;s example row (metric example): replace it with your own data, or delete it"
+    ),
+}
 
 
 @pytest.fixture
@@ -48,6 +57,8 @@ def test_an_untouched_template_imports_nothing(
 
     assert preview.status_code == 200
     assert "confirm_form" not in preview.context
-    assert EXAMPLE_SENTENCE in preview.content.decode()
+    assert EXAMPLE_SENTENCES.get(model, EXAMPLE_SENTENCE) in preview.content.decode()
     assert model_class.objects.count() == before
     assert not Edition.objects.filter(number=0).exists()
+    assert not Source.objects.filter(key="S0").exists()
+    assert not Metric.objects.filter(code="example").exists()
