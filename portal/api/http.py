@@ -10,7 +10,8 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from core.caching import tokens
@@ -61,6 +62,12 @@ def open_data(view):
         # A browser's preflight (OPTIONS) needs only the CORS headers.
         if request.method == "OPTIONS":
             response = HttpResponse(status=204)
+        elif request.method not in ("GET", "HEAD"):
+            # Read-only: a program that writes gets a JSON answer saying so, not the library's plain text.
+            response = JsonResponse(
+                {"error": _("The open data is read-only: only GET and HEAD are answered here.")}, status=405
+            )
+            response["Allow"] = "GET, HEAD, OPTIONS"
         elif request.method == "HEAD":
             response = _head(conditional, request, *args, **kwargs)
         else:

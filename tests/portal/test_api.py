@@ -394,3 +394,11 @@ def test_a_bad_parameter_is_explained_in_plain_words_in_the_readers_language(cli
     )
     chinese = client.get(f"{API}/projects", {"page_size": "500"}, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     assert chinese == {"error": "参数“page_size”的值无效：最大为 200。", "parameter": "page_size"}
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_writing_to_the_api_is_a_json_405(client, data, method):
+    response = getattr(client, method)(f"{API}/editions")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, OPTIONS"
+    assert response.json() == {"error": "The open data is read-only: only GET and HEAD are answered here."}
