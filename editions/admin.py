@@ -25,7 +25,7 @@ from editions.admin_pickers import (
 from editions.admin_publishing import PublishingAdminMixin
 from editions.admin_rows import EditionRowAdminMixin
 from editions.citations import check_note
-from editions.models import Edition, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
+from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
 from editions.reference_resources import EditionResource, MetricResource, SourceResource
 from editions.resources import ReportedBandResource, ReportedFigureResource, ReportedSectorResource
 
@@ -154,7 +154,12 @@ def projects_changelist_url(edition: Edition) -> str:
 
 @admin.register(Edition)
 class EditionAdmin(
-    VersionCheckAdminMixin, PublishingAdminMixin, StaffImportExportMixin, RefuseDeletionInUseMixin, HistoryAdmin
+    DraftOnlyForDataEntryMixin,  # data entry changes drafts only; publishing stays with editors
+    VersionCheckAdminMixin,
+    PublishingAdminMixin,
+    StaffImportExportMixin,
+    RefuseDeletionInUseMixin,
+    HistoryAdmin,
 ):
     resource_classes = [EditionResource]
     form = EditionForm
@@ -178,6 +183,20 @@ class EditionAdmin(
     ]  # fmt: skip
     ordering = ["-number"]
     date_hierarchy = "start_date"
+
+    def published_data_refusal(self, obj) -> str | None:
+        # A version recorded while the edition was published, put back by someone who cannot publish: the
+        # edition may be a draft now, so the general sentence ("is published") would not be true of it.
+        if (
+            obj is not None
+            and obj.pk
+            and obj.is_published
+            and not Edition.objects.filter(pk=obj.pk, status=EditionStatus.PUBLISHED).exists()
+        ):
+            return _(
+                "This version of the %(edition)s was recorded while it was published; only editors can put it back."
+            ) % {"edition": obj}
+        return super().published_data_refusal(obj)
 
     def get_search_results(self, request, queryset, search_term):
         search_term = edition_search_term(search_term)

@@ -114,7 +114,10 @@ def test_data_entry_cannot_publish_an_edition_by_reverting_to_its_published_vers
 
     response = revert(clerk_client, republished, published)
 
-    assert_refused(response, "Your role does not let you change editions.")
+    assert_refused(
+        response,
+        "This version of the 14th edition (2023) was recorded while it was published; only editors can put it back.",
+    )
     republished.refresh_from_db()
     assert history_count(republished) == before
     clerk_client.logout()
@@ -163,7 +166,7 @@ def test_data_entry_cannot_rename_a_published_edition_by_reverting(clerk_client,
 
     response = revert(clerk_client, edition, first)
 
-    assert_refused(response, "Your role does not let you change editions.")
+    assert_refused(response, "The 14th edition (2023) is published; only editors can change its data.")
     edition.refresh_from_db()
     assert edition.name_en == "Northeast Asia Expo"
 
@@ -174,7 +177,11 @@ def test_data_entry_sees_a_version_it_cannot_restore_read_only(clerk_client, rep
     page = clerk_client.get(url)
 
     assert page.status_code == 200 and page.context["revert_disabled"] is True
-    assertContains(page, "You can view this version but not put it back. Your role does not let you change editions.")
+    assertContains(
+        page,
+        "You can view this version but not put it back. This version of the 14th edition (2023) was recorded while "
+        "it was published; only editors can put it back.",
+    )
     assertNotContains(page, 'name="_save"')  # no Revert button
     assertNotContains(page, 'name="city"')  # and no inputs: the values are shown as text
     assertContains(page, republished.city)

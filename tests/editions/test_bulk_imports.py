@@ -8,7 +8,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains
@@ -295,13 +294,8 @@ EDITION_ROW = {
 
 
 def data_entry_that_may_add_editions():
-    """Data entry as the issue wants it (creating draft editions): the role holds only the view permission
-    today, so the test grants the two model permissions and checks what the import itself allows."""
-    user = role_user("Data entry")
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="editions", codename__in=["add_edition", "change_edition"])
-    )
-    return user
+    """Data entry as the role now is: it adds draft editions and changes drafts (editions migration 0012)."""
+    return role_user("Data entry")
 
 
 @pytest.mark.parametrize("make_user", [data_entry_that_may_add_editions, lambda: role_user("Editors")])
@@ -336,8 +330,10 @@ def test_data_entry_cannot_change_a_published_edition(client):
     assert not Edition.objects.filter(number=17).exists()
 
 
-def test_data_entry_without_the_edition_permissions_imports_no_editions(client):
-    login(client, role_user("Data entry"))
+def test_staff_without_the_edition_permissions_import_no_editions(client):
+    from tests.factories import UserFactory
+
+    login(client, UserFactory(is_staff=True))
     assert client.get(reverse("admin:editions_edition_import")).status_code == 403
 
 

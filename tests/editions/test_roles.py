@@ -3,8 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from editions.models import ReportedFigure
+from editions.models import Edition, EditionStatus, ReportedFigure
 from projects.models import Project
+from tests.editions.test_conflicts import opened_form, save
+from tests.editions.test_constraints import edition_data
 from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SectorFactory, SourceFactory
 from tests.staff_helpers import login, role_user
 
@@ -99,14 +101,36 @@ def test_data_entry_deletes_a_figure_of_a_draft_but_not_of_a_published_edition(c
     assert list(ReportedFigure.objects.all()) == [published_figure]
 
 
-def test_data_entry_cannot_change_or_delete_an_edition(client):
+def test_data_entry_adds_an_edition_which_is_a_draft_whatever_the_form_says(client):
+    user = login(client, role_user("Data entry")).user
+    response = client.post(reverse("admin:editions_edition_add"), edition_data(number="16", status="published"))
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    edition = Edition.objects.get(number=16)
+    assert (edition.status, edition.published_by, edition.published_at) == (EditionStatus.DRAFT, None, None)
+    assert edition.history.get().history_user == user
+
+
+def test_data_entry_changes_a_draft_edition(client):
     edition = EditionFactory(draft=True, city="Changchun")
     login(client, role_user("Data entry"))
-    url = reverse("admin:editions_edition_change", args=[edition.pk])
-    assert client.post(url, {"city": "Elsewhere"}).status_code == 403
-    assert client.post(reverse("admin:editions_edition_delete", args=[edition.pk]), {"post": "yes"}).status_code == 403
+    data = opened_form(client, edition) | {"city": "Jilin"}
+    assert save(client, edition, data).status_code == 302
     edition.refresh_from_db()
-    assert edition.city == "Changchun"
+    assert (edition.city, edition.status) == ("Jilin", EditionStatus.DRAFT)
+
+
+def test_data_entry_cannot_change_a_published_edition_or_delete_any(client):
+    published = EditionFactory(city="Changchun")
+    draft = EditionFactory(draft=True)
+    login(client, role_user("Data entry"))
+    url = reverse("admin:editions_edition_change", args=[published.pk])
+    assert "Save" not in client.get(url).content.decode()  # read-only for data entry
+    assert client.post(url, {"city": "Elsewhere"}).status_code == 403
+    for edition in (published, draft):
+        delete = reverse("admin:editions_edition_delete", args=[edition.pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+    published.refresh_from_db()
+    assert published.city == "Changchun" and Edition.objects.filter(pk=draft.pk).exists()
 
 
 def test_data_entry_cannot_change_a_source_cited_by_published_data(client):
@@ -146,8 +170,9 @@ def test_the_groups_exist_with_their_permissions():
 
     data_entry = set(Group.objects.get(name="Data entry").permissions.values_list("codename", flat=True))
     editors = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
-    assert {"add_project", "change_project", "add_reportedfigure", "add_source"} <= data_entry
-    assert "publish_edition" not in data_entry and "change_edition" not in data_entry
+    assert {"add_project", "change_project", "add_reportedfigure", "add_source", "add_edition"} <= data_entry
+    assert {"change_edition"} <= data_entry  # drafts only: the admin refuses published editions
+    assert "publish_edition" not in data_entry and "delete_edition" not in data_entry
     assert {"publish_edition", "change_edition", "delete_project"} <= editors
     SectorFactory()  # sectors are editors' business
     assert "change_sector" not in data_entry
