@@ -15,6 +15,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from core.constraints import constraint_errors
 from core.import_files import is_import_file_name
 from core.import_formats import MAX_IMPORT_BYTES, ImportFileError, read_dataset
+from core.parsing import CellError, parse_amount
 
 EXTENSIONS = {"csv": ".csv", "xlsx": ".xlsx"}
 
@@ -37,7 +38,22 @@ class ConstraintSentencesFormMixin:
 
 
 class PlainDecimalField(forms.DecimalField):
-    """A stored decimal shown as staff wrote it: a count of 52 as "52", not "52.00"; 1.5 as "1.5"."""
+    """A stored decimal shown as staff wrote it: a count of 52 as "52", not "52.00"; 1.5 as "1.5".
+
+    Typed as releases write amounts, too: 844.75亿, 84.475 billion, 8,447,500万 and 84,475,000,000 all read as
+    84475000000, the words the imports read (core.parsing.parse_amount). A text box, since a number box would not
+    let the scale words in.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_amount(value, str(self.label or _("value")))
+            except CellError as error:
+                raise ValidationError(str(error), code="invalid") from error
+        return super().to_python(value)
 
     def prepare_value(self, value):
         if isinstance(value, Decimal) and value.is_finite():

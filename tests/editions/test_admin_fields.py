@@ -79,3 +79,34 @@ def test_date_fields_speak_of_dates_not_of_time_zones(staff, url, fields):
     # The calendar's time-zone note is left to time fields: this script comes after the one that adds it.
     shortcuts, dates = page.find("admin/js/admin/DateTimeShortcuts.js"), page.find("js/admin-dates.js")
     assert 0 < shortcuts < dates
+
+
+@pytest.mark.parametrize("typed", ["844.75亿", "84.475 billion", "8,447,500万", "84,475,000,000", "84475000000"])
+def test_an_amount_is_typed_as_releases_write_it(staff, typed):
+    from core.forms import PlainDecimalField
+
+    field = PlainDecimalField(max_digits=20, decimal_places=2, label="Value")
+    assert field.clean(typed) == Decimal("84475000000")
+
+
+def test_a_figure_saved_with_a_scale_word_stores_yuan(staff):
+    figure = ReportedFigureFactory(metric=standard_metric("signed_value"), value=Decimal("1"))
+    url = reverse("admin:editions_reportedfigure_change", args=[figure.pk])
+    form = staff.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data["sources"] = [source.pk for source in figure.sources.all()]
+    data["value"] = "844.75亿"
+    response = staff.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    figure.refresh_from_db()
+    assert figure.value == Decimal("84475000000")
+    assert input_value(staff.get(url).text, "value") == "84475000000"
+
+
+def test_a_word_that_is_no_amount_is_a_sentence_on_its_field(staff):
+    from core.forms import PlainDecimalField
+
+    field = PlainDecimalField(max_digits=20, decimal_places=2, label="Value")
+    with pytest.raises(Exception) as refused:
+        field.clean("many")
+    assert refused.value.messages == ["Value must be a number (got 'many')"]
