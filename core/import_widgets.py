@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
-from core.parsing import CellError, NameMatcher, is_blank, parse_amount, reject_formula
+from core.parsing import CellError, NameMatcher, is_blank, parse_amount, parse_bool, parse_date, reject_formula
 from core.validators import control_character
 
 
@@ -68,6 +68,28 @@ class TextWidget(widgets.Widget):
                 % {"column": self.column, "max": self.max_length, "length": len(text)}
             )
         return text
+
+
+class DateWidget(TextWidget):
+    """A date as staff write it (2023-08-23, 2023/8/23, 2023年8月23日), exported as 2023-08-23."""
+
+    @remembered
+    def clean(self, value, row=None, **kwargs):
+        return parse_date(value, self.column)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.isoformat()
+
+
+class BoolWidget(TextWidget):
+    """yes/no, true/false, 是/否 and the like; exported as yes or no."""
+
+    @remembered
+    def clean(self, value, row=None, **kwargs):
+        return parse_bool(value, self.column)
+
+    def render(self, value, obj=None, **kwargs):
+        return "yes" if value else "no"
 
 
 class AmountWidget(widgets.Widget):

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from core.import_widgets import MatchWidget, NaturalKeyInstanceLoader, TextWidget
+from core.import_widgets import BoolWidget, DateWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
 from core.imports import EXAMPLE_EDITION, StaffResource
-from core.parsing import CellError, choice_matcher, parse_date
+from core.parsing import CellError, choice_matcher
 from core.vocabulary import Unit
 from editions.admin_permissions import cited_by_published_data
 from editions.import_widgets import NoteWidget
 from editions.models import Edition, Language, Metric, Source
-from editions.resources import BoolWidget, PositionWidget, text_field
+from editions.resources import PositionWidget, text_field
 from editions.services import can_publish
 from editions.span_resources import EditionNumberWidget
 
@@ -55,14 +55,6 @@ class ExampleKeyWidget(TextWidget):
                 % {"what": self.what, "key": self.example}
             )
         return text
-
-
-class DateWidget(TextWidget):
-    def clean(self, value, row=None, **kwargs):
-        return parse_date(value, self.column)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.isoformat()
 
 
 class URLWidget(TextWidget):

@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
 
-from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
+from core.import_widgets import AmountWidget, BoolWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
 from core.imports import EXAMPLE_EDITION, StaffResource
-from core.parsing import CellError, NameMatcher, choice_matcher, parse_bool, qualifier_matcher
+from core.parsing import CellError, NameMatcher, choice_matcher, qualifier_matcher
 from core.vocabulary import BASIS_ALIASES, STAGE_ALIASES, Basis, Qualifier, Stage
 from editions.import_widgets import EditionWidget, NoteWidget, SourcesWidget, sector_matcher
 from editions.models import Metric, ReportedBand, ReportedFigure, ReportedSector, Sector
@@ -33,6 +33,40 @@ class EditionDataResource(StaffResource):
             )
 
 
+class VersionsItsEditionsMixin:
+    """An import of an edition's rows gives each edition whose rows it changed a new version, once per import.
+
+    An edition form opened before the import shows the old rows, and saving it would put them back: with a new
+    version that form is refused (core/versioning.py).
+    """
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._changed_editions = set()
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self._changed_editions.add(instance.edition_id)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
+        record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)
+
+
+class ListedSourcesMixin:
+    """A row's `sources` column, exported primary source first; on import the first source listed is the primary."""
+
+    def dehydrate_sources(self, row):
+        return ", ".join(source.key for source in row.ordered_sources())
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        if "sources" in row:
+            listed = self.fields["sources"].clean(row)
+            instance.primary_source = listed[0] if listed else None
+
+
 # -- reported figures --------------------------------------------------------------------------------------
 
 
@@ -45,7 +79,7 @@ def metric_matcher() -> NameMatcher:
     return NameMatcher(entries, what=_("metric"))
 
 
-class ReportedFigureResource(EditionDataResource):
+class ReportedFigureResource(VersionsItsEditionsMixin, ListedSourcesMixin, EditionDataResource):
     edition = fields.Field(attribute="edition", column_name="edition", widget=EditionWidget())
     metric = fields.Field(
         attribute="metric",
@@ -128,30 +162,9 @@ class ReportedFigureResource(EditionDataResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        self._changed_editions = set()
         if "stage" not in dataset.headers:
             # Part of the key, but optional: a file without stages gives closing figures.
             dataset.append_col([""] * len(dataset), header="stage")
-
-    def dehydrate_sources(self, figure):
-        return ", ".join(source.key for source in figure.ordered_sources())
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        if "sources" in row:
-            listed = self.fields["sources"].clean(row)
-            instance.primary_source = listed[0] if listed else None
-
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        self._changed_editions.add(instance.edition_id)
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        # An edition form opened before the import shows the old figures, and saving it would put them back:
-        # each edition whose figures changed gets a new version, so that form is refused (core/versioning.py).
-        reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
-        record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)
 
 
 # -- sectors named in releases ------------------------------------------------------------------------------
@@ -170,7 +183,7 @@ class PositionWidget(TextWidget):
         return int(text.removesuffix(".0"))
 
 
-class ReportedSectorResource(EditionDataResource):
+class ReportedSectorResource(VersionsItsEditionsMixin, EditionDataResource):
     """The sectors a release names, each mapped to a canonical sector.
 
     `sector` names the canonical sector (by name, slug or a name another release published for it); left
@@ -222,19 +235,6 @@ class ReportedSectorResource(EditionDataResource):
                 values[index] = values[name]
                 dataset[number] = values
         super().before_import(dataset, **kwargs)
-        self._changed_editions = set()
-
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        self._changed_editions.add(instance.edition_id)
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
-        record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)
-
-
-# -- figures for several editions ---------------------------------------------------------------------------
 
 
 # -- value bands as releases give them ----------------------------------------------------------------------
@@ -255,15 +255,7 @@ class CountWidget(TextWidget):
         return int(text.removesuffix(".0"))
 
 
-class BoolWidget(TextWidget):
-    def clean(self, value, row=None, **kwargs):
-        return parse_bool(value, self.column)
-
-    def render(self, value, obj=None, **kwargs):
-        return "yes" if value else "no"
-
-
-class ReportedBandResource(EditionDataResource):
+class ReportedBandResource(VersionsItsEditionsMixin, ListedSourcesMixin, EditionDataResource):
     """Project counts by size band, one row per band, found again by edition and lower bound."""
 
     edition = fields.Field(attribute="edition", column_name="edition", widget=EditionWidget())
@@ -326,25 +318,3 @@ class ReportedBandResource(EditionDataResource):
         except CellError:
             return key
         return key if key is None or lower is None else (key[0], format(lower.normalize(), "f"))
-
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        self._changed_editions = set()
-
-    def dehydrate_sources(self, band):
-        return ", ".join(source.key for source in band.ordered_sources())
-
-    def before_save_instance(self, instance, row, **kwargs):
-        super().before_save_instance(instance, row, **kwargs)
-        if "sources" in row:
-            listed = self.fields["sources"].clean(row)
-            instance.primary_source = listed[0] if listed else None
-
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        self._changed_editions.add(instance.edition_id)
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        reason = _("imported from %(file)s") % {"file": self.file_name} if self.file_name else ""
-        record_edition_change(edition_ids=self._changed_editions, reason=reason, user=self.user)

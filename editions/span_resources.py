@@ -15,7 +15,7 @@ from core.parsing import CellError, choice_matcher, is_blank, parse_date, qualif
 from core.vocabulary import BASIS_ALIASES, STAGE_ALIASES, Basis, DatePrecision, Qualifier, Stage
 from editions.import_widgets import NoteWidget, SourcesWidget
 from editions.models import EditionStatus, SpanFigure
-from editions.resources import metric_matcher, text_field
+from editions.resources import ListedSourcesMixin, metric_matcher, text_field
 from editions.services import can_publish
 
 
@@ -68,7 +68,7 @@ def _is_year(value) -> bool:
     return bool(re.fullmatch(r"\d{4}(\.0)?年?", str(value or "").strip()))
 
 
-class SpanFigureResource(StaffResource):
+class SpanFigureResource(ListedSourcesMixin, StaffResource):
     """Figures for several editions; only editors publish one, or change one that is published."""
 
     first_edition = fields.Field(
@@ -171,9 +171,6 @@ class SpanFigureResource(StaffResource):
                 # Part of the key, but optional: empty for the whole expo and for figures that are not money.
                 dataset.append_col([""] * len(dataset), header=column)
 
-    def dehydrate_sources(self, span):
-        return ", ".join(source.key for source in span.ordered_sources())
-
     def check_rights(self, instance) -> None:
         if self.user is None or can_publish(self.user):
             return
@@ -194,6 +191,3 @@ class SpanFigureResource(StaffResource):
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
         instance.as_of_precision = DatePrecision.YEAR if _is_year(row.get("as_of")) else DatePrecision.DAY
-        if "sources" in row:
-            listed = self.fields["sources"].clean(row)
-            instance.primary_source = listed[0] if listed else None

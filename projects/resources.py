@@ -9,31 +9,13 @@ from import_export import fields
 
 from core.bulk_imports import BulkWritesMixin
 from core.caching.tokens import changed
-from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget, remembered
+from core.import_widgets import AmountWidget, BoolWidget, DateWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
 from core.imports import EXAMPLE_EDITION
-from core.parsing import CellError, choice_matcher, country_matcher, parse_bool, parse_date
+from core.parsing import CellError, choice_matcher, country_matcher
 from editions.import_widgets import EditionWidget, SourceWidget, sector_matcher
 from editions.models import Sector
 from editions.resources import EditionDataResource
 from projects.models import PROJECT_FIELDS, Project, ProjectKind, ProjectStatus, Scope
-
-
-class DateWidget(TextWidget):
-    @remembered
-    def clean(self, value, row=None, **kwargs):
-        return parse_date(value, self.column)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.isoformat()
-
-
-class BoolWidget(TextWidget):
-    @remembered
-    def clean(self, value, row=None, **kwargs):
-        return parse_bool(value, self.column)
-
-    def render(self, value, obj=None, **kwargs):
-        return "yes" if value else "no"
 
 
 class CountryWidget(MatchWidget):
