@@ -209,7 +209,18 @@ class ReportedFigureQuerySet(models.QuerySet):
         return self.select_related("metric").prefetch_related("sources")
 
 
-class ReportedFigure(CitedRow):
+class PublishedWordingMixin:
+    """For figures with a basis and the source's own words for them (wording_en, wording_zh)."""
+
+    @property
+    def wording(self) -> str:
+        """The source's words for the figure in the reader's language, else its basis in those words."""
+        chinese = is_chinese()
+        own = self.wording_zh if chinese else self.wording_en
+        return own or basis_words(self.basis, "zh" if chinese else "en") or self.wording_zh or self.wording_en
+
+
+class ReportedFigure(PublishedWordingMixin, CitedRow):
     """One value of one metric for one edition, as a source published it."""
 
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="figures", verbose_name=_("edition"))
@@ -279,13 +290,6 @@ class ReportedFigure(CitedRow):
     def display_value(self) -> str:
         """'over 20,000', '84.475 billion yuan': the value as every page shows it."""
         return format_quantity(self.value, self.metric.unit, self.qualifier)
-
-    @property
-    def wording(self) -> str:
-        """The source's words for the figure in the reader's language, else its basis in those words."""
-        chinese = is_chinese()
-        own = self.wording_zh if chinese else self.wording_en
-        return own or basis_words(self.basis, "zh" if chinese else "en") or self.wording_zh or self.wording_en
 
     @property
     def published_wording(self) -> str:

@@ -74,6 +74,24 @@ def text_field(name: str, max_length: int | None = None) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=TextWidget(name, max_length=max_length))
 
 
+def qualifier_field() -> fields.Field:
+    """The qualifier column: every hedge word of the data (core.vocabulary), exact when empty."""
+    return fields.Field(
+        attribute="qualifier",
+        column_name="qualifier",
+        widget=MatchWidget("qualifier", qualifier_matcher, default=Qualifier.EXACT),
+    )
+
+
+def basis_field() -> fields.Field:
+    """The basis column of a money figure (core.vocabulary.Basis and its aliases), empty for other figures."""
+    return fields.Field(
+        attribute="basis",
+        column_name="basis",
+        widget=MatchWidget("basis", lambda: choice_matcher(Basis, _("basis"), BASIS_ALIASES), default=""),
+    )
+
+
 def metric_matcher() -> NameMatcher:
     entries = ((metric, [metric.code, metric.name_en, metric.name_zh]) for metric in Metric.objects.all())
     return NameMatcher(entries, what=_("metric"))
@@ -98,20 +116,8 @@ class ReportedFigureResource(VersionsItsEditionsMixin, ListedSourcesMixin, Editi
     value = fields.Field(
         attribute="value", column_name="value", widget=AmountWidget.for_field(ReportedFigure._meta.get_field("value"))
     )
-    qualifier = fields.Field(
-        attribute="qualifier",
-        column_name="qualifier",
-        widget=MatchWidget(
-            "qualifier",
-            qualifier_matcher,
-            default=Qualifier.EXACT,
-        ),
-    )
-    basis = fields.Field(
-        attribute="basis",
-        column_name="basis",
-        widget=MatchWidget("basis", lambda: choice_matcher(Basis, _("basis"), BASIS_ALIASES), default=""),
-    )
+    qualifier = qualifier_field()
+    basis = basis_field()
     wording_zh = text_field("wording_zh", 200)
     wording_en = text_field("wording_en", 200)
     definition_en = text_field("definition_en", 300)

@@ -11,11 +11,11 @@ from import_export import fields
 
 from core.import_widgets import AmountWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget, remembered
 from core.imports import EXAMPLE_EDITION, StaffResource
-from core.parsing import CellError, choice_matcher, is_blank, parse_date, qualifier_matcher
-from core.vocabulary import BASIS_ALIASES, STAGE_ALIASES, Basis, DatePrecision, Qualifier, Stage
+from core.parsing import CellError, choice_matcher, is_blank, parse_date
+from core.vocabulary import STAGE_ALIASES, DatePrecision, Stage
 from editions.import_widgets import NoteWidget, SourcesWidget
 from editions.models import EditionStatus, SpanFigure
-from editions.resources import ListedSourcesMixin, metric_matcher, text_field
+from editions.resources import ListedSourcesMixin, basis_field, metric_matcher, qualifier_field, text_field
 from editions.services import can_publish
 
 
@@ -87,15 +87,7 @@ class SpanFigureResource(ListedSourcesMixin, StaffResource):
     value = fields.Field(
         attribute="value", column_name="value", widget=AmountWidget.for_field(SpanFigure._meta.get_field("value"))
     )
-    qualifier = fields.Field(
-        attribute="qualifier",
-        column_name="qualifier",
-        widget=MatchWidget(
-            "qualifier",
-            qualifier_matcher,
-            default=Qualifier.EXACT,
-        ),
-    )
+    qualifier = qualifier_field()
     stage = fields.Field(
         attribute="stage",
         column_name="stage",
@@ -104,11 +96,7 @@ class SpanFigureResource(ListedSourcesMixin, StaffResource):
         ),
     )
     as_of = fields.Field(attribute="as_of", column_name="as_of", widget=AsOfWidget("as_of"))
-    basis = fields.Field(
-        attribute="basis",
-        column_name="basis",
-        widget=MatchWidget("basis", lambda: choice_matcher(Basis, _("basis"), BASIS_ALIASES), default=""),
-    )
+    basis = basis_field()
     wording_zh = text_field("wording_zh", 200)
     wording_en = text_field("wording_en", 200)
     # The first source listed is the one the value was taken from (the primary source).

@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from core.constraints import choices_constraint
 from core.formatting import format_date, format_ordinal, format_quantity, is_chinese, localized
 from core.validators import refuse_control_characters
-from core.vocabulary import Basis, DatePrecision, Qualifier, Stage, basis_words
+from core.vocabulary import Basis, DatePrecision, Qualifier, Stage
 from editions.models import (
     NOTE_HELP,
     RESEARCH_NOTE_HELP,
@@ -24,6 +24,7 @@ from editions.models import (
     Edition,
     EditionStatus,
     Metric,
+    PublishedWordingMixin,
     Source,
     _primary_source_field,
 )
@@ -43,7 +44,7 @@ class SpanFigureQuerySet(models.QuerySet):
         return self.select_related("metric", "primary_source").prefetch_related("sources")
 
 
-class SpanFigure(CitedRow):
+class SpanFigure(PublishedWordingMixin, CitedRow):
     """One value of one metric for the editions first to last (optionally for one city or prefecture)."""
 
     first_edition = models.PositiveSmallIntegerField(
@@ -177,12 +178,6 @@ class SpanFigure(CitedRow):
     def display_as_of(self) -> str:
         """'31 Dec 2014' shown as 'end of 2014' (the sources' 年底), '2013' for a year, else the date."""
         return format_as_of(self.as_of, self.as_of_precision)
-
-    @property
-    def wording(self) -> str:
-        chinese = is_chinese()
-        own = self.wording_zh if chinese else self.wording_en
-        return own or basis_words(self.basis, "zh" if chinese else "en") or self.wording_zh or self.wording_en
 
     @property
     def public_note(self) -> str:
