@@ -95,7 +95,7 @@ class WorkbookAdminMixin:
         response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAME}.{extension}"'
         return response
 
-    def _page(self, request, context, status: int = 200):
+    def _workbook_page(self, request, context, status: int = 200):
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import an edition workbook"),
@@ -115,26 +115,26 @@ class WorkbookAdminMixin:
         remove_stale_import_files()
         form = WorkbookUploadForm(request.POST or None, request.FILES or None)
         if request.method != "POST":
-            return self._page(request, {"form": form})
+            return self._workbook_page(request, {"form": form})
         if not form.is_valid():
-            return self._page(request, {"form": form}, status=400)
+            return self._workbook_page(request, {"form": form}, status=400)
         try:
             outcome = import_workbook(form.datasets, user=request.user, file_name=form.name, dry_run=True)
         except WorkbookRefused as refusal:
-            return self._page(request, {"form": form, "refusal": str(refusal)}, status=403)
+            return self._workbook_page(request, {"form": form, "refusal": str(refusal)}, status=403)
         context = {"form": form, "outcome": outcome}
         if outcome.only_examples:
             context["nothing"] = _(
                 "This workbook holds only the template's example rows (edition 0, source S0), which are never "
                 "imported: nothing would be imported. Replace them with your edition's rows and upload it again."
             )
-            return self._page(request, context, status=400)
+            return self._workbook_page(request, context, status=400)
         if not outcome.ok:
-            return self._page(request, context, status=400)
+            return self._workbook_page(request, context, status=400)
         kept = ImportFileStorage(extension=extension_of_upload(form.name))
         kept.save(form.content)
         context["token"] = signing.dumps({"file": kept.name, "name": form.name, "user": request.user.pk}, salt=SALT)
-        return self._page(request, context)
+        return self._workbook_page(request, context)
 
     @method_decorator(require_POST)
     def workbook_confirm_view(self, request):
@@ -145,11 +145,11 @@ class WorkbookAdminMixin:
         try:
             token = signing.loads(request.POST.get("token", ""), salt=SALT, max_age=KEEP_SECONDS)
         except signing.BadSignature:
-            return self._refused(
+            return self._workbook_refused(
                 request, _("This confirmation does not match a workbook previewed here. Upload it again.")
             )
         if token.get("user") != request.user.pk:
-            return self._refused(
+            return self._workbook_refused(
                 request, _("This confirmation does not match a workbook previewed here. Upload it again.")
             )
         kept = ImportFileStorage(name=token["file"])
@@ -160,7 +160,7 @@ class WorkbookAdminMixin:
         try:
             data = kept.read()
         except ImportFileMissing:
-            return self._refused(
+            return self._workbook_refused(
                 request, _("The previewed workbook is no longer kept (previews are kept for an hour). Upload it again.")
             )
         try:
@@ -168,9 +168,9 @@ class WorkbookAdminMixin:
                 read_workbook(data, token["name"]), user=request.user, file_name=token["name"], dry_run=False
             )
         except ImportFileError as error:
-            return self._refused(request, str(error))
+            return self._workbook_refused(request, str(error))
         except WorkbookRefused as refusal:  # published since the preview
-            return self._refused(request, str(refusal), status=403)
+            return self._workbook_refused(request, str(refusal), status=403)
         finally:
             kept.remove()
         if not outcome.ok:
@@ -195,5 +195,5 @@ class WorkbookAdminMixin:
         self.message_user(request, done % {"edition": edition, "summary": outcome.summary()}, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:editions_edition_change", args=[edition.pk]))
 
-    def _refused(self, request, message: str, status: int = 400):
-        return self._page(request, {"form": WorkbookUploadForm(), "refusal": message}, status=status)
+    def _workbook_refused(self, request, message: str, status: int = 400):
+        return self._workbook_page(request, {"form": WorkbookUploadForm(), "refusal": message}, status=status)
