@@ -77,7 +77,7 @@ def _missing_rights(prepared: PreparedSheet, user) -> Problem | None:
 
 
 def _import_sheet(prepared: PreparedSheet, *, user, file_name: str):
-    resource = prepared.sheet.resource_class()
+    resource = prepared.sheet.resource()
     try:
         resource.check_dataset(prepared.dataset)
     except ImportFileError as error:
@@ -90,7 +90,6 @@ def _import_sheet(prepared: PreparedSheet, *, user, file_name: str):
         raise_errors=False,
         use_transactions=True,
         rollback_on_validation_errors=True,
-        retain_instance_in_row_result=True,
         file_name=file_name,
         user=user,
     )

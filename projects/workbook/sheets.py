@@ -4,6 +4,7 @@ The order is what the rows need: the edition before its rows, the sources before
 sectors named in the release before the projects that may use those names.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy
@@ -31,9 +32,21 @@ class Sheet:
         """The column naming the row's edition; the workbook fills it in where it is left empty."""
         return "edition" if "edition" in self.resource_class.columns() else None
 
+    def resource(self) -> StaffResource:
+        """A resource for this sheet's rows that keeps each row's record for the preview."""
+        return _keeping_records(self.resource_class)()
+
     def is_example(self, value) -> bool:
         text = str(value if value is not None else "").strip().removesuffix(".0")
         return text.casefold() == self.example.casefold()
+
+
+@functools.cache
+def _keeping_records(resource_class: type[StaffResource]) -> type[StaffResource]:
+    """The resource with `store_instance` set in its own options: the library's import_data argument for it
+    would set it in the options it shares with every import of that model."""
+    meta = type("Meta", (resource_class.Meta,), {"store_instance": True})
+    return type(f"Workbook{resource_class.__name__}", (resource_class,), {"Meta": meta, "__module__": __name__})
 
 
 EDITION_SHEET = Sheet("Edition", gettext_lazy("Edition"), EditionResource, Edition, "number", str(EXAMPLE_EDITION))
