@@ -81,6 +81,8 @@ def test_data_entry_imports_a_workbook_and_an_editor_publishes_it(live_server, b
     # Data entry downloads the template from the editions list, fills it in and uploads it.
     clerk = browser.new_context(accept_downloads=True).new_page()
     clerk.set_default_timeout(10_000)
+    violations = []
+    clerk.on("console", lambda message: violations.append(message.text) if "Content Security" in message.text else None)
     sign_in(clerk, base, "clerk")
     clerk.goto(base + "/admin/editions/edition/")
     navigate(clerk, clerk.get_by_role("link", name="Import an edition workbook"))
@@ -110,6 +112,7 @@ def test_data_entry_imports_a_workbook_and_an_editor_publishes_it(live_server, b
     expect(clerk.locator(".messagelist")).to_contain_text("(a draft until an editor publishes it)")
     edition = Edition.objects.get(number=NUMBER)
     assert edition.status == "draft" and edition.projects.count() == 3
+    assert violations == [], "the workbook pages break no rule of the site's CSP"
 
     # The public cannot see it yet.
     visitor = browser.new_context().new_page()
