@@ -250,3 +250,31 @@ def test_an_example_row_left_in_a_filled_sheet_is_ignored(data_entry, sectors):
     preview = upload(data_entry, fill_template(template(data_entry), rows))
     assert preview.status_code == 200
     assert [sheet.name for sheet in preview.context["outcome"].sheets] == ["Edition"]
+
+
+def test_every_problem_is_listed_in_sheet_and_row_order(data_entry, sectors):
+    figures = [
+        {"metric": "participants", "value": "2万", "sources": "S51"},
+        {"metric": "visitors per day", "value": "20000", "sources": "S51"},
+        {"metric": "projects_signed", "value": "3", "sources": "S99"},
+    ]
+    projects = [dict(PROJECTS[0], value="lots"), dict(PROJECTS[1]), dict(PROJECTS[2])]
+    response = upload(data_entry, filled_workbook(*sectors, Figures=figures, Projects=projects))
+    lines = [str(problem) for problem in response.context["outcome"].problems]
+    assert [line.split(":")[0] for line in lines] == [
+        "Figures sheet, row 4, column metric",
+        "Figures sheet, row 5, column sources",
+        "Projects sheet, row 3, column value",
+    ]
+    assert lines[1] == "Figures sheet, row 5, column sources: unknown source 'S99': add the source in the admin first"
+    assert not Edition.objects.filter(number=NUMBER).exists()
+
+
+def test_rows_without_an_edition_row_are_refused_with_a_sentence(data_entry, sectors):
+    response = upload(data_entry, filled_workbook(*sectors, Edition=[]))
+    assertContains(
+        response,
+        "Edition sheet: it has no row for the edition this workbook fills in: give the edition&#x27;s number, year, "
+        "names and city in one row",
+        status_code=400,
+    )
