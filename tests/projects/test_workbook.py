@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -125,6 +126,10 @@ def test_a_filled_workbook_previews_then_creates_everything(data_entry, sectors)
     assert projects["Workbook wind farm"].sector == wind and projects["Workbook wind farm"].scope == "international"
     assert projects["Workbook grain port"].value == Decimal("80000000")
     assert edition.history.first().history_user == data_entry.user
+    entry = LogEntry.objects.get(object_id=str(edition.pk))
+    assert entry.change_message.startswith(
+        "Imported the workbook edition-15.xlsx: Edition: 1 new, 0 changed, 0 unchanged; Sources: 1 new"
+    )
 
 
 def test_the_same_workbook_again_changes_nothing(data_entry, sectors):
@@ -200,11 +205,13 @@ def test_an_editor_may_import_into_a_published_edition_and_it_stays_published(cl
     assert edition.status == "published" and edition.projects.count() == 3
 
 
-def test_data_entry_may_fill_in_a_draft_edition(data_entry, sectors):
-    EditionFactory(number=NUMBER, year=2025, draft=True)
+def test_data_entry_may_fill_in_a_draft_edition_and_it_stays_a_draft(data_entry, sectors):
+    edition = EditionFactory(number=NUMBER, year=2025, draft=True)
     done = confirm(data_entry, upload(data_entry, filled_workbook(*sectors)))
     assertContains(done, "The workbook was imported into the 15th edition (2025)")
     assert Project.objects.filter(edition__number=NUMBER).count() == 3
+    edition.refresh_from_db()
+    assert edition.status == "draft"
 
 
 def test_a_zip_of_csv_files_works(data_entry, sectors):
