@@ -6,6 +6,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -13,6 +14,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from core.import_files import IMPORT_DIR
 from editions.models import Edition, ReportedBand, ReportedFigure, ReportedSector, Source
 from projects.models import Project
+from projects.workbook.admin import SALT
 from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SectorFactory, standard_metric
 from tests.projects.workbook_helpers import NUMBER, PROJECTS, as_csv_zip, fill_template, filled_workbook
 from tests.staff_helpers import login, role_user
@@ -48,8 +50,9 @@ def confirm(client, preview):
     return client.post(CONFIRM_URL, {"token": preview.context["token"], "confirm": "yes"}, follow=True)
 
 
-def kept_files() -> set[str]:
-    return {path.name for path in IMPORT_DIR.iterdir()} if IMPORT_DIR.is_dir() else set()
+def kept_file(preview):
+    """The upload kept for the preview's confirmation, as its signed token names it."""
+    return IMPORT_DIR / signing.loads(preview.context["token"], salt=SALT)["file"]
 
 
 def test_the_template_has_a_help_sheet_in_both_languages_and_example_rows_of_edition_0(data_entry):
@@ -80,7 +83,6 @@ def test_the_untouched_template_imports_nothing_and_says_so(data_entry):
 
 
 def test_a_filled_workbook_previews_then_creates_everything(data_entry, sectors):
-    before = kept_files()
     preview = upload(data_entry, filled_workbook(*sectors))
     assert preview.status_code == 200, preview.context.get("outcome") and preview.context["outcome"].problems
     assert not Edition.objects.filter(number=NUMBER).exists(), "the preview writes nothing"
@@ -105,13 +107,13 @@ def test_a_filled_workbook_previews_then_creates_everything(data_entry, sectors)
     assertContains(
         preview, '<tr><th scope="row">Number of projects</th><td>3</td><td>3</td><td>matches</td></tr>', html=True
     )
-    assert len(kept_files() - before) == 1
+    assert kept_file(preview).is_file()
 
     done = confirm(data_entry, preview)
     assertContains(
         done, "The workbook was imported into the 15th edition (2025) (a draft until an editor publishes it)"
     )
-    assert kept_files() == before, "the kept upload is removed once confirmed"
+    assert not kept_file(preview).exists(), "the kept upload is removed once confirmed"
     edition = Edition.objects.get(number=NUMBER)
     assert edition.status == "draft" and edition.city_zh == "长春"
     assert Source.objects.get(key="S51").publisher == "Expo organising committee"

@@ -113,11 +113,11 @@ def test_an_edition_published_between_preview_and_confirmation_is_refused_for_da
 
 
 def test_cancelling_removes_the_kept_file_and_imports_nothing(data_entry, sectors):
-    from core.import_files import IMPORT_DIR
+    from tests.projects.test_workbook import kept_file
 
     preview = upload(data_entry, filled_workbook(*sectors), "edition.xlsx")
-    kept = {path.name for path in IMPORT_DIR.iterdir()}
+    assert kept_file(preview).is_file()
     done = data_entry.post(CONFIRM_URL, {"token": preview.context["token"], "cancel": "yes"}, follow=True)
     assertContains(done, "The workbook import was cancelled; nothing was imported.")
-    assert len(kept - {path.name for path in IMPORT_DIR.iterdir()}) == 1
+    assert not kept_file(preview).exists()
     assert not Edition.objects.filter(number=NUMBER).exists()
