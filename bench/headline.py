@@ -15,6 +15,7 @@ from bench.stats import percentile
 
 TIMEOUT_S = 60
 SIDES = ("portal", "datasette", "floor")
+PROGRESS_EVERY = 60
 
 
 def summary(answers: list[dict]) -> dict:
@@ -33,10 +34,19 @@ def summary(answers: list[dict]) -> dict:
     }
 
 
-def interleaved(addresses: list[workload.Address], *, portal_port: int, datasette_port: int | None, floor: str) -> dict:
+def interleaved(
+    addresses: list[workload.Address],
+    *,
+    portal_port: int,
+    datasette_port: int | None,
+    floor: str,
+    log: Callable[[str], None] = lambda message: None,
+) -> dict:
     """Per family (and for all of them): the portal's, Datasette's and the floor's summaries."""
     answers: dict[str, dict[str, list]] = {}
-    for item in addresses:
+    for done, item in enumerate(addresses, start=1):
+        if done % PROGRESS_EVERY == 0:
+            log(f"  headline workload: {done} of {len(addresses)} addresses asked")
         requested = {
             "portal": fetch(portal_port, item.portal, TIMEOUT_S),
             "datasette": fetch(datasette_port, item.datasette, TIMEOUT_S) if datasette_port else None,
@@ -69,14 +79,14 @@ def run(
 ) -> dict:
     """Start tuned Datasette beside the portal (idle while the other is asked), warm it, run the workload."""
     if binary is None:
-        return interleaved(addresses, portal_port=portal_port, datasette_port=None, floor=floor)
+        return interleaved(addresses, portal_port=portal_port, datasette_port=None, floor=floor, log=log)
     with servers.datasette(binary=binary, sqlite_path=copy, settings=settings, log=log_path) as datasette:
         # The portal's caches are warm from the repeat visits; Datasette gets its own pages once (SQLite's page
         # cache, its startup), none of them an address of the workload.
         for path in warm:
             fetch(datasette.port, path, TIMEOUT_S)
         log(f"  headline workload: {len(addresses)} addresses, portal, Datasette tuned and floor in turn")
-        return interleaved(addresses, portal_port=portal_port, datasette_port=datasette.port, floor=floor)
+        return interleaved(addresses, portal_port=portal_port, datasette_port=datasette.port, floor=floor, log=log)
 
 
 def public_pages(*, edition: int, editions: int) -> list[tuple[str, str]]:
