@@ -16,6 +16,7 @@ from bench.stats import percentile
 TIMEOUT_S = 60
 SIDES = ("portal", "datasette", "floor")
 PROGRESS_EVERY = 60
+SLOWEST = 10
 
 
 def summary(answers: list[dict]) -> dict:
@@ -42,8 +43,9 @@ def interleaved(
     floor: str,
     log: Callable[[str], None] = lambda message: None,
 ) -> dict:
-    """Per family (and for all of them): the portal's, Datasette's and the floor's summaries."""
+    """Per family (and for all of them): the portal's, Datasette's and the floor's summaries; the slowest answers."""
     answers: dict[str, dict[str, list]] = {}
+    timed: list[dict] = []
     for done, item in enumerate(addresses, start=1):
         if done % PROGRESS_EVERY == 0:
             log(f"  headline workload: {done} of {len(addresses)} addresses asked")
@@ -52,17 +54,29 @@ def interleaved(
             "datasette": fetch(datasette_port, item.datasette, TIMEOUT_S) if datasette_port else None,
             "floor": fetch(portal_port, floor, TIMEOUT_S),
         }
+        timed.append(
+            {
+                "family": item.family,
+                "portal_path": item.portal,
+                "portal_ms": requested["portal"]["total_ms"],
+                "portal_status": str(requested["portal"]["status"]),
+                "datasette_ms": requested["datasette"]["total_ms"] if requested["datasette"] else None,
+            }
+        )
         for family in (item.family, workload.ALL):
             lists = answers.setdefault(family, {side: [] for side in SIDES})
             for side, answer in requested.items():
                 if answer is not None:
                     lists[side].append(answer)
     order = [*workload.FAMILIES, workload.ALL]
-    return {
+    families = {
         family: {side: summary(answers[family][side]) if answers[family][side] else None for side in SIDES}
         for family in order
         if family in answers
     }
+    # The slowest portal answers, to say where the tail comes from.
+    slowest = sorted(timed, key=lambda found: -(found["portal_ms"] or float("inf")))[:SLOWEST]
+    return {"families": families, "slowest": slowest}
 
 
 def run(

@@ -180,8 +180,8 @@ def _repeat_p50(run: dict, family: str) -> str:
     return format_ms(result["p50_ms"]) if is_ok(result) else "—"
 
 
-def describe_workload(families: dict) -> str:
-    found = families.get(ALL) or {}
+def describe_workload(results: dict) -> str:
+    found = results["families"].get(ALL) or {}
     portal, datasette = found.get("portal") or {}, found.get("datasette") or {}
     return (
         f"{portal.get('urls', 0)} addresses, portal p50 {format_ms(portal.get('p50_ms'))} / p95 "
@@ -200,7 +200,7 @@ def headline_table(runs: list[dict]) -> list[str]:
         "|---|---:|---|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in runs:
-        for family, found in run.get("workload", {}).items():
+        for family, found in run.get("workload", {}).get("families", {}).items():
             portal, datasette, floor = found.get("portal"), found.get("datasette"), found.get("floor")
 
             def get(summary, key):
@@ -228,6 +228,26 @@ def headline_table(runs: list[dict]) -> list[str]:
                 _judged(p95_ratio, TARGET_P95_VS_DATASETTE, format_ratio(p95_ratio)),
                 _judged(floor_ratio, TARGET_MISS_VS_FLOOR, format_ratio(floor_ratio)),
                 _repeat_p50(run, family),
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def slowest_table(runs: list[dict]) -> list[str]:
+    """The headline's slowest portal answers, with Datasette's time for the same question."""
+    lines = ["| database | N | family | address | portal ms | Datasette ms |", "|---|---:|---|---|---:|---:|"]
+    for run in runs:
+        for found in run.get("workload", {}).get("slowest", []):
+            portal = format_ms(found["portal_ms"])
+            if found["portal_status"] != "200":
+                portal = f"{portal} ({found['portal_status']})"
+            cells = [
+                run["database"],
+                f"{run['n']:,}",
+                FAMILIES[found["family"]],
+                f"`{found['portal_path']}`",
+                portal,
+                format_ms(found["datasette_ms"]),
             ]
             lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -274,6 +294,10 @@ def markdown(results: dict) -> str:
         "p99 ≤ 1 s, a miss ≤ 10× the floor.",
         "",
         *headline_table(results["runs"]),
+        "",
+        "The slowest portal answers of the workload:",
+        "",
+        *slowest_table(results["runs"]),
         "",
         "## First visit of each public page after a restart (every cache empty, target ≤ 1 s)",
         "",

@@ -119,11 +119,22 @@ def test_the_report_marks_each_target_met_or_missed():
         "n": 1000,
         "pages": [{"key": "sorted", "portal": {"status": "200", "p50_ms": 2.0}}],
         "workload": {
-            "sorted": {
-                "portal": {**ok, "p50_ms": 40.0, "p95_ms": 90.0, "p99_ms": 1200.0},
-                "datasette": {**ok, "p50_ms": 100.0, "p95_ms": 80.0, "p99_ms": 99.0},
-                "floor": {**ok, "p50_ms": 2.0, "p95_ms": 3.0, "p99_ms": 3.0},
-            }
+            "families": {
+                "sorted": {
+                    "portal": {**ok, "p50_ms": 40.0, "p95_ms": 90.0, "p99_ms": 1200.0},
+                    "datasette": {**ok, "p50_ms": 100.0, "p95_ms": 80.0, "p99_ms": 99.0},
+                    "floor": {**ok, "p50_ms": 2.0, "p95_ms": 3.0, "p99_ms": 3.0},
+                }
+            },
+            "slowest": [
+                {
+                    "family": "search",
+                    "portal_path": "/en/projects/?q=x",
+                    "portal_ms": 1500.0,
+                    "portal_status": "503",
+                    "datasette_ms": 20.0,
+                }
+            ],
         },
     }
 
@@ -137,6 +148,8 @@ def test_the_report_marks_each_target_met_or_missed():
     assert cells["p99 ms (≤ 1 s)"] == "1,200 (missed)"
     assert cells["portal ÷ floor p50 (≤ 10×)"] == "20.00× (missed)"
     assert cells["repeat visit p50 ms"] == "2.0"
+    *_, slowest = report.slowest_table([run])
+    assert "text search" in slowest and "`/en/projects/?q=x`" in slowest and "1,500 (503)" in slowest
 
 
 @pytest.mark.django_db
