@@ -248,7 +248,7 @@ def test_the_editions_list_links_to_the_workbook(data_entry):
     response = data_entry.get(reverse("admin:editions_edition_changelist"))
     assertContains(response, f'href="{WORKBOOK_URL}"')
     page = data_entry.get(WORKBOOK_URL)
-    assertContains(page, '<div class="breadcrumbs">')
+    assertContains(page, '<ol class="breadcrumbs">')
     assertContains(page, reverse("admin:projects_project_workbook_template", args=["zip"]))
 
 
