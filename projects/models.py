@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
@@ -115,7 +116,8 @@ class Project(models.Model):
     class Meta:
         ordering = ["-value", "id"]
         verbose_name = _("project")
-        verbose_name_plural = _("projects")
+        # The model's name (the admin's "项目"), not a column of counts ("项目数"), which shares the English word.
+        verbose_name_plural = pgettext_lazy("model", "projects")
         indexes = [
             # Each sort and filter has an index in the table's order (ties by id), ending in the
             # edition so that "published editions only" and deep pages read the index alone.
