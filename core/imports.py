@@ -9,6 +9,8 @@ import difflib
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.db.models import signals
+from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export import resources, widgets
@@ -94,6 +96,15 @@ EXAMPLE_EDITION = 0
 ROWS_SHOWN = 200
 
 
+def _new_record_values(model) -> dict | bool:
+    """The attributes of a new record of the model, or False where each must be made by the model itself."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return False
+    if any(field.has_default() and callable(field.default) for field in model._meta.concrete_fields):
+        return False
+    return {name: value for name, value in model().__dict__.items() if name != "_state"}
+
+
 class StaffResource(resources.ModelResource):
     """What every import resource shares: file checks, plain row errors, a rights hook, history.
 
@@ -114,6 +125,7 @@ class StaffResource(resources.ModelResource):
         self.dry_run = True
         self._seen_keys: dict[tuple, int] = {}
         self._import_fields = None
+        self._new_record_values = None
 
     def import_data(self, dataset, dry_run=False, *args, **kwargs):
         # Kept for the hooks that are not told: the loader locks what a real import may change, for one.
@@ -249,6 +261,20 @@ class StaffResource(resources.ModelResource):
             return super().get_instance(instance_loader, row)
         except CellError:
             return None
+
+    def init_instance(self, row=None):
+        # A new record as the model makes it, copied from one made once per import: made from the field
+        # defaults each time it took a fifth of a row's work. Only where nothing could tell them apart (no
+        # default computed per record, nobody listening for new instances).
+        model = self._meta.model
+        if self._new_record_values is None:
+            self._new_record_values = _new_record_values(model)
+        if self._new_record_values is False:
+            return model()
+        instance = model.__new__(model)
+        instance.__dict__.update(self._new_record_values)
+        instance._state = ModelState()
+        return instance
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
