@@ -8,7 +8,7 @@ empty file, too many rows) are refused before any row is read; row problems are 
 import difflib
 
 import tablib
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import signals
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
@@ -103,6 +103,27 @@ def _new_record_values(model) -> dict | bool:
     if any(field.has_default() and callable(field.default) for field in model._meta.concrete_fields):
         return False
     return {name: value for name, value in model().__dict__.items() if name != "_state"}
+
+
+def _foreign_key_setter(model, name: str):
+    """For a plain foreign key of the model (to the related model's primary key), what sets it to a record
+    or None; None for any other attribute."""
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if not (model_field.many_to_one and model_field.concrete) or model_field.target_field.primary_key is False:
+        return None
+    related, attname = model_field.related_model, model_field.attname
+
+    def set_foreign_key(instance, value):
+        if value is not None and type(value) is not related:
+            setattr(instance, name, value)  # the descriptor says what is wrong with it
+            return
+        instance.__dict__[attname] = None if value is None else value.pk
+        model_field.set_cached_value(instance, value)
+
+    return set_foreign_key
 
 
 class StaffResource(resources.ModelResource):
@@ -286,12 +307,23 @@ class StaffResource(resources.ModelResource):
                     field.clean(row)  # checked now, saved after the row itself
                 else:
                     # What Field.save does for these plain attributes, without its logging for every cell.
-                    setattr(instance, field.attribute, field.widget.clean(row[field.column_name], row=row))
+                    self._setter(field)(instance, field.widget.clean(row[field.column_name], row=row))
             except CellError as error:
                 errors[field.attribute] = ValidationError(str(error), code="cell")
         if errors:
             raise ValidationError(errors)
         self.check_rights(instance)
+
+    def _setter(self, field):
+        """What sets the field's value on a record: setattr, or for a foreign key (whose cell the widget has
+        already turned into a record of the right model) the key and the cached record directly, as setattr
+        does after checks that cost a tenth of a row's work."""
+        setters = self.__dict__.setdefault("_setters", {})
+        if field.attribute not in setters:
+            setters[field.attribute] = _foreign_key_setter(self._meta.model, field.attribute) or (
+                lambda instance, value, name=field.attribute: setattr(instance, name, value)
+            )
+        return setters[field.attribute]
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # The model's check constraints, tested here so a broken one is a sentence with its row and column,
