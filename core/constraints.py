@@ -7,6 +7,7 @@ a sentence made from its field; imports prefix it with the column it is about ("
 violated".
 """
 
+import functools
 import logging
 import re
 
@@ -84,12 +85,18 @@ def constraint_message(model, constraint: BaseConstraint) -> str:
     return _("This row does not make a valid %(model)s.") % {"model": model._meta.verbose_name}
 
 
-def _value(instance, name: str):
-    # The stored value as set (a country's code, a sector's id), without building objects from it.
-    field = instance._meta.get_field(name)
-    if field.attname in instance.__dict__:
-        return instance.__dict__[field.attname]
-    return field.get_prep_value(field.value_from_object(instance))
+def _reader(model, name: str):
+    """What reads the stored value of a field as set (a country's code, a sector's id), without building
+    objects from it."""
+    field = model._meta.get_field(name)
+    attname = field.attname
+
+    def read(instance):
+        if attname in instance.__dict__:
+            return instance.__dict__[attname]
+        return field.get_prep_value(field.value_from_object(instance))
+
+    return read
 
 
 _COMPARISONS = {
@@ -98,48 +105,74 @@ _COMPARISONS = {
     "gte": lambda actual, expected: actual >= expected,
     "lt": lambda actual, expected: actual < expected,
     "lte": lambda actual, expected: actual <= expected,
+    "in": lambda actual, expected: actual in expected,
 }
 
 
-def _truth(node, instance) -> bool | None:
-    """SQL's three-valued logic over a Q tree: True, False, or None (unknown, as a comparison with NULL is)."""
+def _compiled(model, node):
+    """A Q tree as a function of an instance giving SQL's three-valued answer: True, False, or None (unknown, as
+    a comparison with NULL is). Made once per constraint: an import asks every constraint of every row."""
     if isinstance(node, Q):
         if node.connector not in (Q.AND, Q.OR):
             raise _Unsupported(node.connector)
-        results = [_truth(child, instance) for child in node.children]
-        if node.connector == Q.AND:
-            value = False if False in results else (None if None in results else True)
-        else:
-            value = True if True in results else (None if None in results else False)
-        return None if value is None else (value != node.negated)
+        parts = [_compiled(model, child) for child in node.children]
+        conjunction, negated = node.connector == Q.AND, node.negated
+
+        def combined(instance):
+            results = [part(instance) for part in parts]
+            if conjunction:
+                value = False if False in results else (None if None in results else True)
+            else:
+                value = True if True in results else (None if None in results else False)
+            return None if value is None else (value != negated)
+
+        return combined
     lookup, expected = node
     name, __, operator = lookup.partition("__")
     operator = operator or "exact"
-    if "__" in operator or not (operator in _COMPARISONS or operator in ("in", "isnull")):
+    if "__" in operator or not (operator in _COMPARISONS or operator == "isnull"):
         raise _Unsupported(lookup)
-    actual = _value(instance, name)
+    actual = _reader(model, name)
     if operator == "isnull":
-        return (actual is None) == expected
+        return lambda instance: (actual(instance) is None) == expected
     if isinstance(expected, F):
-        expected = _value(instance, expected.name)
+        other = _reader(model, expected.name)
     elif hasattr(expected, "resolve_expression"):
         raise _Unsupported(lookup)
-    if actual is None or (expected is None and operator != "exact"):
-        return None
-    if operator == "in":
-        return actual in expected
-    return _COMPARISONS[operator](actual, expected)
+    else:
+        other = lambda instance: expected  # noqa: E731
+    compare = _COMPARISONS[operator]
+
+    def compared(instance):
+        value, wanted = actual(instance), other(instance)
+        if value is None or (wanted is None and operator != "exact"):
+            return None
+        return compare(value, wanted)
+
+    return compared
 
 
-def _holds(constraint: CheckConstraint, instance) -> bool:
+@functools.cache
+def _check_tests(model) -> list[tuple[CheckConstraint, object]]:
+    """The model's check constraints, each with its test in Python (None where the database must be asked)."""
+    tests = []
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, CheckConstraint):
+            try:
+                tests.append((constraint, _compiled(model, constraint.condition)))
+            except _Unsupported:
+                tests.append((constraint, None))
+    return tests
+
+
+def _holds(constraint: CheckConstraint, test, instance) -> bool:
+    if test is not None:
+        return test(instance) is not False
     try:
-        return _truth(constraint.condition, instance) is not False
-    except _Unsupported:
-        try:
-            constraint.validate(type(instance), instance)
-        except ValidationError:
-            return False
-        return True
+        constraint.validate(type(instance), instance)
+    except ValidationError:
+        return False
+    return True
 
 
 def check_constraints(instance, *, columns: dict[str, str] | None = None) -> None:
@@ -149,8 +182,8 @@ def check_constraints(instance, *, columns: dict[str, str] | None = None) -> Non
     """
     errors: dict[str, list[ValidationError]] = {}
     model = type(instance)
-    for constraint in model._meta.constraints:
-        if isinstance(constraint, CheckConstraint) and not _holds(constraint, instance):
+    for constraint, test in _check_tests(model):
+        if not _holds(constraint, test, instance):
             name = constraint_field(constraint) or NON_FIELD_ERRORS
             errors.setdefault((columns or {}).get(name, name), []).append(
                 ValidationError(constraint_message(model, constraint), code="constraint")

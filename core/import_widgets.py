@@ -218,6 +218,8 @@ class NaturalKeyInstanceLoader(BaseInstanceLoader):
             self.by_key[tuple(getattr(instance, field.attribute) for field in self.key_fields)] = instance
 
     def get_instance(self, row):
+        if not self.by_key:  # a file of new records only: nothing to look for
+            return None
         return self.by_key.get(tuple(field.clean(row) for field in self.key_fields))
 
 

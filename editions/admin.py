@@ -107,19 +107,17 @@ FIGURE_FIELDSETS = [
 ]
 
 
-class ReportedFigureInline(SourcePickerMixin, admin.TabularInline):
+class ReportedFigureInline(SourcePickerMixin, admin.StackedInline):
+    """Stacked, a few lines a figure: as one table row its nine columns were half again as wide as the form, so
+    the sources were cut off and the notes and the delete box were out of sight."""
+
     model = ReportedFigure
     form = ReportedFigureForm
     fields = [
-        "metric",
-        "value",
-        "qualifier",
-        "stage",
-        "basis",
-        "primary_source",
-        "sources",
-        "public_note_en",
-        "research_note",
+        ("metric", "value", "qualifier"),
+        ("stage", "basis"),
+        ("primary_source", "sources"),
+        ("public_note_en", "research_note"),
     ]
     autocomplete_fields = ["metric", "primary_source", "sources"]
     formfield_overrides = SMALL_TEXTAREA

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -10,7 +11,11 @@ from core.constraints import choices_constraint
 from core.formatting import format_date_range, format_ordinal, format_quantity, is_chinese, localized
 from core.validators import refuse_control_characters
 from core.vocabulary import Basis, Qualifier, Stage, Unit, basis_words
-from editions.sources import Language, Source  # noqa: F401 (Language: imported from here elsewhere)
+from editions.sources import (  # noqa: F401 (Language, EXAMPLE_SOURCE_KEY: imported from here elsewhere)
+    EXAMPLE_SOURCE_KEY,
+    Language,
+    Source,
+)
 
 
 class EditionStatus(models.TextChoices):
@@ -129,6 +134,11 @@ class Edition(models.Model):
         return self.status == EditionStatus.PUBLISHED
 
 
+# The code of the metrics template's example row: no metric may have it, so a template uploaded untouched
+# imports nothing.
+EXAMPLE_METRIC_CODE = "example"
+
+
 class Metric(models.Model):
     """A kind of headline figure. Staff may add new ones without a code change."""
 
@@ -156,6 +166,12 @@ class Metric(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.code and self.code.casefold() == EXAMPLE_METRIC_CODE.casefold():
+            message = _("“%(code)s” is the code of the import template's example row; choose another code.")
+            raise ValidationError({"code": ValidationError(message, code="example", params={"code": self.code})})
 
     @property
     def name(self) -> str:

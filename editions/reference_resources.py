@@ -19,14 +19,10 @@ from core.parsing import CellError, choice_matcher
 from core.vocabulary import Unit
 from editions.admin_permissions import cited_by_published_data
 from editions.import_widgets import NoteWidget
-from editions.models import Edition, Language, Metric, Source
+from editions.models import EXAMPLE_METRIC_CODE, EXAMPLE_SOURCE_KEY, Edition, Language, Metric, Source
 from editions.resources import PositionWidget, text_field
 from editions.services import can_publish
 from editions.span_resources import EditionNumberWidget
-
-# The keys of the sources and metrics templates' example rows: no record may have them.
-EXAMPLE_SOURCE_KEY = "S0"
-EXAMPLE_METRIC_CODE = "example"
 
 
 def refusal(message: str) -> ValidationError:

@@ -1,11 +1,16 @@
 """The sources: press releases, reports and pages that published figures, each cited by a stable key (S12)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.constraints import choices_constraint
 from core.formatting import localized
+
+# The key of the sources template's example row: no source may have it, so a template uploaded untouched
+# imports nothing.
+EXAMPLE_SOURCE_KEY = "S0"
 
 
 class Language(models.TextChoices):
@@ -56,3 +61,9 @@ class Source(models.Model):
         # In the reader's language where the source has it: the title, else the publisher.
         label = localized(self, "title") or localized(self, "publisher")
         return f"{label} ({self.published_on:%Y-%m-%d})" if self.published_on else label
+
+    def clean(self):
+        super().clean()
+        if self.key and self.key.casefold() == EXAMPLE_SOURCE_KEY.casefold():
+            message = _("%(key)s is the reference of the import template's example row; choose another reference.")
+            raise ValidationError({"key": ValidationError(message, code="example", params={"key": self.key})})

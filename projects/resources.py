@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 
 from core.bulk_imports import BulkWritesMixin
-from core.caching.tokens import changed
 from core.import_widgets import AmountWidget, BoolWidget, DateWidget, MatchWidget, NaturalKeyInstanceLoader, TextWidget
 from core.imports import EXAMPLE_EDITION
 from core.parsing import CellError, choice_matcher, country_matcher
@@ -16,6 +15,7 @@ from editions.import_widgets import EditionWidget, SourceWidget, sector_matcher
 from editions.models import Sector
 from editions.resources import EditionDataResource
 from projects.models import PROJECT_FIELDS, Project, ProjectKind, ProjectStatus, Scope
+from projects.services import projects_imported
 
 
 class CountryWidget(MatchWidget):
@@ -130,10 +130,8 @@ class ProjectResource(BulkWritesMixin, EditionDataResource):
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
-        # Batched writes send no signals (projects/signals.py): the editions whose projects changed are made
-        # stale here, once for the whole file.
         if not self.dry_run and self._changed_editions and not result.has_errors():
-            changed(editions=self._changed_editions)
+            projects_imported(self._changed_editions)
 
 
 __all__ = ["CellError", "ProjectResource"]

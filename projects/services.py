@@ -1,9 +1,10 @@
-"""Writes on projects that go beyond one form: restoring earlier and deleted versions."""
+"""Writes on projects that go beyond one form: restoring earlier and deleted versions, and what follows an import."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.caching.tokens import changed
 from editions.services import can_publish
 from projects.models import Project
 
@@ -56,3 +57,12 @@ def restore_project_version(history_id: int, user) -> Project:
     project._change_reason = _("restored version of %(date)s") % {"date": f"{record.history_date:%Y-%m-%d %H:%M}"}
     project.save()
     return project
+
+
+def projects_imported(edition_ids: set[int]) -> None:
+    """What follows an import's batched writes, once for the whole file, inside its transaction.
+
+    Batched writes send no signals (projects/signals.py), so whatever the signals do for one saved project is
+    done here for the editions whose projects the import added or changed: their cached aggregates go stale.
+    """
+    changed(editions=edition_ids)

@@ -2,14 +2,15 @@
 what a row-by-row import did: history naming the user and the file, version bumps, skipped unchanged rows,
 the edition's cached aggregates made stale.
 
-The benchmark (`pytest -m slow -s tests/projects/test_import_speed.py`) imports 10,000 projects through the admin,
-dry run then confirm, against bulk_create of the same rows in the same run; it writes the ratio to
-bench/results/ and asserts it is at most 3.
+The benchmark (`pytest -m slow -s tests/projects/test_import_speed.py -k benchmark`) imports 10,000 projects
+through the admin, dry run then confirm, against bulk_create of the same rows in the same run, on the same
+clock (CPU time); it writes the ratio to bench/results/ and asserts it is at most 3.
 """
 
 import json
+import os
 import resource
-import time
+import statistics
 from pathlib import Path
 
 import pytest
@@ -113,7 +114,7 @@ def test_a_batched_import_records_history_bumps_versions_and_skips_unchanged_row
 
 def test_an_import_stales_the_cached_aggregates_of_its_editions_once(monkeypatch, edition):
     calls = []
-    monkeypatch.setattr("projects.resources.changed", lambda **kwargs: calls.append(kwargs))
+    monkeypatch.setattr("projects.services.changed", lambda **kwargs: calls.append(kwargs))
     data = csv_bytes(HEADERS, project_rows(14, 30, "S1"))
     run_import(ProjectResource, data, IMPORT_FORMATS[0], dry_run=True)
     assert calls == []  # a preview changes nothing
@@ -146,6 +147,26 @@ def statements(queries, *verbs) -> int:
 
 BENCHMARK_ROWS = 10_000
 MAX_RATIO = 3
+ROUNDS = 3
+
+
+def cpu_seconds() -> float:
+    """The user CPU time spent on the work so far: this process's and, on PostgreSQL, that of the server process
+    answering its connection (same machine), so the database's share of an INSERT is counted on both sides.
+
+    User time, not wall-clock or system time: on a shared machine the first is other people's work, and the
+    second is the host paging back memory it reclaimed while idle (see WELL_INSIDE).
+    """
+    spent = resource.getrusage(resource.RUSAGE_SELF).ru_utime
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            (pid,) = cursor.fetchone()
+        stat = Path(f"/proc/{pid}/stat")
+        if stat.exists():  # a server on another machine: only this process is counted
+            # Fields after the command's name in parentheses; utime is the 14th field of the whole line.
+            spent += int(stat.read_text().rsplit(")", 1)[1].split()[11]) / os.sysconf("SC_CLK_TCK")
+    return spent
 
 
 def _bulk_create_seconds(rows: list[list]) -> float:
@@ -158,45 +179,58 @@ def _bulk_create_seconds(rows: list[list]) -> float:
         clean = {fields[column].attribute: fields[column].clean(cells) for column in HEADERS}
         clean["scope"] = "international" if clean["partner"] else "domestic"
         values.append(clean)
-    started = time.perf_counter()
     with transaction.atomic():
+        started = cpu_seconds()
         Project.objects.bulk_create([Project(**clean) for clean in values])
-        elapsed = time.perf_counter() - started
+        elapsed = cpu_seconds() - started
         transaction.set_rollback(True)
     return elapsed
 
 
-@pytest.mark.slow
-def test_benchmark_10000_rows_dry_run_and_confirm_against_bulk_create(client, edition):
-    login(client, role_user(None))
-    rows = project_rows(14, BENCHMARK_ROWS, "S1")
-    content = csv_bytes(HEADERS, rows)
-    # The machine is shared: bulk_create is timed before and after the import, and their mean is the floor.
-    before = _bulk_create_seconds(rows)
-
-    started = time.perf_counter()
+def _import_seconds(client, content: bytes) -> tuple[float, float]:
+    """The dry run and the confirmation of the file through the admin, the confirmation rolled back after."""
+    started = cpu_seconds()
     response = preview(client, content)
-    previewed = time.perf_counter()
+    previewed = cpu_seconds()
     form = response.context["confirm_form"]
     data = {name: form.initial.get(name, "") for name in form.fields}
     del response, form  # the confirmation is a request of its own: the preview is not kept in memory
-    confirming = time.perf_counter()
-    done = client.post(CONFIRM_URL, data)
-    confirmed = time.perf_counter()
-    assert done.status_code == 302
-    assert Project.objects.count() == BENCHMARK_ROWS
-    floor = (before + _bulk_create_seconds(rows)) / 2
+    with transaction.atomic():
+        confirming = cpu_seconds()
+        done = client.post(CONFIRM_URL, data)
+        confirmed = cpu_seconds()
+        assert done.status_code == 302
+        assert Project.objects.count() == BENCHMARK_ROWS
+        transaction.set_rollback(True)
+    return previewed - started, confirmed - confirming
 
-    spent = (previewed - started) + (confirmed - confirming)
+
+@pytest.mark.slow
+def test_benchmark_10000_rows_dry_run_and_confirm_against_bulk_create(client, edition):
+    """Both sides on one clock in one run, a few rounds of bulk_create then import: each round's two sides run
+    under the same load from other work on the machine, and the median of the rounds' ratios is the one
+    asserted (the ratio of the best rounds is written too)."""
+    login(client, role_user(None))
+    rows = project_rows(14, BENCHMARK_ROWS, "S1")
+    content = csv_bytes(HEADERS, rows)
+    bulk, dry_runs, confirms = [], [], []
+    for __ in range(ROUNDS):
+        bulk.append(_bulk_create_seconds(rows))
+        dry_run, confirmed = _import_seconds(client, content)
+        dry_runs.append(dry_run)
+        confirms.append(confirmed)
+    imports = [dry_run + confirmed for dry_run, confirmed in zip(dry_runs, confirms, strict=True)]
     measured = {
         "database": connection.vendor,
         "rows": BENCHMARK_ROWS,
-        "bulk_create_seconds": round(floor, 3),
-        "dry_run_seconds": round(previewed - started, 3),
-        "confirm_seconds": round(confirmed - confirming, 3),
-        "ratio": round(spent / floor, 2),
+        "clock": "user CPU seconds" + (", with the database server's" if connection.vendor == "postgresql" else ""),
+        "bulk_create_seconds": [round(seconds, 3) for seconds in bulk],
+        "dry_run_seconds": [round(seconds, 3) for seconds in dry_runs],
+        "confirm_seconds": [round(seconds, 3) for seconds in confirms],
+        "ratio": round(statistics.median(i / b for i, b in zip(imports, bulk, strict=True)), 2),
+        "best_rounds_ratio": round(min(imports) / min(bulk), 2),
     }
-    results = Path(__file__).resolve().parent.parent / "bench" / "results"
+    results = Path(__file__).resolve().parents[2] / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
     (results / f"import-{connection.vendor}.json").write_text(json.dumps(measured, indent=2) + "\n")
     print(f"\n{measured}")
