@@ -38,7 +38,8 @@ class ConstraintSentencesFormMixin:
 
 
 class PlainDecimalField(forms.DecimalField):
-    """A stored decimal shown as staff wrote it: a count of 52 as "52", not "52.00"; 1.5 as "1.5".
+    """A stored decimal shown as staff read it: a count of 52 as "52", not "52.00"; 1.5 as "1.5"; 84475000000 as
+    "84,475,000,000", with the separators that make its scale readable (and that the field reads back).
 
     Typed as releases write amounts, too: 844.75亿, 84.475 billion, 8,447,500万 and 84,475,000,000 all read as
     84475000000, the words the imports read (core.parsing.parse_amount). A text box, since a number box would not
@@ -57,7 +58,7 @@ class PlainDecimalField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal) and value.is_finite():
-            return format(value.normalize(), "f")
+            return format(value.normalize(), ",f")
         return super().prepare_value(value)
 
 

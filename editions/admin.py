@@ -125,21 +125,26 @@ class ReportedFigureInline(SourcePickerMixin, admin.StackedInline):
     extra = 0
 
 
-class ReportedSectorInline(SourcePickerMixin, admin.TabularInline):
+class ReportedSectorInline(SourcePickerMixin, admin.StackedInline):
+    """Stacked, as the figures are: as a table row its sources and delete box sat past the form's right edge."""
+
     model = ReportedSector
     form = ReportedSectorForm
-    fields = ["position", "published_name_en", "published_name_zh", "sector", "sources"]
+    fields = [("position", "sector"), ("published_name_en", "published_name_zh"), "sources"]
     autocomplete_fields = ["sector", "sources"]
     extra = 0
 
 
-class ReportedBandInline(SourcePickerMixin, admin.TabularInline):
+class ReportedBandInline(SourcePickerMixin, admin.StackedInline):
+    """Stacked, as the figures are: as one table row its nine columns ran far past the form's right edge."""
+
     model = ReportedBand
     form = ReportedBandForm
     fields = [
-        "lower_yuan", "upper_yuan", "count", "is_nested", "primary_source", "sources", "public_note_en",
-        "public_note_zh", "research_note",
-    ]  # fmt: skip
+        ("lower_yuan", "upper_yuan", "count", "is_nested"),
+        ("primary_source", "sources"),
+        ("public_note_en", "public_note_zh", "research_note"),
+    ]
     autocomplete_fields = ["primary_source", "sources"]
     formfield_overrides = SMALL_TEXTAREA
     extra = 0

@@ -1,5 +1,5 @@
-"""On a laptop screen (1280×800) the figures of the edition form fit its width: every figure's sources,
-notes and delete box can be reached without scrolling sideways."""
+"""On a laptop screen (1280×800) the inlines of the edition form fit its width: every figure's, band's and
+sector name's sources, notes and delete box can be reached without scrolling sideways."""
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +12,16 @@ PASSWORD = "correct horse battery staple"
 
 
 def test_the_figures_inline_fits_the_edition_form(live_server, page):
-    from tests.factories import EditionFactory, MetricFactory, ReportedFigureFactory, SourceFactory, SuperuserFactory
+    from tests.factories import (
+        EditionFactory,
+        MetricFactory,
+        ReportedBandFactory,
+        ReportedFigureFactory,
+        ReportedSectorFactory,
+        SectorFactory,
+        SourceFactory,
+        SuperuserFactory,
+    )
 
     SuperuserFactory(username="admin")
     edition = EditionFactory(number=14, draft=True)
@@ -26,6 +35,15 @@ def test_the_figures_inline_fits_the_edition_form(live_server, page):
             public_note_en="Reported at the opening ceremony [S1].",
             research_note="The second release gives a lower figure.",
         )
+
+    ReportedBandFactory(edition=edition, sources=sources, public_note_en="Nested in the band above.")
+    sector = SectorFactory(name_en="Equipment manufacturing and new materials")
+    ReportedSectorFactory(
+        edition=edition,
+        sector=sector,
+        published_name_en="equipment manufacturing and new materials",
+        published_name_zh="装备制造和新材料",
+    ).sources.set(sources)
 
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Username").fill("admin")
@@ -49,3 +67,16 @@ def test_the_figures_inline_fits_the_edition_form(live_server, page):
         expect(target).to_be_visible()
         box = target.bounding_box()
         assert box["x"] + box["width"] <= 1280, box
+    for name in ("reported_bands", "reported_sectors"):
+        other = page.locator(f"#{name}-group")
+        other.screenshot(path=SCREENSHOTS / f"edition-{name}-inline-desktop.png")
+        # A table row scrolls inside its own box, so the widest element inside the group is what must fit.
+        sizes = other.evaluate(
+            "g => ({group: Math.max(g.scrollWidth, ...[...g.querySelectorAll('*')].map(e => e.scrollWidth)),"
+            " box: g.parentElement.clientWidth})"
+        )
+        assert sizes["group"] <= sizes["box"], (name, sizes)
+        delete = other.locator(f"input[name='{name}-0-DELETE']")
+        expect(delete).to_be_visible()
+        box = delete.bounding_box()
+        assert box["x"] + box["width"] <= 1280, (name, box)

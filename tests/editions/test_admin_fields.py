@@ -39,16 +39,16 @@ def test_a_count_shows_as_a_whole_number_on_its_own_page_and_inline(staff):
     assert input_value(page, "figures-0-value") == "52"
 
 
-def test_amounts_show_every_digit_and_no_empty_decimals(staff):
+def test_amounts_show_every_digit_grouped_and_no_empty_decimals(staff):
     project = ProjectFactory(value=Decimal("95600000000.00"))
     fen = ProjectFactory(value=Decimal("1234.50"))
     band = ReportedBandFactory(lower_yuan=Decimal("100000000"), upper_yuan=Decimal("500000000.00"))
     assert input_value(staff.get(reverse("admin:projects_project_change", args=[project.pk])).text, "value") == (
-        "95600000000"
+        "95,600,000,000"
     )
-    assert input_value(staff.get(reverse("admin:projects_project_change", args=[fen.pk])).text, "value") == "1234.5"
+    assert input_value(staff.get(reverse("admin:projects_project_change", args=[fen.pk])).text, "value") == "1,234.5"
     page = staff.get(reverse("admin:editions_reportedband_change", args=[band.pk])).text
-    assert (input_value(page, "lower_yuan"), input_value(page, "upper_yuan")) == ("100000000", "500000000")
+    assert (input_value(page, "lower_yuan"), input_value(page, "upper_yuan")) == ("100,000,000", "500,000,000")
 
 
 def test_a_whole_number_saves_back_unchanged(staff):
@@ -100,7 +100,7 @@ def test_a_figure_saved_with_a_scale_word_stores_yuan(staff):
     assert response.status_code == 302, response.context["adminform"].form.errors
     figure.refresh_from_db()
     assert figure.value == Decimal("84475000000")
-    assert input_value(staff.get(url).text, "value") == "84475000000"
+    assert input_value(staff.get(url).text, "value") == "84,475,000,000"
 
 
 def test_a_word_that_is_no_amount_is_a_sentence_on_its_field(staff):
