@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_history import HistoryAdmin
-from core.admin_imports import StaffExportMixin, StaffImportExportMixin
+from core.admin_imports import StaffImportExportMixin
 from core.admin_mixins import RefuseDeletionInUseMixin, delete_selected, related_count
 from core.forms import STAFF_FIELD_OVERRIDES, ConstraintSentencesFormMixin
 from core.versioning import VersionCheckAdminMixin, VersionedModelForm
@@ -26,7 +26,7 @@ from editions.admin_publishing import PublishingAdminMixin
 from editions.admin_rows import EditionRowAdminMixin
 from editions.citations import check_note
 from editions.models import Edition, EditionStatus, Metric, ReportedBand, ReportedFigure, ReportedSector, Sector, Source
-from editions.reference_resources import EditionResource, MetricResource, SourceResource
+from editions.reference_resources import EditionResource, MetricResource, SectorResource, SourceResource
 from editions.resources import ReportedBandResource, ReportedFigureResource, ReportedSectorResource
 
 # Compact text boxes for notes inside tabular inlines; decimals and dates as every staff form shows them.
@@ -370,7 +370,8 @@ class ReportedBandAdmin(
 
 
 @admin.register(Sector)
-class SectorAdmin(StaffExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
+class SectorAdmin(StaffImportExportMixin, RefuseDeletionInUseMixin, HistoryAdmin):
+    resource_classes = [SectorResource]
     list_display = ["name_en", "name_zh", "slug", "position", "project_count"]
     list_editable = ["position"]
     search_fields = ["name_en", "name_zh", "slug"]

@@ -1,8 +1,8 @@
-"""Spreadsheet import and export of what figures refer to: sources, metrics and the editions themselves.
+"""Spreadsheet import and export of what figures refer to: sources, metrics, sectors and the editions themselves.
 
 Each template's example row imports nothing: its key is one no record may have (source S0, metric
-"example", edition 0), refused with a sentence. An import never sets an edition's status: a new edition is a
-draft, and publishing goes through the publishing service.
+"example", sector "example", edition 0), refused with a sentence. An import never sets an edition's status: a
+new edition is a draft, and publishing goes through the publishing service.
 """
 
 import re
@@ -21,6 +21,7 @@ from editions.admin_permissions import cited_by_published_data
 from editions.import_widgets import NoteWidget
 from editions.models import EXAMPLE_METRIC_CODE, EXAMPLE_SOURCE_KEY, Edition, Language, Metric, Source
 from editions.resources import PositionWidget, text_field
+from editions.sectors import EXAMPLE_SECTOR_SLUG, Sector
 from editions.services import can_publish
 from editions.span_resources import EditionNumberWidget
 
@@ -194,6 +195,52 @@ class MetricResource(StaffResource):
                 {
                     "code": ValidationError(
                         _("code may hold only letters, digits, - and _ (got '%(value)s')") % {"value": code[:60]},
+                        code="cell",
+                    )
+                }
+            )
+
+
+# -- sectors ------------------------------------------------------------------------------------------------
+
+
+class SectorResource(StaffResource):
+    """The canonical sectors by their slug; whoever may change a sector's form may import sectors (editors).
+
+    The names each release published for them are the sector names' own import (ReportedSectorResource).
+    """
+
+    slug = fields.Field(
+        attribute="slug",
+        column_name="slug",
+        widget=ExampleKeyWidget("slug", EXAMPLE_SECTOR_SLUG, gettext_lazy("sector"), max_length=80),
+    )
+    name_en = plain_text_field(Sector, "name_en", required=True)
+    name_zh = plain_text_field(Sector, "name_zh")
+    position = fields.Field(attribute="position", column_name="position", widget=PositionWidget("position"))
+
+    required_columns = ("slug", "name_en")
+    natural_key_label = gettext_lazy("slug")
+    example_row = {"slug": EXAMPLE_SECTOR_SLUG, "name_en": "Digital economy", "name_zh": "数字经济", "position": "100"}
+
+    class Meta:
+        model = Sector
+        fields = ("slug", "name_en", "name_zh", "position")
+        import_id_fields = ("slug",)
+        instance_loader_class = NaturalKeyInstanceLoader
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        slug = str(row.get("slug") or "").strip()
+        if slug and slug.casefold() != EXAMPLE_SECTOR_SLUG and not re.fullmatch(r"[-a-z0-9_]+", slug):
+            raise ValidationError(
+                {
+                    "slug": ValidationError(
+                        _("slug may hold only lower-case letters, digits, - and _ (got '%(value)s')")
+                        % {"value": slug[:80]},
                         code="cell",
                     )
                 }

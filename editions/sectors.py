@@ -1,5 +1,6 @@
 """The sectors of signed projects: one canonical vocabulary, and the names each edition's release published."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -7,6 +8,9 @@ from simple_history.models import HistoricalRecords
 from core.formatting import localized
 from core.validators import refuse_control_characters
 from editions.models import Edition, Source
+
+# The slug of the sectors import template's example row, which no sector may have (the template imports nothing).
+EXAMPLE_SECTOR_SLUG = "example"
 
 
 class Sector(models.Model):
@@ -26,6 +30,12 @@ class Sector(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.slug and self.slug.casefold() == EXAMPLE_SECTOR_SLUG:
+            message = _("“%(slug)s” is the slug of the import template's example row; choose another slug.")
+            raise ValidationError({"slug": ValidationError(message, code="example", params={"slug": self.slug})})
 
     @property
     def name(self) -> str:
