@@ -4,9 +4,10 @@ and those of the edition it was moved from; and the aggregate cells (projects/ta
 from django.db.models.signals import post_delete, post_save
 
 from core.caching.tokens import remember_before_save, watch
+from core.signals import data_restored
 from editions.models import ReportedBand
 from projects.models import Project
-from projects.tallying import TALLIED_FIELDS, apply_changes, normalised, refresh_band_tallies, state_of
+from projects.tallying import TALLIED_FIELDS, apply_changes, normalised, rebuild_cells, refresh_band_tallies, state_of
 
 
 def _remember_previous_state(sender, instance, raw=False, **kwargs):
@@ -59,3 +60,10 @@ watch(Project, editions=_editions_of)
 post_save.connect(_count_saved, sender=Project, dispatch_uid="tally-project-save")
 post_delete.connect(_count_deleted, sender=Project, dispatch_uid="tally-project-delete")
 post_save.connect(_recount_band, sender=ReportedBand, dispatch_uid="tally-reported-band-save")
+
+
+def _count_restored(sender, **kwargs):
+    rebuild_cells()
+
+
+data_restored.connect(_count_restored, dispatch_uid="tally-after-restore")
