@@ -21,27 +21,30 @@ CELL_COLUMNS = ("edition_id", "sector_id", "scope", "partner", "band_position")
 
 @contextmanager
 def time_limit(milliseconds: int) -> Iterator[None]:
-    """Interrupt the queries run inside after `milliseconds`, with an OperationalError, in a savepoint."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
+    """Interrupt the queries run inside after `milliseconds`, with an OperationalError."""
+    if connection.vendor == "postgresql":
+        # In a savepoint: a query cancelled rolls it back, and the setting with it; one that ends sets it back.
+        with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT current_setting('statement_timeout')")
                 (before,) = cursor.fetchone()
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
-            # A query cancelled rolls the savepoint back, and the setting with it; one that ends sets it back.
             yield
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
-        elif connection.vendor == "sqlite":
-            deadline = time.monotonic() + milliseconds / 1000
-            sqlite = connection.connection
-            sqlite.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-            try:
-                yield
-            finally:
-                sqlite.set_progress_handler(None, 10_000)
-        else:
+    elif connection.vendor == "sqlite":
+        # No transaction: on SQLite one would take the write lock (IMMEDIATE), and an interrupted read
+        # leaves nothing to roll back.
+        connection.ensure_connection()
+        deadline = time.monotonic() + milliseconds / 1000
+        sqlite = connection.connection
+        sqlite.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
             yield
+        finally:
+            sqlite.set_progress_handler(None, 10_000)
+    else:
+        yield
 
 
 def search_cells(base: QuerySet, edition_ids: list[int]) -> tuple[list[tuple], bool]:
