@@ -113,9 +113,9 @@ class ProjectQuerySet(ChangeTrackingQuerySet):
         with transaction.atomic():
             before = {
                 row[0]: row[1:]
-                for row in self.model._default_manager.filter(pk__in=[obj.pk for obj in objs]).values_list(
-                    "pk", *TALLIED_FIELDS
-                )
+                for row in self.model._default_manager.select_for_update()
+                .filter(pk__in=[obj.pk for obj in objs])
+                .values_list("pk", *TALLIED_FIELDS)
             }
             with tallying.deltas_suspended():
                 rows = super().bulk_update(objs, fields, *args, **kwargs)

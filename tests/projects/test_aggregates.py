@@ -140,6 +140,23 @@ def test_bulk_create_queryset_update_and_delete(world):
     assert_in_step()
 
 
+def test_a_copy_read_before_another_write_saves_and_deletes_right(world):
+    (first, second), (energy, farming) = world
+    project = ProjectFactory(edition=first, sector=energy, value=50 * MILLION)
+    stale = Project.objects.get(pk=project.pk)
+    Project.objects.filter(pk=project.pk).update(sector=farming, value=700 * MILLION)
+    project.refresh_from_db()
+    project.edition = second
+    project.save()
+    stale.value = 1200 * MILLION  # saved over the other write: the row is what counts, not what was read
+    stale.save()
+    assert_in_step()
+    Project.objects.filter(pk=project.pk).update(edition=first)
+    project.delete()  # read while in the second edition
+    assert_in_step()
+    assert stored_cells() == {}
+
+
 def test_bulk_update(world):
     (first, second), (energy, farming) = world
     projects = [ProjectFactory(edition=first, sector=energy, value=(index + 1) * 400 * MILLION) for index in range(3)]
