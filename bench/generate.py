@@ -309,7 +309,9 @@ def generate(
     add_reported_data(edition_objects, source_objects, generated)
     # The rows went in without signals; the portal's cached counts and summaries must not outlive them.
     from core.caching.tokens import changed
+    from projects.tallying import rebuild_cells
 
+    rebuild_cells()
     changed()
     generated.seconds = time.perf_counter() - started
     return generated

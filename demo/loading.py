@@ -16,6 +16,7 @@ from demo.sectors import load_sectors
 from demo.values import exclusive_ranges
 from editions.models import Edition, ReportedSector, Sector, Source
 from projects.models import PROJECT_FIELDS, Project, ProjectKind
+from projects.tallying import rebuild_cells
 
 DEFAULT_SEED = 2005
 
@@ -169,10 +170,13 @@ def load_demo(
     report(f"Reported value bands: {outcome}.")
     sector_outcome, outcome = load_sectors(data.sectors, editions, sources, data)
     report(f"Sectors: {sector_outcome}; sectors named in releases: {outcome}.")
+    # Bands written in bulk have no tallies yet: the loaded editions' aggregates are counted again, once.
     if not projects:
+        rebuild_cells(edition.pk for edition in editions.values())
         changed()
         return
     regenerated, unchanged, cleared = load_illustrative_projects(data, editions, sources, seed=seed)
+    rebuild_cells(edition.pk for edition in editions.values())
     # Bulk inserts and updates send no signals: stale the cached counts and summaries explicitly.
     changed()
     total = Project.objects.filter(edition__in=editions.values(), is_illustrative=True).count()

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -18,8 +18,10 @@ from editions.models import Edition, ReportedBand, ReportedFigure, Source
 from editions.reconciliation import PROJECT_COUNT_METRIC, PROJECT_VALUE_METRIC
 from editions.selectors import headline_figures
 from portal.lead import opening_sentences
+from projects.aggregates import AggregateCell, PublishedBandTally
 from projects.bands import VALUE_BANDS
 from projects.models import Project, Scope
+from projects.tallying import count_in_bands
 
 LARGEST_PROJECTS = 10
 
@@ -146,30 +148,20 @@ def _with_shares(rows: list[BreakdownRow], count: int, value: Decimal) -> list[B
     return rows
 
 
-def _band_rows(edition: Edition, projects: QuerySet) -> list[BreakdownRow]:
-    grouped = {
-        row["band_position"]: row
-        for row in projects.with_band().values("band_position").annotate(count=Count("pk"), total=Sum("value"))
-    }
+def _band_rows(edition: Edition, cells: QuerySet) -> list[BreakdownRow]:
+    grouped = {row["band_position"]: row for row in _grouped(cells, "band_position")}
     rows = []
     for band in VALUE_BANDS:
         row = grouped.get(band.position, {})
         rows.append(
             BreakdownRow(
                 label=str(band.label),
-                count=row.get("count", 0),
-                total=row.get("total") or Decimal(0),
+                count=row.get("projects", 0),
+                total=row.get("value") or Decimal(0),
                 query=_query(edition, band=band.slug),
             )
         )
     return rows
-
-
-def _band_edges(band: ReportedBand) -> Q:
-    condition = Q(value__gte=band.lower_yuan)
-    if band.upper_yuan is not None and not band.is_nested:
-        condition &= Q(value__lt=band.upper_yuan)
-    return condition
 
 
 def _matching_band(published: ReportedBand):
@@ -214,8 +206,9 @@ def _published_band_rows(
     return rows
 
 
-def _grouped(projects: QuerySet, *fields: str):
-    return projects.values(*fields).annotate(count=Count("pk"), total=Sum("value")).order_by("-total", *fields)
+def _grouped(cells: QuerySet, *fields: str):
+    """Sums of the edition's aggregate cells (projects/aggregates.py) by `fields`: a few hundred rows at most."""
+    return cells.values(*fields).annotate(projects=Sum("count"), value=Sum("total")).order_by("-value", *fields)
 
 
 def _neighbours(edition: Edition) -> tuple[Edition | None, Edition | None]:
@@ -230,27 +223,29 @@ def _neighbours(edition: Edition) -> tuple[Edition | None, Edition | None]:
 
 
 def _project_breakdowns(edition: Edition, published: list[ReportedBand]) -> dict:
-    """What the summary aggregates from the edition's projects: one GROUP BY query per breakdown."""
-    projects = Project.objects.filter(edition=edition).order_by()
-    bands = _band_rows(edition, projects)
+    """What the summary adds up from the edition's aggregate cells and band tallies, kept up to date by every write
+    of projects: no query here groups the projects themselves."""
+    cells = AggregateCell.objects.filter(edition=edition, count__gt=0).order_by()
+    bands = _band_rows(edition, cells)
     by_sector = [
         BreakdownRow(
             formatting.pick(row["sector__name_en"], row["sector__name_zh"]),
-            row["count"],
-            row["total"],
+            row["projects"],
+            row["value"],
             _query(edition, sector=row["sector__slug"]),
         )
-        for row in _grouped(projects, "sector__slug", "sector__name_en", "sector__name_zh")
+        for row in _grouped(cells, "sector__slug", "sector__name_en", "sector__name_zh")
     ]
     by_scope = [
-        BreakdownRow(str(Scope(row["scope"]).label), row["count"], row["total"], _query(edition, scope=row["scope"]))
-        for row in _grouped(projects, "scope")
+        BreakdownRow(str(Scope(row["scope"]).label), row["projects"], row["value"], _query(edition, scope=row["scope"]))
+        for row in _grouped(cells, "scope")
     ]
     by_partner = [
-        BreakdownRow(countries.name(row["partner"]) or row["partner"], row["count"], row["total"],
+        BreakdownRow(countries.name(row["partner"]) or row["partner"], row["projects"], row["value"],
                      _query(edition, partner=row["partner"]))
-        for row in _grouped(projects.filter(scope=Scope.INTERNATIONAL), "partner")
+        for row in _grouped(cells.filter(scope=Scope.INTERNATIONAL), "partner")
     ]  # fmt: skip
+    projects = Project.objects.filter(edition=edition).order_by()
     return {
         "bands": bands,
         "by_sector": by_sector,
@@ -262,16 +257,15 @@ def _project_breakdowns(edition: Edition, published: list[ReportedBand]) -> dict
 
 
 def _published_band_counts(projects: QuerySet, published: list[ReportedBand]) -> list[tuple[int, Decimal]]:
-    if not published:
-        return []
-    # Every published band counted in one query, by conditional aggregation.
-    aggregates = {}
-    for index, band in enumerate(published):
-        edges = _band_edges(band)
-        aggregates[f"count_{index}"] = Count("pk", filter=edges)
-        aggregates[f"value_{index}"] = Sum("value", filter=edges)
-    counted = projects.aggregate(**aggregates)
-    return [(counted[f"count_{index}"], counted[f"value_{index}"] or Decimal(0)) for index in range(len(published))]
+    """The recorded projects within each published band's edges, from the bands' tallies."""
+    tallies = {
+        tally.band_id: (tally.count, tally.total)
+        for tally in PublishedBandTally.objects.filter(band__in=[band.pk for band in published])
+    }
+    untallied = [band for band in published if band.pk not in tallies]
+    # A band written without signals and not counted since: counted here, until the next write counts it.
+    tallies.update(zip((band.pk for band in untallied), count_in_bands(projects, untallied), strict=True))
+    return [tallies[band.pk] for band in published]
 
 
 def edition_summary(*, edition: Edition) -> EditionSummary:

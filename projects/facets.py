@@ -3,15 +3,17 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from core import formatting
-from core.caching.aggregates import per_edition
+from core.caching.aggregates import for_editions, per_edition
 from editions.models import Edition, Sector
+from projects.aggregates import AggregateCell
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
 from projects.models import Scope
+from projects.search_facets import bounded_count, search_cells
 
 
 @dataclass
@@ -20,6 +22,22 @@ class FacetOption:
     label: str
     count: int
     selected: bool = False
+    at_least: bool = False  # counted among the first matches of a search only: there may be more
+
+    @property
+    def display_count(self) -> str:
+        return _("%(count)s or more") % {"count": self.count} if self.at_least else str(self.count)
+
+
+class MatchCount(int):
+    """How many projects match: exact, or, when `over`, more than this (the cap of a search's count)."""
+
+    over: bool
+
+    def __new__(cls, count: int, over: bool = False):
+        number = super().__new__(cls, count)
+        number.over = over
+        return number
 
 
 @dataclass
@@ -48,32 +66,35 @@ class FacetCube:
     cells: list[tuple[str, str, str, str, str, int]]  # edition number, sector slug, scope, partner, band slug, count
     edition_years: dict[str, int]
     sectors: dict[str, tuple[int, str, str]]  # slug: (position, English name, Chinese name)
+    lower_bounds: bool = False  # counted over a search's first matches only (projects/search_facets.py)
+
+
+def _cells_of(edition_ids: list[int]) -> dict[int, list[tuple]]:
+    """The aggregate cells of these editions, kept up to date by every write (projects/tallying.py)."""
+    cells = defaultdict(list)
+    for edition_id, *cell in AggregateCell.objects.filter(edition_id__in=edition_ids, count__gt=0).values_list(
+        "edition_id", "sector_id", "scope", "partner", "band_position", "count"
+    ):
+        cells[edition_id].append(tuple(cell))
+    return cells
 
 
 def _facet_cube(base: QuerySet, unfaceted_key: list) -> FacetCube:
-    def compute(missing: list[int]) -> dict[int, list[tuple]]:
-        grouped = (
-            base.filter(edition_id__in=missing)
-            .order_by()
-            .with_band()
-            .values_list("edition_id", "sector_id", "scope", "partner", "band_position")
-            .annotate(count=Count("pk"))
-        )
-        cells = defaultdict(list)
-        for edition_id, *cell in grouped:
-            cells[edition_id].append(tuple(cell))
-        return cells
-
-    # Edition by edition, so a change to one edition's projects counts only that edition's rows again.
     editions = {
         pk: (number, year) for pk, number, year in Edition.objects.published().values_list("pk", "number", "year")
     }
-    # Under a search word or value range, the counts are one visitor's question: the questions cache holds them.
-    by_edition = per_edition(
-        "facet-cells", editions, unfaceted_key, compute=compute, empty=(), question=bool(unfaceted_key)
-    )
-    rows = [(edition_id, *cell) for edition_id, cells in by_edition.items() for cell in cells]
-    editions = {pk: editions[pk] for pk in by_edition if by_edition[pk]}  # only editions with matching projects
+    lower_bounds = False
+    if not unfaceted_key:
+        # Edition by edition, so a change to one edition's projects reads only that edition's cells again.
+        by_edition = per_edition("facet-cells", editions, compute=_cells_of, empty=())
+        rows = [(edition_id, *cell) for edition_id, cells in by_edition.items() for cell in cells]
+    else:
+        # Under a search word or value range, the counts are one visitor's question: the questions cache holds them.
+        rows, lower_bounds = for_editions(
+            "search-facet-cells", editions, unfaceted_key, compute=lambda: search_cells(base, list(editions)),
+            question=True, language_neutral=True,
+        )  # fmt: skip
+    editions = {pk: editions[pk] for pk in {row[0] for row in rows}}  # only editions with matching projects
     sectors = {
         pk: (slug, position, name_en, name_zh)
         for pk, slug, position, name_en, name_zh in Sector.objects.filter(pk__in={row[1] for row in rows}).values_list(
@@ -88,6 +109,7 @@ def _facet_cube(base: QuerySet, unfaceted_key: list) -> FacetCube:
         cells=cells,
         edition_years={str(number): year for number, year in editions.values()},
         sectors={slug: (position, name_en, name_zh) for slug, position, name_en, name_zh in sectors.values()},
+        lower_bounds=lower_bounds,
     )
 
 
@@ -128,7 +150,9 @@ def _facets_from_cube(cube: FacetCube, labels: dict[str, str], selected: dict[st
     for name in FACET_NAMES:
         current = selected.get(name, "")
         options = [
-            FacetOption(value, describe[name](value), counts[name][value], selected=value == current)
+            FacetOption(
+                value, describe[name](value), counts[name][value], selected=value == current, at_least=cube.lower_bounds
+            )
             for value in ordered[name]
         ]
         if current and not any(option.selected for option in options):
@@ -138,13 +162,23 @@ def _facets_from_cube(cube: FacetCube, labels: dict[str, str], selected: dict[st
 
 
 def project_facets(
-    *, base: QuerySet, unfaceted: dict[str, str], labels: dict[str, str], selected: dict[str, str]
-) -> tuple[list[Facet], int]:
+    *,
+    base: QuerySet,
+    unfaceted: dict[str, str],
+    labels: dict[str, str],
+    selected: dict[str, str],
+    matching: QuerySet | None = None,
+) -> tuple[list[Facet], MatchCount]:
     """Counts beside each filter's choices under every other active filter, and the number of matching projects.
 
     `base` is the public projects under the filters that are not facets, described by `unfaceted`
-    (text, value range). The counts come from per-edition aggregates (core/caching): while no project of an
-    edition changes, its counts are read from the cache; otherwise one GROUP BY over its matching projects.
+    (text, value range), and `matching` those under every filter. Without text or value range the counts are
+    sums of the aggregate cells (projects/aggregates.py), cached edition by edition; with them, a bounded count
+    of the matching projects (projects/search_facets.py).
     """
-    unfaceted_key = sorted(unfaceted.items())
-    return _facets_from_cube(_facet_cube(base, unfaceted_key), labels, selected)
+    cube = _facet_cube(base, sorted(unfaceted.items()))
+    facets, total = _facets_from_cube(cube, labels, selected)
+    if cube.lower_bounds and matching is not None:
+        # The first matches say little about those under the other filters too: count those, up to the cap.
+        return facets, MatchCount(*bounded_count(matching))
+    return facets, MatchCount(total, over=cube.lower_bounds)

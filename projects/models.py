@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,10 @@ from core.caching.tokens import ChangeTrackingQuerySet
 from core.formatting import format_yuan, is_chinese, localized
 from core.validators import refuse_control_characters
 from editions.models import Edition, EditionStatus, Sector, Source
+from projects import tallying
+from projects.aggregates import AggregateCell, PublishedBandTally  # noqa: F401 - the app's models
 from projects.bands import band_for, band_position_expression
+from projects.tallying import TALLIED_FIELDS, apply_changes, rebuild_cells, rebuilding, state_of, touches_tallies
 
 # The fields staff set on a project, in the order the import template lists them; the admin form, the import
 # and the demo take them from here.
@@ -67,6 +70,66 @@ class ProjectQuerySet(ChangeTrackingQuerySet):
 
     def with_band(self):
         return self.annotate(band_position=band_position_expression())
+
+    # Bulk writes send no signals: each keeps the aggregate cells (projects/tallying.py) in step itself, in the
+    # transaction of its write.
+
+    def _editions(self) -> set[int]:
+        return set(self.order_by().values_list("edition_id", flat=True).distinct())
+
+    def update(self, **kwargs):
+        if not touches_tallies(kwargs) or tallying.suspended():
+            return super().update(**kwargs)
+        moved_to = kwargs.get("edition", kwargs.get("edition_id"))
+        if isinstance(moved_to, Edition):
+            moved_to = moved_to.pk
+        # Moved to an edition given as an expression: which ones is only known by counting them all.
+        editions = self._editions() if moved_to is None or isinstance(moved_to, int) else None
+        with rebuilding(editions) as touched:
+            if touched is not None and moved_to is not None:
+                touched.add(moved_to)
+            return super().update(**kwargs)
+
+    def delete(self):
+        with rebuilding(self._editions()):
+            return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic():
+            created = super().bulk_create(objs, *args, **kwargs)
+            if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+                # Which rows went in, and what they replaced, is unknown here: count their editions again.
+                rebuild_cells({obj.edition_id for obj in objs})
+            else:
+                apply_changes((state_of(obj), 1) for obj in created)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if not touches_tallies(fields):
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        written = {field if field.endswith("_id") or field not in ("edition", "sector") else f"{field}_id"
+                   for field in fields}  # fmt: skip
+        with transaction.atomic():
+            before = {
+                row[0]: row[1:]
+                for row in self.model._default_manager.select_for_update()
+                .filter(pk__in=[obj.pk for obj in objs])
+                .values_list("pk", *TALLIED_FIELDS)
+            }
+            with tallying.deltas_suspended():
+                rows = super().bulk_update(objs, fields, *args, **kwargs)
+            changes = []
+            for obj in objs:
+                if (old := before.get(obj.pk)) is None:
+                    continue
+                new = tuple(
+                    getattr(obj, name) if name in written else old[index] for index, name in enumerate(TALLIED_FIELDS)
+                )
+                changes += [(old, -1), (new, 1)]
+            apply_changes(changes)
+        return rows
 
 
 class Project(models.Model):
@@ -163,6 +226,13 @@ class Project(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The row and its aggregate cells (projects/signals.py) in one transaction, even outside a request's.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+
+    save.alters_data = True
+
     def get_absolute_url(self):
         return reverse("projects:detail", kwargs={"pk": self.pk})
 
@@ -173,6 +243,9 @@ class Project(models.Model):
         # both (projects/signals.py), without a query to find the old one.
         if "edition_id" in instance.__dict__:
             instance._loaded_edition_id = instance.edition_id
+        # And what it counted for in the aggregate cells, which a save or delete takes away (projects/signals.py).
+        if all(name in instance.__dict__ for name in TALLIED_FIELDS):
+            instance._loaded_state = state_of(instance)
         return instance
 
     @property

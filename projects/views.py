@@ -115,6 +115,8 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         context["per_page"] = table.paginator.per_page
         context["page_sizes"] = PAGE_SIZES
         context["result_count"] = table.paginator.count
+        # Over a search's cap: "over N", where N is the cap (projects/search_facets.py).
+        context["result_count_over"] = getattr(getattr(self, "result_count", None), "over", False)
         context["facets"] = getattr(self, "facets", [])
         context["active_filters"] = self._active_filters()
         context["export_links"] = self._export_links()
@@ -206,6 +208,7 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
             unfaceted={name: str(value) for name, value in unfaceted.items()},
             labels=labels,
             selected=self._selected(),
+            matching=self.object_list,
         )
 
     def _active_filters(self) -> int:

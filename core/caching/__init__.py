@@ -1,7 +1,8 @@
 """The cache, in three sentences.
 
 1. Two things are cached: whole public pages for visitors without a session (``pages.cache_public_page``),
-   and aggregates of each edition's projects (``aggregates.per_edition`` and ``aggregates.for_editions``).
+   and aggregates of each edition's projects (``aggregates.per_edition`` and ``aggregates.for_editions``),
+   most of them sums of the aggregate cells that every write keeps up to date (projects/tallying.py).
 2. A page is keyed by the release, host, path, its known query parameters and the *site token*; an aggregate by
    the release, its name and parts, and the *tokens of the editions* it covers (``tokens.current``, one query).
 3. Every save or delete of a model a public page shows replaces the site token, and of a project also its

@@ -53,12 +53,24 @@ def per_edition(
     return values
 
 
-def for_editions(name: str, edition_ids: Iterable[int], *parts: Any, compute: Callable[[], Any]) -> Any:
-    """One value over several editions' projects, in the active language, valid while none of their projects changes."""
-    cache = aggregates_cache()
+def for_editions(
+    name: str,
+    edition_ids: Iterable[int],
+    *parts: Any,
+    compute: Callable[[], Any],
+    question: bool = False,
+    language_neutral: bool = False,
+) -> Any:
+    """One value over several editions' projects, in the active language, valid while none of their projects changes.
+
+    `question` as for `per_edition`; `language_neutral` for a value the language does not change (one entry
+    for both languages).
+    """
+    cache = questions_cache() if question else aggregates_cache()
     current = tokens.current()
     ids = sorted(set(edition_ids))
-    key = _key(name, "|".join(current.edition(pk) for pk in ids), (ids, get_language(), parts))
+    language = None if language_neutral else get_language()
+    key = _key(name, "|".join(current.edition(pk) for pk in ids), (ids, language, parts))
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -32,8 +32,8 @@ def editions():
 class Aggregations:
     """The editions each GROUP BY over projects was run for, by page, read from the SQL the test ran.
 
-    The recorded statistics of the comparison pages count distinct partners; the facet cells of the projects
-    table are grouped by scope and band (among others). Each list is one query, so a list naming one edition
+    The recorded statistics of the comparison pages count distinct partners; the facets of the projects table
+    read the aggregate cells (scope and band among them). Each list is one query, so a list naming one edition
     means that edition alone was aggregated afresh.
     """
 
@@ -44,6 +44,10 @@ class Aggregations:
         found = {"comparison": [], "facets": []}
         for query in self.queries.captured_queries:
             sql = query["sql"]
+            if sql.startswith("SELECT") and '"projects_aggregatecell"' in sql and "GROUP BY" not in sql:
+                match = re.search(r'"edition_id" IN \(([\d, ]+)\)', sql)
+                found["facets"].append(sorted(int(number) for number in match.group(1).split(",")))
+                continue
             if "GROUP BY" not in sql or "projects_project" not in sql:
                 continue
             match = re.search(r'"edition_id" IN \(([\d, ]+)\)', sql)

@@ -4,9 +4,18 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-# Rebuilt by `migrate` (content types, permissions), transient (sessions, sign-in attempts), or cache
-# bookkeeping (data versions) that restore_data replaces with fresh tokens.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "core.DataVersion"]
+# Rebuilt by `migrate` (content types, permissions), transient (sessions, sign-in attempts), cache
+# bookkeeping (data versions) that restore_data replaces with fresh tokens, or counted from the projects
+# again when restored (aggregate cells and band tallies).
+EXCLUDED = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "axes",
+    "core.DataVersion",
+    "projects.AggregateCell",
+    "projects.PublishedBandTally",
+]
 EXTENSIONS = (".json", ".json.gz", ".json.bz2", ".json.xz")
 EXACT_JSON = "json-exact"
 

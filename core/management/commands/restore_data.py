@@ -11,6 +11,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from core.caching.tokens import changed
 from core.management.backup_checks import CheckedLoaddata, RowRefused
 from core.management.commands.backup_data import check_backup_name
+from core.signals import data_restored
 
 
 class Command(BaseCommand):
@@ -63,6 +64,7 @@ class Command(BaseCommand):
                         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
                 # loaddata, checking each row against its model's rules: SQLite would store what no page can show.
                 call_command(CheckedLoaddata(), str(Path(file).resolve()), verbosity=0)
+                data_restored.send(sender=self.__class__)
                 # Loading sends no change signals: every cached page and aggregate is stale now.
                 changed()
         finally:

@@ -1,0 +1,56 @@
+"""Aggregates of the projects kept up to date when projects are written (projects/tallying.py), so that the
+public pages read a few thousand small rows instead of grouping a million projects.
+
+Kept for every edition, published or not: publishing an edition changes no project, and the pages ask for
+published editions only.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from editions.models import Edition, ReportedBand, Sector
+
+
+class AggregateCell(models.Model):
+    """How many projects, and what they add up to, for one edition, sector, scope, partner and value band.
+
+    Every facet of the projects table and every breakdown of an edition summary is a sum of cells.
+    """
+
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="+", verbose_name=_("edition"))
+    sector = models.ForeignKey(Sector, models.CASCADE, related_name="+", verbose_name=_("sector"))
+    scope = models.CharField(_("scope"), max_length=14)
+    partner = models.CharField(_("partner country or region"), max_length=2, blank=True)
+    band_position = models.PositiveSmallIntegerField(_("value band"))  # projects.bands.VALUE_BANDS index
+    # Not unsigned: a delta briefly below zero must not fail the write that applies it (rows at zero go).
+    count = models.BigIntegerField(_("number of projects"))
+    total = models.DecimalField(_("total value (yuan)"), max_digits=24, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("aggregate cell")
+        verbose_name_plural = _("aggregate cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "sector", "scope", "partner", "band_position"], name="one_aggregate_cell_per_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.edition_id}/{self.sector_id}/{self.scope}/{self.partner}/{self.band_position}: {self.count}"
+
+
+class PublishedBandTally(models.Model):
+    """The projects of a band's edition within the band's own edges (a release's edges need not be the site's)."""
+
+    band = models.OneToOneField(
+        ReportedBand, models.CASCADE, primary_key=True, related_name="tally", verbose_name=_("reported value band")
+    )
+    count = models.BigIntegerField(_("number of projects"))
+    total = models.DecimalField(_("total value (yuan)"), max_digits=24, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("published band tally")
+        verbose_name_plural = _("published band tallies")
+
+    def __str__(self):
+        return f"{self.band_id}: {self.count}"

@@ -1,0 +1,185 @@
+"""Public pages read the maintained aggregates: no page groups or counts the projects, except for a search,
+whose counts are bounded (projects/search_facets.py)."""
+
+import re
+from contextlib import contextmanager
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from editions.models import EditionStatus
+from projects import search_facets
+from projects.models import Scope
+from tests.factories import EditionFactory, ProjectFactory, ReportedBandFactory, SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("projects:list")
+SUMMARY = reverse("editions:detail", kwargs={"number": 2})
+MILLION = Decimal(10) ** 6
+# The projects table, quoted as Django writes it: not its history table, nor the aggregate cells.
+PROJECTS_TABLE = re.compile(r'"projects_project"')
+AGGREGATING = re.compile(r"\bGROUP BY\b|\bCOUNT\(|\bSUM\(", re.IGNORECASE)
+
+# Pages without a search: every count on them comes from the aggregate cells and band tallies.
+PUBLIC_PAGES = [
+    (LIST, {}),
+    (LIST, {"sector": "energy", "edition": "2"}),
+    (LIST, {"scope": "international", "sort": "title", "per_page": "10"}),
+    (SUMMARY, {}),
+    (reverse("editions:list"), {}),
+]
+
+
+@pytest.fixture
+def portal():
+    editions = [EditionFactory(number=number, year=2000 + number) for number in (1, 2, 3)]
+    EditionFactory(number=4, year=2004, status=EditionStatus.DRAFT)
+    sectors = [SectorFactory(slug=slug, name_en=slug.title()) for slug in ("energy", "farming", "transport")]
+    ReportedBandFactory(edition=editions[1], lower_yuan=300 * MILLION, upper_yuan=2000 * MILLION)
+    ReportedBandFactory(edition=editions[1], lower_yuan=1000 * MILLION, upper_yuan=None, is_nested=True)
+    return editions, sectors
+
+
+def add_projects(editions, sectors, count: int, start: int = 0, title: str = "Grain depot") -> None:
+    for index in range(start, start + count):
+        international = index % 3 == 0
+        ProjectFactory(
+            edition=editions[index % len(editions)],
+            sector=sectors[index % len(sectors)],
+            value=Decimal(5 + (index * 37) % 4000) * MILLION,
+            scope=Scope.INTERNATIONAL if international else Scope.DOMESTIC,
+            partner=["RU", "JP", "KR"][index % 3] if international else "",
+            title=f"{title} {index}",
+        )
+
+
+def aggregates_over_projects(queries) -> list[str]:
+    return [
+        query["sql"] for query in queries if PROJECTS_TABLE.search(query["sql"]) and AGGREGATING.search(query["sql"])
+    ]
+
+
+def cold_queries(client, url, params) -> list[dict]:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params).status_code == 200
+    return queries.captured_queries
+
+
+def test_the_patterns_tell_an_aggregate_over_projects(portal):
+    """The check below must catch what the pages did before: a GROUP BY over the projects table."""
+    from django.db.models import Count
+
+    from projects.models import Project
+
+    with CaptureQueriesContext(connection) as queries:
+        list(Project.objects.values("sector_id").annotate(n=Count("pk")))
+        list(Project.objects.filter(title="x").values("pk"))
+    assert len(aggregates_over_projects(queries.captured_queries)) == 1
+
+
+@pytest.mark.parametrize(("url", "params"), PUBLIC_PAGES)
+def test_public_pages_without_a_search_never_aggregate_the_projects(client, portal, url, params):
+    add_projects(*portal, 30)
+    queries = cold_queries(client, url, params)
+    assert aggregates_over_projects(queries) == []
+
+
+def test_the_counts_read_from_the_cells_are_those_of_the_projects(client, portal):
+    editions, sectors = portal
+    add_projects(editions, sectors, 30)
+    ProjectFactory(edition=editions[1], sector=sectors[0], value=1500 * MILLION)  # in both published bands
+    cache.clear()
+    text = strip_tags(client.get(LIST, {"edition": "2", "sector": "farming"}).content.decode())
+    # Editions and sectors take the projects in turn, together: the 2nd edition's are farming, but one.
+    assert "10 projects match" in text
+    assert "Energy (1)" in text and "Transport (0)" not in text
+    summary = client.get(SUMMARY).context["summary"]
+    assert summary.recorded_count == 11
+    published = {row.band.lower_yuan: row.recorded_count for row in summary.published_bands}
+    from projects.models import Project
+
+    second = Project.objects.filter(edition=editions[1])
+    assert published == {
+        300 * MILLION: second.filter(value__gte=300 * MILLION, value__lt=2000 * MILLION).count(),
+        1000 * MILLION: second.filter(value__gte=1000 * MILLION).count(),
+    }
+    assert {row.label: row.count for row in summary.by_sector} == {"Farming": 10, "Energy": 1}
+
+
+def query_counts(client) -> list[int]:
+    return [len(cold_queries(client, url, params)) for url, params in PUBLIC_PAGES]
+
+
+def test_query_counts_do_not_depend_on_the_number_of_projects(client, portal):
+    add_projects(*portal, 10)
+    few = query_counts(client)
+    add_projects(*portal, 190, start=10)
+    assert query_counts(client) == few
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    monkeypatch.setattr(search_facets, "FACET_COUNT_CAP", 5)
+
+
+def test_a_search_within_the_cap_is_counted_exactly(client, portal, small_cap):
+    add_projects(*portal, 4, title="Hydrogen plant")
+    add_projects(*portal, 20, start=4)
+    text = strip_tags(client.get(LIST, {"q": "hydrogen"}).content.decode())
+    assert "4 projects match" in text and "or more" not in text
+
+
+def test_a_search_over_the_cap_grouped_in_time_is_exact(client, portal, small_cap):
+    add_projects(*portal, 12, title="Hydrogen plant")
+    with CaptureQueriesContext(connection) as queries:
+        text = strip_tags(client.get(LIST, {"q": "hydrogen"}).content.decode())
+    assert "12 projects match" in text and "or more" not in text
+    assert "Energy (4)" in text
+    if connection.vendor == "sqlite":  # a read takes no write lock (SQLite's transactions begin IMMEDIATE)
+        assert not [query for query in queries.captured_queries if query["sql"].startswith("BEGIN")]
+
+
+def test_a_search_over_the_cap_not_grouped_in_time_says_over_n(client, portal, small_cap, monkeypatch):
+    add_projects(*portal, 12, title="Hydrogen plant")
+
+    @contextmanager
+    def no_time(milliseconds):
+        raise OperationalError("canceling statement due to statement timeout")
+        yield
+
+    monkeypatch.setattr(search_facets, "time_limit", no_time)
+    response = client.get(LIST, {"q": "hydrogen"})
+    text = strip_tags(response.content.decode())
+    assert "Over 5 projects match" in text
+    # Six matches read (the cap and one): each option's count is what those hold, at least.
+    options = [option for facet in response.context["facets"] for option in facet.options]
+    assert options and all(option.at_least for option in options)
+    assert sum(option.count for option in response.context["facets"][0].options) == 6
+    assert re.search(r"Energy \(\d+ or more\)", text)
+    # Under a facet as well: the number matching every filter is counted up to the cap.
+    text = strip_tags(client.get(LIST, {"q": "hydrogen", "sector": "farming", "edition": "2"}).content.decode())
+    assert "1 project matches" in text or "projects match" in text
+
+
+def test_the_time_limit_interrupts_a_long_query_and_leaves_the_connection_usable(portal):
+    slow = (
+        "SELECT pg_sleep(1)"
+        if connection.vendor == "postgresql"
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) SELECT count(*) FROM n"
+    )
+    with pytest.raises(OperationalError), search_facets.time_limit(50), connection.cursor() as cursor:
+        cursor.execute(slow)
+    with search_facets.time_limit(5000), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW statement_timeout")
+            assert cursor.fetchone()[0] != "50ms"
