@@ -4,6 +4,21 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import refuse_control_characters
 
 
+class DerivedRows(models.Model):
+    """Rows counted from other rows (the projects' aggregate cells, say): no one enters them, so they refuse
+    nothing a form would, keep no history and are left out of backups; what keeps them up to date rebuilds them
+    after a restore."""
+
+    class Meta:
+        abstract = True
+
+
+def derived_models() -> list[type[models.Model]]:
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, DerivedRows)]
+
+
 class DataVersion(models.Model):
     """One token of the cache (core/caching): replaced whenever the data it stands for changes.
 

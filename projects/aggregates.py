@@ -8,10 +8,11 @@ published editions only.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import DerivedRows
 from editions.models import Edition, ReportedBand, Sector
 
 
-class AggregateCell(models.Model):
+class AggregateCell(DerivedRows):
     """How many projects, and what they add up to, for one edition, sector, scope, partner and value band.
 
     Every facet of the projects table and every breakdown of an edition summary is a sum of cells.
@@ -39,7 +40,7 @@ class AggregateCell(models.Model):
         return f"{self.edition_id}/{self.sector_id}/{self.scope}/{self.partner}/{self.band_position}: {self.count}"
 
 
-class PublishedBandTally(models.Model):
+class PublishedBandTally(DerivedRows):
     """The projects of a band's edition within the band's own edges (a release's edges need not be the site's)."""
 
     band = models.OneToOneField(

@@ -5,6 +5,7 @@ from django.apps import apps
 
 from core.caching.pages import CACHED_HEADER
 from core.caching.tokens import WATCHED, current
+from core.models import derived_models
 from tests.factories import (
     EditionFactory,
     MetricFactory,
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC_DATA_APPS = ["editions", "projects"]
 # Counted from projects and bands (projects/tallying.py) in the transaction that writes them, which stales the
 # cache already: these rows never change on their own.
-DERIVED = {"projects.AggregateCell", "projects.PublishedBandTally"}
+
 
 FACTORIES = {
     "editions.Edition": EditionFactory,
@@ -42,7 +43,7 @@ def public_data_models():
     for label in PUBLIC_DATA_APPS:
         for model in apps.get_app_config(label).get_models():
             # History records are staff-only; a model's own rows are what pages show.
-            if not model.__name__.startswith("Historical") and model._meta.label not in DERIVED:
+            if not model.__name__.startswith("Historical") and model not in derived_models():
                 yield model
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from core.constraints import constraint_field, constraint_message, database_refusal
 from core.imports import IMPORT_FORMATS, import_error_lines
+from core.models import DerivedRows
 from editions.models import Edition, ReportedBand, ReportedFigure, ReportedSector
 from projects.models import Project
 from projects.resources import ProjectResource
@@ -79,7 +80,7 @@ SENTENCES = {
 ALL_CONSTRAINTS = {
     constraint.name: (model, constraint)
     for model in apps.get_models()
-    if model._meta.app_label in ("editions", "projects")
+    if model._meta.app_label in ("editions", "projects") and not issubclass(model, DerivedRows)
     for constraint in model._meta.constraints
 }
 

@@ -4,18 +4,24 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-# Rebuilt by `migrate` (content types, permissions), transient (sessions, sign-in attempts), cache
-# bookkeeping (data versions) that restore_data replaces with fresh tokens, or counted from the projects
-# again when restored (aggregate cells and band tallies).
+from core.models import derived_models
+
+# Rebuilt by `migrate` (content types, permissions), transient (sessions, sign-in attempts), or cache
+# bookkeeping (data versions) that restore_data replaces with fresh tokens. Rows derived from others
+# (core.models.DerivedRows: aggregate cells, band tallies) are counted again when restored: `excluded()`.
 EXCLUDED = [
     "contenttypes",
     "auth.permission",
     "sessions",
     "axes",
     "core.DataVersion",
-    "projects.AggregateCell",
-    "projects.PublishedBandTally",
 ]
+
+
+def excluded() -> list[str]:
+    return [*EXCLUDED, *(model._meta.label for model in derived_models())]
+
+
 EXTENSIONS = (".json", ".json.gz", ".json.bz2", ".json.xz")
 EXACT_JSON = "json-exact"
 
@@ -42,7 +48,7 @@ class Command(BaseCommand):
         call_command(
             "dumpdata",
             format=EXACT_JSON,
-            exclude=EXCLUDED,
+            exclude=excluded(),
             natural_foreign=True,
             use_base_manager=True,
             output=file,
