@@ -56,6 +56,13 @@ e2e: $(VENV)/.installed-e2e node_modules/.package-lock.json
 fuzz: install
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/expoportal/test_fuzz.py
 
+# The portal behind nginx proxy_cache on two gunicorn servers sharing PostgreSQL and Redis database 11
+# (tests/expoportal/test_reverse_proxy.py, deploy/nginx.conf.example): needs nginx, PostgreSQL and Redis.
+REVERSE_PROXY_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/expoportal
+.PHONY: test-reverse-proxy
+test-reverse-proxy: install
+	DATABASE_URL=$(REVERSE_PROXY_DATABASE_URL) $(PY) -m pytest -q -rs -m reverse_proxy tests/expoportal/test_reverse_proxy.py
+
 # Translations: refresh the catalog from the code and templates, then compile it. Fill in the new
 # msgstr lines of locale/zh_Hans/LC_MESSAGES/django.po and run it again; commit the .po and the .mo.
 MESSAGE_FLAGS := --ignore='tests/*' --ignore='bench/*' --ignore='staticfiles/*' --ignore='$(VENV)/*'

@@ -40,6 +40,12 @@ def pages(*, n: int, editions: int, params: dict) -> list[Page]:
             f"{table}?edition_id={params['edition_id']}&{ds}",
         ),
         Page(
+            "range",
+            "… filtered by value band (1–5 billion)",
+            f"{listing}&band=1b-5b",
+            f"{table}?value__gte=1000000000&value__lt=5000000000&{ds}",
+        ),
+        Page(
             "search",
             f"… text search “{SEARCH_WORD}”",
             f"{listing}&q={SEARCH_WORD}",

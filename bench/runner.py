@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bench import first_visits, report, servers
+from bench import first_visits, headline, report, servers, workload
 from bench.generate import DEFAULT_EDITIONS, DEFAULT_SEED
 from bench.pages import DATASETTE_DB, PAGE_SIZE, SEARCH_WORD, SECTOR_SLUG, Page, pages  # noqa: F401
 from bench.servers import RESULTS, ROOT
@@ -33,8 +33,14 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def data_env(database_url: str) -> dict:
+    """The portal's settings for the data step, without the pages' statement timeout (a bulk load or a
+    VACUUM of a million rows may take longer than the 5 s a page is given on PostgreSQL)."""
+    return {**servers.portal_env(database_url), "DB_STATEMENT_TIMEOUT_MS": "0"}
+
+
 def manage(database_url: str, *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=servers.portal_env(database_url), check=True)
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=data_env(database_url), check=True)
 
 
 def fresh_postgres(url: str) -> None:
@@ -80,7 +86,7 @@ def prepare(database: str, n: int, args) -> tuple[str, float]:
             str(args.seed),
         ],
         cwd=ROOT,
-        env=servers.portal_env(url),
+        env=data_env(url),
         check=True,
     )
     return url, time.perf_counter() - started
@@ -202,6 +208,24 @@ def after_one_edit(server: servers.Server, page_list: list[Page], url: str, edit
     )
 
 
+def headline_addresses(copy: Path, n: int, args, page_list: list[Page], listing: str) -> list[workload.Address]:
+    """The workload's addresses, none of them one the repeat visits or the first visits ask."""
+    asked = [page.portal for page in page_list if page.portal]
+    asked += [path for *_, paths in first_visits.families(listing=listing, known_word=SEARCH_WORD) for path in paths]
+    catalogue = workload.SQLiteCatalogue.open(copy)
+    try:
+        return workload.workload(
+            seed=args.seed,
+            n=n,
+            ids=workload.read_ids(copy),
+            catalogue=catalogue,
+            per_family=args.workload_per_family,
+            exclude=asked,
+        )
+    finally:
+        catalogue.close()
+
+
 def run_one(database: str, n: int, args, page_log: Path) -> dict:
     url, generation_s = prepare(database, n, args)
     copy = datasette_copy(database, n, args)
@@ -210,24 +234,43 @@ def run_one(database: str, n: int, args, page_log: Path) -> dict:
     run = {"database": database, "n": n, "generation_s": generation_s, "params": params, "pages": []}
     measured = {}
 
+    binary = None if args.no_datasette else servers.ensure_datasette(log, page_log)
+    listing = next(page.portal for page in page_list if page.key == "sorted")
+    addresses = headline_addresses(copy, n, args, page_list, listing)
     log(f"{database}, N={n:,}: gunicorn with {args.workers} workers")
     if args.redis_url:
         servers.flush_redis(args.redis_url)
     with servers.gunicorn(database_url=url, workers=args.workers, log=page_log, redis_url=args.redis_url) as server:
         measured["portal"] = measure(server, page_list, "portal", args)
-        listing = next(page.portal for page in page_list if page.key == "sorted")
+        run["workload"] = headline.run(
+            addresses,
+            portal_port=server.port,
+            floor=page_list[0].portal,
+            binary=binary,
+            copy=copy,
+            settings=DATASETTE_TUNED,
+            warm=[page.datasette for page in page_list if page.datasette and not page.export],
+            log_path=page_log,
+            log=log,
+        )
+        log("  headline: " + report.describe_workload(run["workload"]))
         run["first_visits"] = first_visits.measure(
             server.port, listing=listing, known_word=SEARCH_WORD, floor=page_list[0].portal
         )
         log("  first visits: " + report.describe_first_visits(run["first_visits"]))
         after_one_edit(server, page_list, url, params["edition_number"], measured["portal"])
 
-    if not args.no_datasette:
-        binary = servers.ensure_datasette(log, page_log)
+    # A restart empties every worker's cache (with Redis, the shared cache is emptied to the same effect).
+    if args.redis_url:
+        servers.flush_redis(args.redis_url)
+    with servers.gunicorn(database_url=url, workers=args.workers, log=page_log, redis_url=args.redis_url) as server:
+        run["after_restart"] = headline.after_restart(
+            server.port, headline.public_pages(edition=params["edition_number"], editions=args.editions)
+        )
+        log("  after a restart: " + ", ".join(f"{r['label']} {format_ms(r['ms'])} ms" for r in run["after_restart"]))
+
+    if binary is not None:
         for name, settings in (("datasette_shipped", DATASETTE_SHIPPED), ("datasette_tuned", DATASETTE_TUNED)):
-            if binary is None:
-                measured[name] = {}
-                continue
             log(f"{database}, N={n:,}: {name.replace('_', ' ')}")
             with servers.datasette(binary=binary, sqlite_path=copy, settings=settings, log=page_log) as server:
                 measured[name] = measure(server, page_list, "datasette", args)
@@ -280,6 +323,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--export-duration", type=float, default=60.0, help="no new download starts after this many seconds"
     )
     parser.add_argument("--export-timeout", type=float, default=300.0, help="seconds before one download fails")
+    parser.add_argument(
+        "--workload-per-family",
+        type=int,
+        default=workload.DEFAULT_PER_FAMILY,
+        help=f"distinct addresses per family of the headline workload (default {workload.DEFAULT_PER_FAMILY}, "
+        f"{len(workload.FAMILIES)} families)",
+    )
     parser.add_argument("--no-datasette", action="store_true", help="skip Datasette (its columns stay empty)")
     args = parser.parse_args(argv)
     args.size_list = [int(size.replace("_", "")) for size in args.sizes.split(",") if size.strip()]

@@ -35,6 +35,11 @@ def _error_text(error: Exception) -> str:
     return _("This row could not be imported because of an error on our side; nothing was imported.")
 
 
+def error_text(error: Exception) -> str:
+    """An exception raised while importing, in words for staff (the workbook import's lines are its own)."""
+    return _error_text(error)
+
+
 def import_error_lines(result, resource=None) -> list[str]:
     """Every problem of an import in plain words, one line each, in row order: 'Row 17: value must be …'."""
     lines = [_error_text(error.error) for error in result.base_errors]

@@ -15,7 +15,7 @@ from import_export.tmp_storages import BaseStorage
 
 IMPORT_DIR = Path(tempfile.gettempdir()) / "expoportal-imports"
 KEEP_SECONDS = 60 * 60
-_NAME = re.compile(r"[0-9a-f]{32}\.(csv|xlsx)")
+_NAME = re.compile(r"[0-9a-f]{32}\.(csv|xlsx|zip)")
 
 
 class ImportFileMissing(Exception):

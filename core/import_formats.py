@@ -117,37 +117,46 @@ class FormulaAwareXLSX(XLSX):
     def create_dataset(self, in_stream):
         import openpyxl
 
-        archive = zipfile.ZipFile(BytesIO(in_stream))
-        unpacked = sum(item.file_size for item in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportFileError(
-                _(
-                    "The file unpacks to %(size)s MB; at most %(max)s MB can be imported at once. "
-                    "Split it into smaller files."
-                )
-                % {"size": unpacked // 2**20, "max": MAX_UNPACKED_BYTES // 2**20}
-            )
-        # openpyxl reads the whole table of shared strings before the first row, and a sheet without a stated
-        # size whole before it knows there is none: counted first, each may hold no more cells than an import.
-        for item in archive.infolist():
-            name = item.filename.lower()
-            if name.endswith("sharedstrings.xml"):
-                tag = _SHARED_STRING_TAG
-            elif "worksheets/" in name and name.endswith(".xml"):
-                tag = _CELL_TAG
-            else:
-                continue
-            if len(tag.findall(archive.read(item))) > MAX_IMPORT_CELLS:
-                raise _too_many_cells()
+        check_xlsx_archive(in_stream)
         book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
         try:
-            sheet = book.active
-            _check_declared_size(sheet)
-            # Rows past a size that is too small are read too, not silently dropped.
-            sheet.reset_dimensions()
-            return collect_rows(sheet.iter_rows(values_only=True))
+            return sheet_dataset(book.active)
         finally:
             book.close()
+
+
+def check_xlsx_archive(in_stream: bytes) -> None:
+    """Refuse an XLSX file that unpacks to too much, or holds a sheet or string table of too many cells."""
+    archive = zipfile.ZipFile(BytesIO(in_stream))
+    unpacked = sum(item.file_size for item in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _(
+                "The file unpacks to %(size)s MB; at most %(max)s MB can be imported at once. "
+                "Split it into smaller files."
+            )
+            % {"size": unpacked // 2**20, "max": MAX_UNPACKED_BYTES // 2**20}
+        )
+    # openpyxl reads the whole table of shared strings before the first row, and a sheet without a stated
+    # size whole before it knows there is none: counted first, each may hold no more cells than an import.
+    for item in archive.infolist():
+        name = item.filename.lower()
+        if name.endswith("sharedstrings.xml"):
+            tag = _SHARED_STRING_TAG
+        elif "worksheets/" in name and name.endswith(".xml"):
+            tag = _CELL_TAG
+        else:
+            continue
+        if len(tag.findall(archive.read(item))) > MAX_IMPORT_CELLS:
+            raise _too_many_cells()
+
+
+def sheet_dataset(sheet) -> tablib.Dataset:
+    """The rows of one sheet of a workbook opened read-only, within the limits of an import."""
+    _check_declared_size(sheet)
+    # Rows past a size that is too small are read too, not silently dropped.
+    sheet.reset_dimensions()
+    return collect_rows(sheet.iter_rows(values_only=True))
 
 
 def _check_declared_size(sheet) -> None:

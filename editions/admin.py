@@ -162,6 +162,8 @@ class EditionAdmin(
     HistoryAdmin,
 ):
     resource_classes = [EditionResource]
+    # Links to the edition workbook (projects/workbook), which imports an edition with all its rows.
+    change_list_template = "admin/editions/edition/change_list.html"
     form = EditionForm
     formfield_overrides = STAFF_FIELD_OVERRIDES
     actions = [delete_selected, "publish_selected", "unpublish_selected"]

@@ -157,6 +157,10 @@ _release_prefix = os.environ.get("RELEASE") or code_fingerprint(BASE_DIR)
 for _alias in CACHES.values():
     _alias["KEY_PREFIX"] = _release_prefix
 
+# How long a browser or a reverse proxy may serve a public page or open-data answer without asking again
+# (core/caching/http.py): an edit shows through a proxy once it has passed.
+PUBLIC_MAX_AGE_SECONDS = int(os.environ.get("PUBLIC_MAX_AGE_SECONDS", "60"))
+
 # django-axes first: it refuses a locked-out login before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

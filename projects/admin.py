@@ -16,6 +16,7 @@ from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
 from projects.forms import VersionedProjectForm
 from projects.models import Project
 from projects.resources import ProjectResource
+from projects.workbook.admin import WorkbookAdminMixin
 
 
 class ValueBandFilter(admin.SimpleListFilter):
@@ -34,6 +35,7 @@ class ValueBandFilter(admin.SimpleListFilter):
 
 @admin.register(Project)
 class ProjectAdmin(
+    WorkbookAdminMixin,  # the edition workbook's pages
     SourcePickerMixin,
     VersionCheckAdminMixin,
     DeletedProjectsAdminMixin,

@@ -1,22 +1,19 @@
 """HTTP caching and CORS for open data (the API and the data package).
 
-Every answer is valid while the public data is unchanged, so its ETag is the site's data token (the one every
-save, import and publish replaces; core/caching/tokens.py) with the release, and its Last-Modified the time that
-token was last replaced. A client that sends the ETag back in If-None-Match gets a 304 before anything is read.
-Anyone may read the data from a browser on another site: GET answers carry Access-Control-Allow-Origin: *.
+Every answer is valid while the public data is unchanged, so its ETag and Cache-Control are those of
+core/caching/http.py for the data as a whole (from the site token every save, import and publish replaces), and
+its Last-Modified the time that token was last replaced. A client that sends the ETag back in If-None-Match (or
+the date in If-Modified-Since) gets a 304 before anything is read. Anyone may read the data from a browser on
+another site: GET answers carry Access-Control-Allow-Origin: *.
 """
 
-import hashlib
 from functools import wraps
 
-from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition
 
-from core.caching import tokens
+from core.caching import http, tokens
 
-CACHE_CONTROL = "public, max-age=60"
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
@@ -25,13 +22,21 @@ CORS_HEADERS = {
 }
 
 
-def data_etag(request, *args, **kwargs) -> str:
-    release = settings.CACHES["default"].get("KEY_PREFIX", "")
-    return hashlib.sha256(f"{release}:{tokens.current().site}".encode()).hexdigest()[:32]
+def _conditional(view):
+    """The view's answer, or a 304 when the client's copy is current; ETag and the rest on both."""
 
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        tag = http.etag()
+        changed_at = tokens.site_changed_at()
+        if http.unchanged(request, tag, last_modified=changed_at):
+            return http.open_data(HttpResponseNotModified(), tag, last_modified=changed_at)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            http.open_data(response, tag, last_modified=changed_at)
+        return response
 
-def data_last_modified(request, *args, **kwargs):
-    return tokens.site_changed_at()
+    return wrapper
 
 
 def _head(view, request, *args, **kwargs):
@@ -55,7 +60,7 @@ def _head(view, request, *args, **kwargs):
 
 def open_data(view):
     """The view's answers with ETag, Last-Modified and Cache-Control (a 304 when unchanged), and CORS for GET."""
-    conditional = condition(etag_func=data_etag, last_modified_func=data_last_modified)(view)
+    conditional = _conditional(view)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -72,8 +77,6 @@ def open_data(view):
             response = _head(conditional, request, *args, **kwargs)
         else:
             response = conditional(request, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code in (200, 304):
-            response["Cache-Control"] = CACHE_CONTROL
         for name, value in CORS_HEADERS.items():
             response[name] = value
         return response

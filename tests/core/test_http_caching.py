@@ -240,3 +240,10 @@ def test_a_new_release_gives_a_new_etag(client, edition, settings):
     response = client.get(url, headers={"if-none-match": old})
     assert response.status_code == 200
     assert response["ETag"] != old
+
+
+def test_the_max_age_is_the_setting(client, edition, settings):
+    settings.PUBLIC_MAX_AGE_SECONDS = 5
+    response = client.get(reverse("editions:detail", args=[14]))
+    assert "max-age=5" in cache_control(response)
+    assert client.get("/api/v1/editions")["Cache-Control"] == "public, max-age=5"

@@ -353,6 +353,18 @@ def test_answers_carry_an_etag_from_the_data_token_and_a_304_when_unchanged(clie
     assert "New plant" in get(client, "/projects").content.decode()
 
 
+def test_a_client_that_sends_the_last_modified_date_back_gets_a_304_until_the_data_changes(client, data):
+    first = get(client, "/editions")
+    since = first["Last-Modified"]
+    unchanged = client.get(f"{API}/projects", HTTP_IF_MODIFIED_SINCE=since)
+    assert unchanged.status_code == 304
+    assert unchanged["ETag"] == first["ETag"] and unchanged["Last-Modified"] == since
+    # An ETag, when sent, decides alone: a stale one is a full answer whatever the date says.
+    stale = client.get(f"{API}/editions", HTTP_IF_MODIFIED_SINCE=since, HTTP_IF_NONE_MATCH='W/"old"')
+    assert stale.status_code == 200
+    assert client.get(f"{API}/editions", HTTP_IF_MODIFIED_SINCE="Mon, 01 Jan 2001 00:00:00 GMT").status_code == 200
+
+
 def test_a_browser_preflight_is_allowed_from_any_site(client, data):
     response = client.options(f"{API}/projects", HTTP_ORIGIN="https://elsewhere.example")
     assert response.status_code == 204
