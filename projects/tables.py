@@ -142,12 +142,13 @@ class ProjectTable(PortalTable):
 
 
 class FastRow:
-    """A table row with its cells already rendered: what the row template reads of a BoundRow."""
+    """A table row with its cells already rendered: what the row template reads of a BoundRow, and `html`, the
+    whole row as that template would write it (templates/includes/_table.html), which it then writes as it is."""
 
-    __slots__ = ("record", "attrs", "cells")
+    __slots__ = ("record", "attrs", "cells", "html")
 
-    def __init__(self, record, attrs, cells):
-        self.record, self.attrs, self.cells = record, attrs, cells
+    def __init__(self, record, attrs, cells, html):
+        self.record, self.attrs, self.cells, self.html = record, attrs, cells, html
 
     def items(self):
         return self.cells
@@ -172,6 +173,13 @@ class FastRows:
         self.scope_labels = {value: conditional_escape(str(label)) for value, label in Scope.choices}
         self.badge = illustrative_badge()
         self.columns = [(self._column(column), self.RENDERERS[column.name]) for column in table.columns]
+        # Each cell's opening tag, as the row template writes it: the column's attributes and, in a table that
+        # becomes cards on a phone, the column's name.
+        self.cell_openings = [
+            f"<td {column.attrs.td.as_html}"
+            + (f' data-label="{conditional_escape(column.header)}">' if table.stacks else ">")
+            for column, _render in self.columns
+        ]
 
     @classmethod
     def serves(cls, table) -> bool:
@@ -225,7 +233,14 @@ class FastRows:
     def __iter__(self):
         for index, record in enumerate(self.records):
             cells = [(column, render(self, record)) for column, render in self.columns]
-            yield FastRow(record, self.ROW_ATTRS[index % 2], cells)
+            attrs = self.ROW_ATTRS[index % 2]
+            html = "".join(
+                f"\n          {opening}{conditional_escape(cell)}</td>\n        "
+                for opening, (_column, cell) in zip(self.cell_openings, cells, strict=True)
+            )
+            yield FastRow(
+                record, attrs, cells, mark_safe(f"\n      <tr {attrs.as_html}>\n        {html}\n      </tr>\n    ")
+            )  # noqa: S308
 
     def __len__(self):
         return len(self.records)
