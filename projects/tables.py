@@ -168,7 +168,10 @@ class FastRows:
         self.records, self.table = list(records), table
         # Built once per page: a template URL rather than a reverse() per row.
         self.project_url = reverse("projects:detail", kwargs={"pk": 2147483647}).replace("2147483647", "{}")
-        self.edition_urls: dict[int, str] = {}
+        # A page's rows share a few editions, sectors and partners: each one's cell is written once.
+        self.edition_cells: dict[int, str] = {}
+        self.sector_cells: dict[int, str] = {}
+        self.partner_cells: dict[str, str] = {}
         self.band_labels = {band.slug: conditional_escape(str(band.label)) for band in VALUE_BANDS}
         self.scope_labels = {value: conditional_escape(str(label)) for value, label in Scope.choices}
         self.badge = illustrative_badge()
@@ -202,19 +205,27 @@ class FastRows:
 
     def _edition(self, project):
         edition = project.edition
-        if edition.number not in self.edition_urls:
-            self.edition_urls[edition.number] = edition.get_absolute_url()
-        return format_html('<a href="{}">{}</a>', self.edition_urls[edition.number], edition.ordinal)
+        if edition.number not in self.edition_cells:
+            self.edition_cells[edition.number] = format_html(
+                '<a href="{}">{}</a>', edition.get_absolute_url(), edition.ordinal
+            )
+        return self.edition_cells[edition.number]
 
     def _sector(self, project):
-        return localized_html(project.sector, "name") or "—"
+        if project.sector_id not in self.sector_cells:
+            self.sector_cells[project.sector_id] = localized_html(project.sector, "name") or "—"
+        return self.sector_cells[project.sector_id]
 
     def _scope(self, project):
         return self.scope_labels.get(project.scope) or conditional_escape(project.scope) or "—"
 
     def _partner(self, project):
-        name = project.partner.name if project.partner else ""
-        return conditional_escape(name) if name else "—"
+        # The stored code: the field's descriptor builds a Country object (and looks its name up) on every read.
+        code = project.__dict__.get("partner") or ""
+        if code not in self.partner_cells:
+            name = project.partner.name if project.partner else ""
+            self.partner_cells[code] = conditional_escape(name) if name else "—"
+        return self.partner_cells[code]
 
     def _signed_on(self, project):
         return project.signed_on.isoformat() if project.signed_on else "—"
