@@ -162,6 +162,11 @@ class FastRows:
     a page's time. Used only while the table's visible columns are the ones known here.
     """
 
+    # What the renderers below read of a project (and the page's order by): the page reads no other column.
+    FIELDS = (
+        "id", "title", "title_zh", "is_illustrative", "value", "scope", "partner", "signed_on",
+        "edition", "edition__number", "sector", "sector__name_en", "sector__name_zh",
+    )  # fmt: skip
     ROW_ATTRS = (SimpleNamespace(as_html=mark_safe('class="even"')), SimpleNamespace(as_html=mark_safe('class="odd"')))
 
     def __init__(self, records, table: "ProjectTable"):

@@ -60,9 +60,13 @@ class ProjectPaginator(ClampedPaginator):
         queryset = rows.data.data
         ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
-        chosen.query.select_related = queryset.query.select_related
         table = rows.table
-        page_rows = FastRows(chosen, table) if FastRows.serves(table) else BoundRows(data=chosen, table=table)
+        if FastRows.serves(table):
+            # Only the columns the rows show: no long texts, no source.
+            page_rows = FastRows(chosen.select_related("edition", "sector").only(*FastRows.FIELDS), table)
+        else:
+            chosen.query.select_related = queryset.query.select_related
+            page_rows = BoundRows(data=chosen, table=table)
         return self._get_page(page_rows, number, self)
 
 
