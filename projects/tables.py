@@ -142,12 +142,13 @@ class ProjectTable(PortalTable):
 
 
 class FastRow:
-    """A table row with its cells already rendered: what the row template reads of a BoundRow."""
+    """A table row with its cells already rendered: what the row template reads of a BoundRow, and `html`, the
+    whole row as that template would write it (templates/includes/_table.html), which it then writes as it is."""
 
-    __slots__ = ("record", "attrs", "cells")
+    __slots__ = ("record", "attrs", "cells", "html")
 
-    def __init__(self, record, attrs, cells):
-        self.record, self.attrs, self.cells = record, attrs, cells
+    def __init__(self, record, attrs, cells, html):
+        self.record, self.attrs, self.cells, self.html = record, attrs, cells, html
 
     def items(self):
         return self.cells
@@ -161,17 +162,32 @@ class FastRows:
     a page's time. Used only while the table's visible columns are the ones known here.
     """
 
+    # What the renderers below read of a project (and the page's order by): the page reads no other column.
+    FIELDS = (
+        "id", "title", "title_zh", "is_illustrative", "value", "scope", "partner", "signed_on",
+        "edition", "edition__number", "sector", "sector__name_en", "sector__name_zh",
+    )  # fmt: skip
     ROW_ATTRS = (SimpleNamespace(as_html=mark_safe('class="even"')), SimpleNamespace(as_html=mark_safe('class="odd"')))
 
     def __init__(self, records, table: "ProjectTable"):
         self.records, self.table = list(records), table
         # Built once per page: a template URL rather than a reverse() per row.
         self.project_url = reverse("projects:detail", kwargs={"pk": 2147483647}).replace("2147483647", "{}")
-        self.edition_urls: dict[int, str] = {}
+        # A page's rows share a few editions, sectors and partners: each one's cell is written once.
+        self.edition_cells: dict[int, str] = {}
+        self.sector_cells: dict[int, str] = {}
+        self.partner_cells: dict[str, str] = {}
         self.band_labels = {band.slug: conditional_escape(str(band.label)) for band in VALUE_BANDS}
         self.scope_labels = {value: conditional_escape(str(label)) for value, label in Scope.choices}
         self.badge = illustrative_badge()
         self.columns = [(self._column(column), self.RENDERERS[column.name]) for column in table.columns]
+        # Each cell's opening tag, as the row template writes it: the column's attributes and, in a table that
+        # becomes cards on a phone, the column's name.
+        self.cell_openings = [
+            f"<td {column.attrs.td.as_html}"
+            + (f' data-label="{conditional_escape(column.header)}">' if table.stacks else ">")
+            for column, _render in self.columns
+        ]
 
     @classmethod
     def serves(cls, table) -> bool:
@@ -194,19 +210,27 @@ class FastRows:
 
     def _edition(self, project):
         edition = project.edition
-        if edition.number not in self.edition_urls:
-            self.edition_urls[edition.number] = edition.get_absolute_url()
-        return format_html('<a href="{}">{}</a>', self.edition_urls[edition.number], edition.ordinal)
+        if edition.number not in self.edition_cells:
+            self.edition_cells[edition.number] = format_html(
+                '<a href="{}">{}</a>', edition.get_absolute_url(), edition.ordinal
+            )
+        return self.edition_cells[edition.number]
 
     def _sector(self, project):
-        return localized_html(project.sector, "name") or "—"
+        if project.sector_id not in self.sector_cells:
+            self.sector_cells[project.sector_id] = localized_html(project.sector, "name") or "—"
+        return self.sector_cells[project.sector_id]
 
     def _scope(self, project):
         return self.scope_labels.get(project.scope) or conditional_escape(project.scope) or "—"
 
     def _partner(self, project):
-        name = project.partner.name if project.partner else ""
-        return conditional_escape(name) if name else "—"
+        # The stored code: the field's descriptor builds a Country object (and looks its name up) on every read.
+        code = project.__dict__.get("partner") or ""
+        if code not in self.partner_cells:
+            name = project.partner.name if project.partner else ""
+            self.partner_cells[code] = conditional_escape(name) if name else "—"
+        return self.partner_cells[code]
 
     def _signed_on(self, project):
         return project.signed_on.isoformat() if project.signed_on else "—"
@@ -225,7 +249,14 @@ class FastRows:
     def __iter__(self):
         for index, record in enumerate(self.records):
             cells = [(column, render(self, record)) for column, render in self.columns]
-            yield FastRow(record, self.ROW_ATTRS[index % 2], cells)
+            attrs = self.ROW_ATTRS[index % 2]
+            html = "".join(
+                f"\n          {opening}{conditional_escape(cell)}</td>\n        "
+                for opening, (_column, cell) in zip(self.cell_openings, cells, strict=True)
+            )
+            yield FastRow(
+                record, attrs, cells, mark_safe(f"\n      <tr {attrs.as_html}>\n        {html}\n      </tr>\n    ")
+            )  # noqa: S308
 
     def __len__(self):
         return len(self.records)

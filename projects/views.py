@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 from django_tables2.export import ExportMixin
 from django_tables2.rows import BoundRows
 
+from core.caching.aggregates import for_question
 from core.caching.pages import cache_public_page
 from core.tables import EXPORT_FORMATS, PortalExport
 from projects.exports import RESPONSES
@@ -59,9 +60,13 @@ class ProjectPaginator(ClampedPaginator):
         queryset = rows.data.data
         ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
-        chosen.query.select_related = queryset.query.select_related
         table = rows.table
-        page_rows = FastRows(chosen, table) if FastRows.serves(table) else BoundRows(data=chosen, table=table)
+        if FastRows.serves(table):
+            # Only the columns the rows show: no long texts, no source.
+            page_rows = FastRows(chosen.select_related("edition", "sector").only(*FastRows.FIELDS), table)
+        else:
+            chosen.query.select_related = queryset.query.select_related
+            page_rows = BoundRows(data=chosen, table=table)
         return self._get_page(page_rows, number, self)
 
 
@@ -200,16 +205,17 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         labels = {name: str(self.filterset.filters[name].label) for name in self.filterset.filters}
         data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
         unfaceted = {name: data.get(name) for name in UNFACETED_PARAMS if data.get(name) not in (None, "")}
-        base = self.filterset_class(
-            data={name: str(value) for name, value in unfaceted.items()}, queryset=self.get_queryset()
-        )
-        return project_facets(
-            base=base.qs,
-            unfaceted={name: str(value) for name, value in unfaceted.items()},
-            labels=labels,
-            selected=self._selected(),
-            matching=self.object_list,
-        )
+        unfaceted = {name: str(value) for name, value in unfaceted.items()}
+        selected = self._selected()
+
+        def count():
+            base = self.filterset_class(data=unfaceted, queryset=self.get_queryset())
+            return project_facets(
+                base=base.qs, unfaceted=unfaceted, labels=labels, selected=selected, matching=self.object_list
+            )
+
+        # The same for every order and page of one choice of filters: counted once for all of them.
+        return for_question("project-facets", sorted(unfaceted.items()), sorted(selected.items()), compute=count)
 
     def _active_filters(self) -> int:
         return sum(1 for name in FILTER_PARAMS if self.request.GET.get(name))

@@ -9,7 +9,8 @@
    edition's token (each app registers its models in its own ``signals.py`` with ``tokens.watch``), so a changed
    page or aggregate is never read again and its old entry simply expires.
 
-Pages, and aggregates under a search word, go in the "questions" cache and the other aggregates in the default
+Pages, aggregates under a search word and the facet counts of one choice of filters (``aggregates.for_question``,
+under the site token) go in the "questions" cache and the other aggregates in the default
 one (``stores``), so that visitors' many distinct questions never cull what every page reads.
 
 The same page token gives public pages and downloads their ETag (``http``), so browsers and a reverse proxy can

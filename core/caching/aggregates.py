@@ -76,3 +76,19 @@ def for_editions(
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def for_question(name: str, *parts: Any, compute: Callable[[], Any]) -> Any:
+    """One value of one visitor's question (e.g. a page's facet counts under its filters), in the active language,
+    valid while nothing a public page shows changes (the site token), kept in the questions cache.
+
+    For what many addresses share: the pages of one filter choice in every order share their facet counts, so
+    only the first of them counts.
+    """
+    cache = questions_cache()
+    key = _key(name, tokens.current().site, (get_language(), parts))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value

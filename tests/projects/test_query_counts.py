@@ -17,6 +17,7 @@ from editions.models import Edition, EditionStatus
 from projects.facets import project_facets
 from projects.filters import ProjectFilter
 from projects.models import Project, Scope
+from projects.tables import FastRow
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory, standard_metric
 
 pytestmark = pytest.mark.django_db
@@ -348,7 +349,10 @@ def test_fast_rows_render_exactly_what_the_table_would(client, portal, monkeypat
 
     fast = table_html(client.get(LIST, params))
     monkeypatch.setattr("projects.tables.FastRows.serves", classmethod(lambda cls, table: False))
-    standard = table_html(client.get(LIST, params))
+    cache.clear()  # the same address again: rendered afresh, not the page the cache kept
+    response = client.get(LIST, params)
+    assert not any(isinstance(row, FastRow) for row in response.context["table"].paginated_rows)
+    standard = table_html(response)
     assert fast.splitlines() == standard.splitlines()
     assert fast.count("<tr") == 15
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in fast
@@ -394,3 +398,24 @@ def test_text_search_finds_words_in_any_column_and_case(client, portal):
     ProjectFactory(edition=editions[0], sector=sectors[0], title="Grain silo")
     titles = [row.record.title for row in client.get(LIST, {"q": "Hydrogen"}).context["table"].paginated_rows]
     assert sorted(titles) == ["Solar farm", "Wind park"]
+
+
+def test_other_orders_and_pages_of_one_filter_choice_reuse_its_facet_counts(client, portal, monkeypatch):
+    add_projects(*portal, 60)
+    counted = []
+
+    def counting(**kwargs):
+        counted.append(kwargs["selected"])
+        return project_facets(**kwargs)
+
+    monkeypatch.setattr("projects.views.project_facets", counting)
+    first = client.get(LIST, {"sector": "energy"})
+    other = client.get(LIST, {"sector": "energy", "sort": "title", "per_page": "10", "page": "2"})
+    assert counted == [{"sector": "energy"}]
+    assert other.context["result_count"] == first.context["result_count"] == 20
+    assert other.context["facets"] == first.context["facets"]
+    # Another choice of filters is counted afresh, and so is the same one after any change.
+    assertContains(client.get(LIST, {"sector": "energy", "partner": "JP"}), "5 projects match")
+    ProjectFactory(edition=portal[0][0], sector=portal[1][0], value=Decimal(7) * MILLION)
+    assertContains(client.get(LIST, {"sector": "energy", "page": "2"}), "21 projects match")
+    assert len(counted) == 3
