@@ -37,6 +37,14 @@ def changed(resource: StaffResource, instance) -> bool:
     return getattr(instance, "_imported_values", None) != resource.recorded_values(instance)
 
 
+def refuse_malformed_key(row, column: str, example: str, pattern: str, rule: str, shown: int) -> None:
+    """A key that links or codes use must match `pattern`; the example key is left to ExampleKeyWidget."""
+    key = str(row.get(column) or "").strip()
+    if key and key.casefold() != example and not re.fullmatch(pattern, key):
+        message = _("%(rule)s (got '%(value)s')") % {"rule": rule, "value": key[:shown]}
+        raise ValidationError({column: ValidationError(message, code="cell")})
+
+
 class ExampleKeyWidget(TextWidget):
     """A record's key, refusing the template's example key with a sentence."""
 
@@ -189,16 +197,9 @@ class MetricResource(StaffResource):
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
-        code = str(row.get("code") or "").strip()
-        if code and code.casefold() != EXAMPLE_METRIC_CODE and not re.fullmatch(r"[-a-zA-Z0-9_]+", code):
-            raise ValidationError(
-                {
-                    "code": ValidationError(
-                        _("code may hold only letters, digits, - and _ (got '%(value)s')") % {"value": code[:60]},
-                        code="cell",
-                    )
-                }
-            )
+        refuse_malformed_key(
+            row, "code", EXAMPLE_METRIC_CODE, r"[-a-zA-Z0-9_]+", _("code may hold only letters, digits, - and _"), 60
+        )
 
 
 # -- sectors ------------------------------------------------------------------------------------------------
@@ -234,17 +235,14 @@ class SectorResource(StaffResource):
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
-        slug = str(row.get("slug") or "").strip()
-        if slug and slug.casefold() != EXAMPLE_SECTOR_SLUG and not re.fullmatch(r"[-a-z0-9_]+", slug):
-            raise ValidationError(
-                {
-                    "slug": ValidationError(
-                        _("slug may hold only lower-case letters, digits, - and _ (got '%(value)s')")
-                        % {"value": slug[:80]},
-                        code="cell",
-                    )
-                }
-            )
+        refuse_malformed_key(
+            row,
+            "slug",
+            EXAMPLE_SECTOR_SLUG,
+            r"[-a-z0-9_]+",
+            _("slug may hold only lower-case letters, digits, - and _"),
+            80,
+        )
 
 
 # -- editions -----------------------------------------------------------------------------------------------
