@@ -208,6 +208,7 @@ def insert_projects(rows: Iterator[tuple], *, n: int, batch_size: int, progress:
     from django.db import connection, transaction
 
     from projects.models import Project
+    from projects.search_index import search_index_rebuilt_after
 
     extra_columns, extra_values = _other_columns(connection)
     columns = COLUMNS + extra_columns
@@ -218,7 +219,7 @@ def insert_projects(rows: Iterator[tuple], *, n: int, batch_size: int, progress:
             # A throwaway benchmark database: no need to wait for the disk after every batch.
             cursor.execute("PRAGMA synchronous = OFF")
             cursor.execute("PRAGMA cache_size = -262144")
-    with transaction.atomic(), connection.cursor() as cursor:
+    with search_index_rebuilt_after(), transaction.atomic(), connection.cursor() as cursor:
         for batch in _batches(rows, batch_size):
             prepared = []
             for row in batch:
