@@ -48,7 +48,10 @@ def _parts(sort: str) -> tuple[SortKey, bool]:
 def ordered(queryset: QuerySet, sort: str) -> QuerySet:
     """The rows in `sort`'s order, ties by id; empty values (no signing date) last either way."""
     key, descending = _parts(sort)
-    expression = F(key.field).desc(nulls_last=True) if descending else F(key.field).asc(nulls_last=True)
+    # NULLS LAST only where a column can be empty: on PostgreSQL a descending index holds NULLS FIRST, so
+    # "value DESC NULLS LAST" could not walk the value index and sorted every project instead.
+    nulls_last = True if key.nullable else None
+    expression = F(key.field).desc(nulls_last=nulls_last) if descending else F(key.field).asc(nulls_last=nulls_last)
     return queryset.order_by(expression, "id")
 
 
@@ -114,3 +117,13 @@ def decode(cursor: str, sort: str) -> tuple:
     if isinstance(value, int) and not 0 <= value <= 32767:
         raise _not_ours()
     return value, last_id
+
+
+def first_rows(queryset: QuerySet, limit: int) -> list:
+    """The first `limit` rows of an ordered queryset: their ids from the order's index first, then those rows.
+
+    Asked for whole rows with their edition, sector and sources joined, PostgreSQL joined and sorted every
+    project (1.5 s at a million) instead of walking the value index; the ids alone it reads from the index.
+    """
+    ids = list(queryset.values_list("pk", flat=True)[:limit])
+    return list(queryset.filter(pk__in=ids)) if ids else []

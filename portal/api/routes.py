@@ -191,7 +191,7 @@ def list_projects(request, query: Query[ProjectQuery]):
             rows = pagination.after(rows, query.sort, query.cursor)
         except pagination.BadCursor as error:
             raise BadParameter("cursor", str(error)) from error
-    page = list(rows[: query.page_size + 1])
+    page = pagination.first_rows(rows, query.page_size + 1)
     following = None
     if len(page) > query.page_size:
         page = page[: query.page_size]
