@@ -14,3 +14,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "expoportal.settings")
 
 application = get_wsgi_application()
+
+from expoportal.warmup import warm_up  # noqa: E402 - needs the settings get_wsgi_application configured
+
+warm_up()

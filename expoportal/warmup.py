@@ -1,0 +1,42 @@
+"""What a gunicorn worker does once as it starts, so that its first visitor does not wait for it.
+
+Django imports the URL modules, compiles templates and reads the translation catalogues lazily, in the
+first request that needs them: after a restart that was the first visitor's wait (the API's schemas alone
+took half a second to build, the public templates about a quarter). Each worker does it before it accepts
+a request instead.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.template import engines
+from django.template.loader import get_template
+from django.urls import get_resolver
+from django.utils import translation
+
+
+def public_template_names() -> list[str]:
+    """The project's own templates that public pages render (the admin's are left to the admin's first use)."""
+    names = set()
+    for engine in engines.all():
+        for folder in engine.template_dirs:
+            folder = Path(folder)
+            if (
+                not folder.is_relative_to(settings.BASE_DIR)
+                or ".venv" in folder.parts
+                or "site-packages" in folder.parts
+            ):
+                continue  # a library's templates
+            names.update(
+                path.relative_to(folder).as_posix() for path in folder.rglob("*.html") if "admin" not in path.parts
+            )
+    return sorted(names)
+
+
+def warm_up() -> None:
+    get_resolver().url_patterns  # noqa: B018 - importing them is the point
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Projects")
+    for name in public_template_names():
+        get_template(name)
