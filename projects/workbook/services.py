@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.import_formats import ImportFileError
 from editions.models import Edition
@@ -76,6 +77,14 @@ def _missing_rights(prepared: PreparedSheet, user) -> Problem | None:
     )
 
 
+def _not_checked(prepared: PreparedSheet, cited: list[str]) -> Problem:
+    return Problem(
+        prepared.sheet.name,
+        _("not checked yet: its rows cite rows of sheets with problems listed here (%(sheets)s); fix those and "
+          "preview again") % {"sheets": pgettext("list separator", ", ").join(cited)},
+    )  # fmt: skip
+
+
 def _import_sheet(prepared: PreparedSheet, *, user, file_name: str):
     resource = prepared.sheet.resource()
     try:
@@ -110,18 +119,29 @@ def _log(outcome: WorkbookOutcome, edition: Edition, *, user, file_name: str) ->
 
 
 def _run(workbook: PreparedWorkbook, outcome: WorkbookOutcome, *, user, file_name: str) -> Edition | None:
-    """Every sheet with rows, in order; stops after the Edition sheet when it fails (the rest need it)."""
+    """Every sheet with rows, in order; stops after the Edition sheet when it fails (the rest need it), and
+    leaves unchecked a sheet citing another that failed (its problems would be that sheet's again)."""
+    # Each sheet that was not imported: the sheets with problems of their own it comes down to.
+    failed: dict[str, list[str]] = {}
     for prepared in workbook.sheets:
         if not prepared.has_rows:
+            continue
+        cited = list(dict.fromkeys(root for name in prepared.sheet.cites for root in failed.get(name, ())))
+        if cited:
+            failed[prepared.sheet.name] = cited
+            outcome.problems.append(_not_checked(prepared, cited))
             continue
         missing = _missing_rights(prepared, user)
         if missing is not None:
             outcome.problems.append(missing)
+            failed[prepared.sheet.name] = [prepared.sheet.name]
             continue
         resource, result, problems = _import_sheet(prepared, user=user, file_name=file_name)
         outcome.problems += problems
         if problems and prepared.sheet is EDITION_SHEET:
             return None
+        if problems:
+            failed[prepared.sheet.name] = [prepared.sheet.name]
         if result is not None and not problems:
             outcome.sheets.append(sheet_preview(prepared, result, resource))
     return Edition.objects.filter(number=workbook.edition_number).first()

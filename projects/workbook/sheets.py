@@ -26,6 +26,9 @@ class Sheet:
     # The column that tells an example row: it holds `example` (edition 0, source S0).
     example_column: str
     example: str
+    # The sheets whose rows this one's rows cite: when one of them has problems, this one's rows would only
+    # report those problems again ("unknown source 'S3'"), so it is not checked until they are fixed.
+    cites: tuple[str, ...] = ()
 
     @property
     def edition_column(self) -> str | None:
@@ -53,8 +56,24 @@ EDITION_SHEET = Sheet("Edition", gettext_lazy("Edition"), EditionResource, Editi
 SHEETS = [
     EDITION_SHEET,
     Sheet("Sources", gettext_lazy("Sources"), SourceResource, Source, "key", EXAMPLE_SOURCE_KEY),
-    Sheet("Figures", gettext_lazy("Figures"), ReportedFigureResource, ReportedFigure, "edition", str(EXAMPLE_EDITION)),
-    Sheet("Bands", gettext_lazy("Value bands"), ReportedBandResource, ReportedBand, "edition", str(EXAMPLE_EDITION)),
+    Sheet(
+        "Figures",
+        gettext_lazy("Figures"),
+        ReportedFigureResource,
+        ReportedFigure,
+        "edition",
+        str(EXAMPLE_EDITION),
+        cites=("Sources",),
+    ),
+    Sheet(
+        "Bands",
+        gettext_lazy("Value bands"),
+        ReportedBandResource,
+        ReportedBand,
+        "edition",
+        str(EXAMPLE_EDITION),
+        cites=("Sources",),
+    ),
     Sheet(
         "Sectors",
         gettext_lazy("Sectors named"),
@@ -62,8 +81,17 @@ SHEETS = [
         ReportedSector,
         "edition",
         str(EXAMPLE_EDITION),
+        cites=("Sources",),
     ),
-    Sheet("Projects", gettext_lazy("Projects"), ProjectResource, Project, "edition", str(EXAMPLE_EDITION)),
+    Sheet(
+        "Projects",
+        gettext_lazy("Projects"),
+        ProjectResource,
+        Project,
+        "edition",
+        str(EXAMPLE_EDITION),
+        cites=("Sources", "Sectors"),
+    ),
 ]
 SHEET_NAMES = [sheet.name for sheet in SHEETS]
 HELP_SHEET = "Help"

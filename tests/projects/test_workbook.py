@@ -16,7 +16,7 @@ from editions.models import Edition, ReportedBand, ReportedFigure, ReportedSecto
 from projects.models import Project
 from projects.workbook.admin import SALT
 from tests.factories import EditionFactory, ProjectFactory, ReportedFigureFactory, SectorFactory, standard_metric
-from tests.projects.workbook_helpers import NUMBER, PROJECTS, as_csv_zip, fill_template, filled_workbook
+from tests.projects.workbook_helpers import NUMBER, PROJECTS, SOURCES, as_csv_zip, fill_template, filled_workbook
 from tests.staff_helpers import login, role_user
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,19 @@ def test_rows_without_an_edition_row_are_refused_with_a_sentence(data_entry, sec
         "names and city in one row",
         status_code=400,
     )
+
+
+def test_sheets_citing_a_failed_sources_sheet_are_left_unchecked_with_one_sentence_each(data_entry, sectors):
+    """Not an "unknown source" on every row citing a source whose own row has a problem."""
+    sources = [dict(SOURCES[0], published_on="first of September")]
+    response = upload(data_entry, filled_workbook(*sectors, Sources=sources))
+    assert response.status_code == 400
+    lines = [str(problem) for problem in response.context["outcome"].problems]
+    assert lines[0].startswith("Sources sheet, row 3, column published_on: ")
+    assert lines[1:] == [
+        f"{sheet} sheet: not checked yet: its rows cite rows of sheets with problems listed here (Sources); fix "
+        "those and preview again"
+        for sheet in ("Figures", "Bands", "Sectors", "Projects")
+    ]
+    assert not any("unknown source" in line for line in lines)
+    assert not Edition.objects.filter(number=NUMBER).exists()
