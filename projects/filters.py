@@ -6,15 +6,16 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db import connection
-from django.db.models import Q, Subquery
+from django.db.models import DecimalField, Q, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import ControlCharacterValidator
 from editions.models import Edition, Sector
 from projects.bands import BAND_CHOICES, BANDS_BY_SLUG
 from projects.facets import FACET_NAMES
-from projects.models import Scope
+from projects.models import Project, Scope
 
 # The columns the text search reads; on SQLite the index of migration 0007 holds the same six.
 SEARCHED_COLUMNS = ("title", "title_zh", "parties", "parties_zh", "description", "description_zh")
@@ -71,11 +72,15 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Value band"), choices=BAND_CHOICES, method="filter_band", empty_label=_("Any value")
     )
     value_min = django_filters.NumberFilter(
-        label=_("Value from (yuan)"), field_name="value", lookup_expr="gte", min_value=0, max_digits=17
+        label=_("Value from (yuan)"), field_name="value", method="filter_value_min", min_value=0, max_digits=17
     )
     value_max = django_filters.NumberFilter(
-        label=_("Value up to (yuan)"), field_name="value", lookup_expr="lte", min_value=0, max_digits=17
+        label=_("Value up to (yuan)"), field_name="value", method="filter_value_max", min_value=0, max_digits=17
     )
+
+    # Set on a copy of the filters (walking_the_order) before its rows are read: the value conditions are
+    # then written so that no index serves them, and the database walks the order's index instead.
+    walks_order_index = False
 
     def search(self, queryset, name, value):
         words = value.split()[:10]
@@ -97,7 +102,43 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(partner=value.upper())
 
     def filter_band(self, queryset, name, value):
-        return queryset.filter(BANDS_BY_SLUG[value].q("value"))
+        queryset, column = self._value_column(queryset)
+        return queryset.filter(BANDS_BY_SLUG[value].q(column))
+
+    def filter_value_min(self, queryset, name, value):
+        queryset, column = self._value_column(queryset)
+        return queryset.filter(**{f"{column}__gte": value})
+
+    def filter_value_max(self, queryset, name, value):
+        queryset, column = self._value_column(queryset)
+        return queryset.filter(**{f"{column}__lte": value})
+
+    def _value_column(self, queryset) -> tuple:
+        """The value as the conditions read it: the column, or, when walking the order, the same value cast
+        (CAST keeps SQLite's numeric comparison, which `+value` or `value + 0` would lose)."""
+        if not self.walks_order_index:
+            return queryset, "value"
+        field = Project._meta.get_field("value")
+        cast = Cast("value", DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places))
+        return queryset.alias(value_unindexed=cast), "value_unindexed"
+
+    @property
+    def reads_value_ranges(self) -> bool:
+        """Whether a value range or band is among the filters in use (the form must be valid)."""
+        data = self.form.cleaned_data
+        return any(data.get(name) not in (None, "") for name in ("value_min", "value_max", "band"))
+
+
+def walking_the_order(filterset: ProjectFilter) -> ProjectFilter:
+    """The same filters, written so that the database finds a page by walking the order's index and testing
+    the value range on each row, instead of reading every row of the range from the value index and sorting
+    them all (2.3 s for a third of a million projects in one range, against 2 ms for the walk).
+
+    Which is faster depends on how many rows the range holds, which the planners guess badly: the caller tries
+    the walk within a time limit first (projects.views.ProjectPaginator)."""
+    walking = type(filterset)(data=filterset.data, queryset=filterset.queryset, request=filterset.request)
+    walking.walks_order_index = True
+    return walking
 
 
 # The query parameters that filter (as opposed to sort, paginate or export), and those with no facet (no list

@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -15,8 +16,9 @@ from core.caching.pages import cache_public_page
 from core.tables import EXPORT_FORMATS, PortalExport
 from projects.exports import RESPONSES
 from projects.facets import project_facets
-from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
+from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter, walking_the_order
 from projects.models import Project
+from projects.search_facets import time_limit
 from projects.selection import active_filters, current_order, describe, order_choices, readable_values
 from projects.tables import FastRows, ProjectTable
 
@@ -25,6 +27,8 @@ PAGE_SIZES = (10, 25, 50, 100, 200)
 TABLE_PARAMS = ("sort", "page", "per_page", "_export")
 MAX_PAGE_SIZE = PAGE_SIZES[-1]
 DEFAULT_PAGE_SIZE = 25
+# How long a page may try walking the order's index before reading its value range the planner's way.
+WALK_LIMIT_MS = 150
 
 
 class ClampedPaginator(Paginator):
@@ -44,8 +48,10 @@ class ProjectPaginator(ClampedPaginator):
     ("deferred join"), instead of an OFFSET that reads every full row before it.
     """
 
-    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *args, count: int | None = None, walking=None, **kwargs):
         self.known_count = count
+        # The same rows with the value range unindexed (projects.filters.walking_the_order), or None.
+        self.walking = walking
         super().__init__(object_list, per_page, *args, **kwargs)
 
     @cached_property
@@ -58,7 +64,9 @@ class ProjectPaginator(ClampedPaginator):
         top = min(bottom + self.per_page, self.count)
         rows = self.object_list  # the table's BoundRows over its ordered queryset
         queryset = rows.data.data
-        ids = queryset.values("pk")[bottom:top]
+        ids = self._walked_ids(queryset, bottom, top)
+        if ids is None:
+            ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
         table = rows.table
         if FastRows.serves(table):
@@ -68,6 +76,20 @@ class ProjectPaginator(ClampedPaginator):
             chosen.query.select_related = queryset.query.select_related
             page_rows = BoundRows(data=chosen, table=table)
         return self._get_page(page_rows, number, self)
+
+    def _walked_ids(self, queryset, bottom: int, top: int) -> list[int] | None:
+        """The page's ids found by walking the order's index, if that ends within WALK_LIMIT_MS; else None.
+
+        It ends at once when the range holds many rows, and is cut off when it holds few, which the value
+        index then finds and sorts quickly: a page costs at most the limit more than the planner's own way."""
+        if self.walking is None:
+            return None
+        walking = self.walking.order_by(*queryset.query.order_by)
+        try:
+            with time_limit(WALK_LIMIT_MS):
+                return list(walking.values_list("pk", flat=True)[bottom:top])
+        except OperationalError:
+            return None
 
 
 @method_decorator(cache_public_page(params=(ProjectFilter, TABLE_PARAMS)), name="get")
@@ -111,7 +133,18 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         pagination = super().get_table_pagination(table)
         if pagination and getattr(self, "result_count", None) is not None:
             pagination["count"] = self.result_count
+        if pagination and self._walks_order_index(table):
+            pagination["walking"] = walking_the_order(self.filterset).qs
         return pagination
+
+    def _walks_order_index(self, table) -> bool:
+        """Whether to try a page by walking the order's index: a value range or band, no search word (the
+        search has its own index), and an order the value index does not serve itself."""
+        if not (self.filters_valid and self.filterset.is_bound and self.filterset.reads_value_ranges):
+            return False
+        if self.filterset.form.cleaned_data.get("q"):
+            return False
+        return self._order().lstrip("-") not in ("value", "band")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
