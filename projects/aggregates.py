@@ -36,7 +36,8 @@ class AggregateCell(DerivedRows):
         verbose_name_plural = _("aggregate cells")
         constraints = [
             models.UniqueConstraint(
-                fields=["edition", "sector", "scope", "partner", "kind", "band_position"],
+                # The kind last: the facets sum over it, grouping the cells in the index's order.
+                fields=["edition", "sector", "scope", "partner", "band_position", "kind"],
                 name="one_aggregate_cell_per_key_and_kind",
             )
         ]

@@ -22,7 +22,7 @@ from projects.bands import band_for, band_position_expression
 TALLIED_FIELDS = ("edition_id", "sector_id", "scope", "partner", "kind", "is_illustrative", "value")
 TALLIED_NAMES = {"edition", "sector", *TALLIED_FIELDS}
 State = tuple[int, int, str, str, str, bool, Decimal]
-# The key of a cell, in the order of the unique constraint (projects/aggregates.py).
+# The key of a cell: the columns of its unique constraint (projects/aggregates.py).
 CELL_KEY = ("edition_id", "sector_id", "scope", "partner", "kind", "band_position")
 
 # Set while a queryset counts its editions again as a whole: the deletes it makes must not also apply deltas.

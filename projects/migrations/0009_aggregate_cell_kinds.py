@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='aggregatecell',
-            constraint=models.UniqueConstraint(fields=('edition', 'sector', 'scope', 'partner', 'kind', 'band_position'), name='one_aggregate_cell_per_key_and_kind'),
+            constraint=models.UniqueConstraint(fields=('edition', 'sector', 'scope', 'partner', 'band_position', 'kind'), name='one_aggregate_cell_per_key_and_kind'),
         ),
         migrations.RunPython(count_cells_by_kind, migrations.RunPython.noop, elidable=True),
     ]
