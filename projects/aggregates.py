@@ -13,31 +13,38 @@ from editions.models import Edition, ReportedBand, Sector
 
 
 class AggregateCell(DerivedRows):
-    """How many projects, and what they add up to, for one edition, sector, scope, partner and value band.
+    """How many projects, and what they add up to, for one edition, sector, scope, partner, kind and value band.
 
-    Every facet of the projects table and every breakdown of an edition summary is a sum of cells.
+    Every facet of the projects table, every breakdown of an edition summary and every figure the comparison
+    pages compute from recorded projects (but the median, projects/selectors.py) is a sum of cells.
     """
 
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="+", verbose_name=_("edition"))
     sector = models.ForeignKey(Sector, models.CASCADE, related_name="+", verbose_name=_("sector"))
     scope = models.CharField(_("scope"), max_length=14)
     partner = models.CharField(_("partner country or region"), max_length=2, blank=True)
+    kind = models.CharField(_("kind"), max_length=10)  # a projects.models.ProjectKind value
     band_position = models.PositiveSmallIntegerField(_("value band"))  # projects.bands.VALUE_BANDS index
     # Not unsigned: a delta briefly below zero must not fail the write that applies it (rows at zero go).
     count = models.BigIntegerField(_("number of projects"))
     total = models.DecimalField(_("total value (yuan)"), max_digits=24, decimal_places=2)
+    # Of `count`, those made up for illustration: whether a page must say it includes illustrative projects.
+    illustrative = models.BigIntegerField(_("number of illustrative projects"))
 
     class Meta:
         verbose_name = _("aggregate cell")
         verbose_name_plural = _("aggregate cells")
         constraints = [
             models.UniqueConstraint(
-                fields=["edition", "sector", "scope", "partner", "band_position"], name="one_aggregate_cell_per_key"
+                # The kind last: the facets sum over it, grouping the cells in the index's order.
+                fields=["edition", "sector", "scope", "partner", "band_position", "kind"],
+                name="one_aggregate_cell_per_key_and_kind",
             )
         ]
 
     def __str__(self):
-        return f"{self.edition_id}/{self.sector_id}/{self.scope}/{self.partner}/{self.band_position}: {self.count}"
+        key = f"{self.edition_id}/{self.sector_id}/{self.scope}/{self.partner}/{self.kind}/{self.band_position}"
+        return f"{key}: {self.count}"
 
 
 class PublishedBandTally(DerivedRows):

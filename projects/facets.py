@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -70,11 +70,16 @@ class FacetCube:
 
 
 def _cells_of(edition_ids: list[int]) -> dict[int, list[tuple]]:
-    """The aggregate cells of these editions, kept up to date by every write (projects/tallying.py)."""
+    """The aggregate cells of these editions, kept up to date by every write (projects/tallying.py), summed over
+    the kinds of project (no facet): the cube stays as small as the facets' choices."""
     cells = defaultdict(list)
-    for edition_id, *cell in AggregateCell.objects.filter(edition_id__in=edition_ids, count__gt=0).values_list(
-        "edition_id", "sector_id", "scope", "partner", "band_position", "count"
-    ):
+    summed = (
+        AggregateCell.objects.filter(edition_id__in=edition_ids, count__gt=0)
+        .order_by()
+        .values_list("edition_id", "sector_id", "scope", "partner", "band_position")
+        .annotate(projects=Sum("count"))
+    )
+    for edition_id, *cell in summed:
         cells[edition_id].append(tuple(cell))
     return cells
 

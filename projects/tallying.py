@@ -18,10 +18,12 @@ from editions.models import ReportedBand
 from projects.aggregates import AggregateCell, PublishedBandTally
 from projects.bands import band_for, band_position_expression
 
-# What a project contributes to the aggregates: (edition id, sector id, scope, partner, value).
-TALLIED_FIELDS = ("edition_id", "sector_id", "scope", "partner", "value")
-TALLIED_NAMES = {"edition", "sector", "scope", "partner", "value", *TALLIED_FIELDS}
-State = tuple[int, int, str, str, Decimal]
+# What a project contributes to the aggregates: (edition id, sector id, scope, partner, kind, illustrative, value).
+TALLIED_FIELDS = ("edition_id", "sector_id", "scope", "partner", "kind", "is_illustrative", "value")
+TALLIED_NAMES = {"edition", "sector", *TALLIED_FIELDS}
+State = tuple[int, int, str, str, str, bool, Decimal]
+# The key of a cell: the columns of its unique constraint (projects/aggregates.py).
+CELL_KEY = ("edition_id", "sector_id", "scope", "partner", "kind", "band_position")
 
 # Set while a queryset counts its editions again as a whole: the deletes it makes must not also apply deltas.
 _rebuilding: ContextVar[bool] = ContextVar("expo_rebuilding_aggregates", default=False)
@@ -33,8 +35,9 @@ def state_of(project) -> State:
 
 def normalised(state: tuple) -> State:
     """The partner as its code (the field hands out a Country object), the value as a Decimal."""
-    edition_id, sector_id, scope, partner, value = state
-    return edition_id, sector_id, str(scope), str(getattr(partner, "code", partner) or ""), Decimal(value)
+    edition_id, sector_id, scope, partner, kind, is_illustrative, value = state
+    partner = str(getattr(partner, "code", partner) or "")
+    return edition_id, sector_id, str(scope), partner, str(kind), bool(is_illustrative), Decimal(value)
 
 
 def touches_tallies(fields: Iterable[str]) -> bool:
@@ -44,13 +47,14 @@ def touches_tallies(fields: Iterable[str]) -> bool:
 def _upsert_sql() -> str:
     quote = connection.ops.quote_name
     table = quote(AggregateCell._meta.db_table)
-    key = ", ".join(quote(name) for name in ("edition_id", "sector_id", "scope", "partner", "band_position"))
-    count, total = quote("count"), quote("total")
+    key = ", ".join(quote(name) for name in CELL_KEY)
+    sums = [quote(name) for name in ("count", "total", "illustrative")]
+    placeholders = ", ".join(["%s"] * (len(CELL_KEY) + len(sums)))
+    added = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in sums)
     # ON CONFLICT … DO UPDATE reads the same on PostgreSQL and SQLite (3.24+): one statement per batch.
     return (
-        f"INSERT INTO {table} ({key}, {count}, {total}) VALUES (%s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}, "
-        f"{total} = {table}.{total} + excluded.{total}"
+        f"INSERT INTO {table} ({key}, {', '.join(sums)}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET {added}"
     )
 
 
@@ -59,18 +63,19 @@ def apply_changes(changes: Iterable[tuple[State, int]]) -> None:
     """Add (+1) or take away (-1) each project state from the cells and the tallies of its edition's bands."""
     if _rebuilding.get():
         return
-    cells: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    cells: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0), 0])  # count, total, illustrative
     by_edition: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
     for state, sign in changes:
-        edition_id, sector_id, scope, partner, value = normalised(state)
-        cell = cells[edition_id, sector_id, scope, partner, band_for(value).position]
+        edition_id, sector_id, scope, partner, kind, is_illustrative, value = normalised(state)
+        cell = cells[edition_id, sector_id, scope, partner, kind, band_for(value).position]
         cell[0] += sign
         cell[1] += sign * value
+        cell[2] += sign * is_illustrative
         by_edition[edition_id].append((value, sign))
-    cells = {key: delta for key, delta in cells.items() if delta[0] or delta[1]}
+    cells = {key: delta for key, delta in cells.items() if any(delta)}
     if cells:
         with connection.cursor() as cursor:
-            cursor.executemany(_upsert_sql(), [(*key, count, total) for key, (count, total) in cells.items()])
+            cursor.executemany(_upsert_sql(), [(*key, *delta) for key, delta in cells.items()])
         AggregateCell.objects.filter(edition_id__in={key[0] for key in cells}, count__lte=0).delete()
     _apply_to_band_tallies(by_edition)
 
@@ -158,15 +163,16 @@ def rebuild_cells(edition_ids: Iterable[int] | None = None) -> None:
     grouped = (
         projects.order_by()
         .annotate(band=band_position_expression())
-        .values("edition_id", "sector_id", "scope", "partner", "band")
-        .annotate(projects=Count("pk"), value_sum=Sum("value"))
-        .values_list("edition_id", "sector_id", "scope", "partner", "band", "projects", "value_sum")
-    )
+        .values("edition_id", "sector_id", "scope", "partner", "kind", "band")
+        .annotate(
+            projects=Count("pk"), value_sum=Sum("value"), illustrative=Count("pk", filter=Q(is_illustrative=True))
+        )
+        .values_list("edition_id", "sector_id", "scope", "partner", "kind", "band", "projects", "value_sum",
+                     "illustrative")
+    )  # fmt: skip
     sql, params = grouped.query.sql_with_params()
     quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(name) for name in ("edition_id", "sector_id", "scope", "partner", "band_position", "count", "total")
-    )
+    columns = ", ".join(quote(name) for name in (*CELL_KEY, "count", "total", "illustrative"))
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(AggregateCell._meta.db_table)} ({columns}) {sql}", params)  # noqa: S608
     refresh_band_tallies(bands.values_list("pk", flat=True))

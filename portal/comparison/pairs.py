@@ -4,18 +4,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Prefetch, Q, Sum
 from django.utils.safestring import SafeString
 from django.utils.translation import pgettext
 from django_countries import countries
 
-from core.caching.aggregates import for_editions, per_edition
 from core.vocabulary import Unit
 from editions.models import Edition, ReportedBand, Source
 from portal.comparison.growth import Quantity
 from portal.comparison.rows import Cell, Row, with_changes
 from portal.comparison.selectors import Comparison, build_comparison, projects_url, published_sector_names
-from projects.models import Project, ProjectKind, Scope
+from projects.aggregates import AggregateCell
+from projects.models import ProjectKind, Scope
 
 
 @dataclass
@@ -104,22 +104,15 @@ def build_pair(*, first: Edition, second: Edition) -> Pair:
     """Two published editions side by side: metrics, sectors, bands, partners and a like-for-like line."""
     comparison = build_comparison(editions=[first, second])
 
-    def compute(missing: list[int]) -> dict[int, list[dict]]:
-        grouped = (
-            Project.objects.filter(edition_id__in=missing, scope=Scope.INTERNATIONAL)
-            .order_by()
-            .values("edition_id", "partner")
-            .annotate(count=Count("id"), total=Sum("value"))
-        )
-        by_edition = defaultdict(list)
-        for row in grouped:
-            by_edition[row["edition_id"]].append(row)
-        return by_edition
-
+    # Sums of the aggregate cells (projects/aggregates.py): a few hundred rows, whatever the number of projects.
+    cells = AggregateCell.objects.filter(edition__in=[first, second], count__gt=0).order_by()
     partners = defaultdict(dict)
-    for rows in per_edition("compare-partners", [first.pk, second.pk], compute=compute, empty=()).values():
-        for row in rows:
-            partners[row["partner"]][row["edition_id"]] = {"count": row["count"], "total": row["total"]}
+    for row in (
+        cells.filter(scope=Scope.INTERNATIONAL)
+        .values("edition_id", "partner")
+        .annotate(count=Sum("count"), total=Sum("total"))
+    ):
+        partners[row["partner"]][row["edition_id"]] = {"count": row["count"], "total": row["total"]}
     listed = sorted(
         (
             Partner(
@@ -147,19 +140,12 @@ def build_pair(*, first: Edition, second: Edition) -> Pair:
         # By kind too: contract projects of one edition are not set against contract and agreement projects
         # of the other (the kinds a release counts differ, as its totals do).
         grouped = (
-            Project.objects.filter(edition__in=[first, second], sector_id__in=common_sectors)
+            cells.filter(sector_id__in=common_sectors)
             .filter(Q(scope=Scope.DOMESTIC) | Q(partner__in=kept_codes))
-            .order_by()
-            .values("edition_id", "kind")
-            .annotate(total=Sum("value"))
+            .values_list("edition_id", "kind")
+            .annotate(Sum("total"))
         )
-        totals = for_editions(
-            "compare-like-for-like-by-kind",
-            [first.pk, second.pk],
-            sorted(common_sectors),
-            kept_codes,
-            compute=lambda: {(row["edition_id"], row["kind"]): row["total"] for row in grouped},
-        )
+        totals = {(edition_id, kind): total for edition_id, kind, total in grouped}
         kinds = [kind for kind in ProjectKind.values if (first.pk, kind) in totals and (second.pk, kind) in totals]
         if kinds:
             cells = [

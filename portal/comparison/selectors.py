@@ -1,16 +1,16 @@
 """Reads for the comparison pages.
 
-Every breakdown is one GROUP BY edition query, so the number of queries stays the same whatever the
-number of editions or projects.
+Every breakdown of recorded projects is a sum of the aggregate cells (projects/aggregates.py), read in a few
+queries whatever the number of editions or projects; no query groups the projects.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Prefetch, Q, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
@@ -23,8 +23,10 @@ from editions.models import Edition, EditionStatus, Metric, ReportedFigure, Repo
 from editions.selectors import pick_preferred
 from portal.comparison.growth import EXACT, HUNDRED, PERCENT, Quantity
 from portal.comparison.rows import Cell, Gap, Row, gaps_between, reported_cell, with_changes
-from projects.bands import VALUE_BANDS, band_position_expression
-from projects.models import Project, ProjectKind, Scope
+from projects.aggregates import AggregateCell
+from projects.bands import VALUE_BANDS
+from projects.models import ProjectKind, Scope
+from projects.selectors import median_values
 
 # Figures computed from recorded projects. The codes contain a colon, which a Metric.code (a slug)
 # cannot, so they never collide with a metric staff add.
@@ -158,50 +160,66 @@ def _basis_rows(editions, figures, gaps, citations) -> list[Row]:
     return rows
 
 
-def _medians(projects, edition_ids) -> dict[int, Decimal]:
-    """The median project value of each edition, in one query: the middle one or two rows by value."""
-    ranked = (
-        projects.filter(edition_id__in=edition_ids)
-        .order_by()
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("edition_id")], order_by=[F("value").asc(), F("id").asc()]),
-            size=Window(Count("id"), partition_by=[F("edition_id")]),
-        )
-        .filter(Q(rank=(F("size") + 1) / 2) | Q(rank=(F("size") + 2) / 2))
-        .values_list("edition_id", "value")
+class Recorded(NamedTuple):
+    """What an edition's recorded projects add up to (a cached value: a plain tuple)."""
+
+    stats: dict  # count, total, international, partners (distinct), illustrative, kind_<kind> (a count each)
+    median: Decimal | None
+    sectors: list[dict]  # sector id, slug, names, position, count, total
+    bands: dict[int, int]  # {band position: count}
+
+
+SECTOR_FIELDS = ("edition_id", "sector_id", "sector__slug", "sector__name_en", "sector__name_zh", "sector__position")
+
+
+def _recorded_of(edition_ids: list[int]) -> dict[int, Recorded]:
+    """What the recorded projects of each of these editions that has any add up to: sums of their aggregate
+    cells (projects/aggregates.py), which every write keeps up to date, and the median read at its offset in the
+    value index. Three small GROUP BYs over the cells and one read of the projects, whatever their number."""
+    cells = AggregateCell.objects.filter(edition_id__in=edition_ids, count__gt=0).order_by()
+    stats: dict[int, dict] = {}
+    partners = defaultdict(set)
+    summed = cells.values_list("edition_id", "scope", "partner", "kind").annotate(
+        projects=Sum("count"), value=Sum("total"), illustrative_projects=Sum("illustrative")
     )
-    middles = defaultdict(list)
-    for edition_id, value in ranked:
-        middles[edition_id].append(value)
-    return {edition_id: sum(values) / len(values) for edition_id, values in middles.items()}
-
-
-def _recorded_stats(projects, edition_ids) -> tuple[dict[int, dict], dict[int, Decimal]]:
-    stats = {
-        row["edition_id"]: row
-        for row in projects.filter(edition_id__in=edition_ids)
-        .order_by()
-        .values("edition_id")
-        .annotate(
-            count=Count("id"),
-            total=Sum("value"),
-            international=Count("id", filter=Q(scope=Scope.INTERNATIONAL)),
-            partners=Count("partner", distinct=True, filter=Q(scope=Scope.INTERNATIONAL)),
-            illustrative=Count("id", filter=Q(is_illustrative=True)),
-            **{f"kind_{kind}": Count("id", filter=Q(kind=kind)) for kind in ProjectKind.values},
+    for edition_id, scope, partner, kind, count, total, illustrative in summed:
+        row = stats.setdefault(
+            edition_id,
+            {"count": 0, "total": Decimal(0), "international": 0, "illustrative": 0}
+            | {f"kind_{name}": 0 for name in ProjectKind.values},
         )
+        row["count"] += count
+        row["total"] += total
+        row["illustrative"] += illustrative
+        row[f"kind_{kind}"] += count
+        if scope == Scope.INTERNATIONAL:
+            row["international"] += count
+            partners[edition_id].add(partner)
+    for edition_id, row in stats.items():
+        row["partners"] = len(partners[edition_id])
+    if not stats:
+        return {}
+    sectors = _by_edition(cells.values(*SECTOR_FIELDS).annotate(count=Sum("count"), total=Sum("total")))
+    bands = defaultdict(dict)
+    for edition_id, position, count in cells.values_list("edition_id", "band_position").annotate(Sum("count")):
+        bands[edition_id][position] = count
+    medians = median_values(counts={edition_id: row["count"] for edition_id, row in stats.items()})
+    return {
+        edition_id: Recorded(row, medians.get(edition_id), sectors.get(edition_id, []), bands.get(edition_id, {}))
+        for edition_id, row in stats.items()
     }
-    return stats, (_medians(projects, edition_ids) if stats else {})
 
 
-def _recorded_rows(editions: list[Edition], projects, gaps) -> tuple[list[Row], dict[int, dict], bool]:
-    def compute(missing: list[int]) -> dict[int, tuple[dict, Decimal | None]]:
-        stats, medians = _recorded_stats(projects, missing)
-        return {pk: (row, medians.get(pk)) for pk, row in stats.items()}
+def recorded_by_edition(editions: list[Edition]) -> dict[int, Recorded]:
+    """What `_recorded_of` gives for those of the editions with projects, cached edition by edition: the cells are
+    cheap to sum, the median is a read deep into the value index."""
+    recorded = per_edition("compare-recorded", [edition.pk for edition in editions], compute=_recorded_of, empty=None)
+    return {pk: found for pk, found in recorded.items() if found}
 
-    recorded = per_edition("compare-recorded", [edition.pk for edition in editions], compute=compute, empty=None)
-    stats = {pk: found[0] for pk, found in recorded.items() if found}
-    medians = {pk: found[1] for pk, found in recorded.items() if found}
+
+def _recorded_rows(editions: list[Edition], recorded: dict[int, Recorded], gaps) -> tuple[list[Row], dict, bool]:
+    stats = {pk: found.stats for pk, found in recorded.items()}
+    medians = {pk: found.median for pk, found in recorded.items()}
 
     def value(code: str, edition: Edition) -> Decimal | None:
         row = stats.get(edition.pk)
@@ -251,21 +269,10 @@ def _by_edition(rows, key: str = "edition_id") -> dict[int, list]:
     return grouped
 
 
-def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict], gaps) -> list[Row]:
+def _sector_rows(editions: list[Edition], recorded: dict[int, Recorded], stats: dict[int, dict], gaps) -> list[Row]:
     totals = defaultdict(dict)
     sectors = {}
-
-    def compute(missing: list[int]) -> dict[int, list[dict]]:
-        grouped = (
-            projects.filter(edition_id__in=missing)
-            .order_by()
-            .values("edition_id", "sector_id", "sector__slug", "sector__name_en", "sector__name_zh", "sector__position")
-            .annotate(count=Count("id"), total=Sum("value"))
-        )
-        return _by_edition(grouped)
-
-    by_edition = per_edition("compare-sectors", [edition.pk for edition in editions], compute=compute, empty=())
-    for row in (row for rows in by_edition.values() for row in rows):
+    for row in (row for found in recorded.values() for row in found.sectors):
         totals[row["sector_id"]][row["edition_id"]] = row
         sectors[row["sector_id"]] = row
     rows = []
@@ -288,22 +295,8 @@ def _sector_rows(editions: list[Edition], projects, stats: dict[int, dict], gaps
     return rows
 
 
-def _band_rows(editions: list[Edition], projects, stats: dict[int, dict], gaps) -> list[Row]:
-    def compute(missing: list[int]) -> dict[int, dict[int, int]]:
-        grouped = (
-            projects.filter(edition_id__in=missing)
-            .order_by()
-            .annotate(band=band_position_expression())
-            .values("edition_id", "band")
-            .annotate(count=Count("id"))
-        )
-        counts = defaultdict(dict)
-        for row in grouped:
-            counts[row["edition_id"]][row["band"]] = row["count"]
-        return counts
-
-    by_edition = per_edition("compare-bands", [edition.pk for edition in editions], compute=compute, empty={})
-    counts = {(pk, band): count for pk, bands in by_edition.items() for band, count in bands.items()}
+def _band_rows(editions: list[Edition], recorded: dict[int, Recorded], stats: dict[int, dict], gaps) -> list[Row]:
+    counts = {(pk, band): count for pk, found in recorded.items() for band, count in found.bands.items()}
     rows = []
     for band in VALUE_BANDS:
         cells = []
@@ -329,24 +322,24 @@ def compare_published_figures(*, editions: list[Edition], published_numbers: set
 def build_comparison(*, editions: list[Edition], published_numbers: set[int] | None = None) -> Comparison:
     """Every metric of the given (published) editions, with changes and growth a year.
 
-    The project aggregates come from the cache, edition by edition, while none of that edition's
-    projects changes (core.caching.aggregates.per_edition).
+    The project aggregates are sums of the aggregate cells, cached edition by edition while none of that
+    edition's projects changes (core.caching.aggregates.per_edition).
     """
-    # Not .public(): an edition's cached aggregates must not depend on its status; only published
-    # editions are asked for.
-    projects = Project.objects.all()
     if published_numbers is None:
         published_numbers = set(Edition.objects.published().values_list("number", flat=True))
     gaps, citations = gaps_between(editions, published_numbers), Citations()
     figures = _figures(editions)
-    recorded, stats, has_illustrative = _recorded_rows(editions, projects, gaps)
+    # Not .public(): an edition's cached aggregates must not depend on its status; only published
+    # editions are asked for.
+    by_edition = recorded_by_edition(editions)
+    recorded, stats, has_illustrative = _recorded_rows(editions, by_edition, gaps)
     return Comparison(
         editions=editions,
         reported=_reported_rows(editions, figures, gaps, citations),
         by_basis=_basis_rows(editions, figures, gaps, citations),
         recorded=recorded,
-        sectors=_sector_rows(editions, projects, stats, gaps) if stats else [],
-        bands=_band_rows(editions, projects, stats, gaps) if stats else [],
+        sectors=_sector_rows(editions, by_edition, stats, gaps) if stats else [],
+        bands=_band_rows(editions, by_edition, stats, gaps) if stats else [],
         has_illustrative=has_illustrative,
         gaps=gaps,
         citations=citations,

@@ -30,11 +30,11 @@ def editions():
 
 
 class Aggregations:
-    """The editions each GROUP BY over projects was run for, by page, read from the SQL the test ran.
+    """The editions each aggregation was run for, by page, read from the SQL the test ran.
 
-    The recorded statistics of the comparison pages count distinct partners; the facets of the projects table
-    read the aggregate cells (scope and band among them). Each list is one query, so a list naming one edition
-    means that edition alone was aggregated afresh.
+    The recorded statistics of the comparison pages sum the aggregate cells' illustrative counts; the facets of
+    the projects table sum the cells by sector, scope, partner and band (or, under a search, group the projects
+    by them). Each list is one query, so a list naming one edition means that edition alone was aggregated afresh.
     """
 
     def __init__(self, queries):
@@ -44,19 +44,16 @@ class Aggregations:
         found = {"comparison": [], "facets": []}
         for query in self.queries.captured_queries:
             sql = query["sql"]
-            if sql.startswith("SELECT") and '"projects_aggregatecell"' in sql and "GROUP BY" not in sql:
-                match = re.search(r'"edition_id" IN \(([\d, ]+)\)', sql)
-                found["facets"].append(sorted(int(number) for number in match.group(1).split(",")))
-                continue
-            if "GROUP BY" not in sql or "projects_project" not in sql:
-                continue
             match = re.search(r'"edition_id" IN \(([\d, ]+)\)', sql)
-            if match is None:
+            if not sql.startswith("SELECT") or "GROUP BY" not in sql or match is None:
                 continue
             ids = sorted(int(number) for number in match.group(1).split(","))
-            if "COUNT(DISTINCT" in sql:
-                found["comparison"].append(ids)
-            elif '"scope" AS "scope"' in sql and "CASE WHEN" in sql:
+            if '"projects_aggregatecell"' in sql:
+                if '"illustrative"' in sql:
+                    found["comparison"].append(ids)
+                elif '"band_position"' in sql and '"partner"' in sql:
+                    found["facets"].append(ids)
+            elif "projects_project" in sql and '"scope" AS "scope"' in sql and "CASE WHEN" in sql:
                 found["facets"].append(ids)
         return found
 

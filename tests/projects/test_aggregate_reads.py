@@ -24,7 +24,7 @@ SUMMARY = reverse("editions:detail", kwargs={"number": 2})
 MILLION = Decimal(10) ** 6
 # The projects table, quoted as Django writes it: not its history table, nor the aggregate cells.
 PROJECTS_TABLE = re.compile(r'"projects_project"')
-AGGREGATING = re.compile(r"\bGROUP BY\b|\bCOUNT\(|\bSUM\(", re.IGNORECASE)
+AGGREGATING = re.compile(r"\bGROUP BY\b|\bCOUNT\(|\bSUM\(|\bOVER\s*\(", re.IGNORECASE)  # OVER: a window function
 
 # Pages without a search: every count on them comes from the aggregate cells and band tallies.
 PUBLIC_PAGES = [
@@ -33,6 +33,9 @@ PUBLIC_PAGES = [
     (LIST, {"scope": "international", "sort": "title", "per_page": "10"}),
     (SUMMARY, {}),
     (reverse("editions:list"), {}),
+    (reverse("comparisons:index"), {}),
+    (reverse("comparisons:index"), {"view": "matrix"}),
+    (reverse("comparisons:pair", kwargs={"a": 1, "b": 3}), {}),
 ]
 
 
@@ -73,15 +76,17 @@ def cold_queries(client, url, params) -> list[dict]:
 
 
 def test_the_patterns_tell_an_aggregate_over_projects(portal):
-    """The check below must catch what the pages did before: a GROUP BY over the projects table."""
-    from django.db.models import Count
+    """The check below must catch what the pages did before: a GROUP BY or a window function over the projects."""
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
 
     from projects.models import Project
 
     with CaptureQueriesContext(connection) as queries:
         list(Project.objects.values("sector_id").annotate(n=Count("pk")))
         list(Project.objects.filter(title="x").values("pk"))
-    assert len(aggregates_over_projects(queries.captured_queries)) == 1
+        list(Project.objects.annotate(rank=Window(RowNumber(), partition_by=[F("edition_id")])).values("rank"))
+    assert len(aggregates_over_projects(queries.captured_queries)) == 2
 
 
 @pytest.mark.parametrize(("url", "params"), PUBLIC_PAGES)
@@ -183,3 +188,39 @@ def test_the_time_limit_interrupts_a_long_query_and_leaves_the_connection_usable
         with connection.cursor() as cursor:
             cursor.execute("SHOW statement_timeout")
             assert cursor.fetchone()[0] != "50ms"
+
+
+def test_the_comparison_figures_read_from_the_cells_are_those_of_the_projects(client, portal):
+    from projects.models import Project, ProjectKind
+
+    editions, sectors = portal
+    add_projects(editions, sectors, 31)
+    # 12, 10 and 11 projects: an even and an odd number for the median.
+    ProjectFactory(edition=editions[0], sector=sectors[1], value=7 * MILLION, kind=ProjectKind.AGREEMENT)
+    ProjectFactory(edition=editions[2], sector=sectors[2], value=9 * MILLION, is_illustrative=True)
+    cache.clear()
+    comparison = client.get(reverse("comparisons:index"), {"view": "matrix"}).context["comparison"]
+    figures = {row.code: [cell.quantity and cell.quantity.value for cell in row.cells] for row in comparison.rows}
+    bands = {row.code: [cell.quantity.value for cell in row.cells] for row in comparison.bands}
+    published = editions[:3]
+    for index, edition in enumerate(published):
+        projects = Project.objects.filter(edition=edition)
+        values = sorted(projects.values_list("value", flat=True))
+        middle = (len(values) - 1) // 2
+        median = values[middle] if len(values) % 2 else (values[middle] + values[middle + 1]) / 2
+        international = projects.filter(scope=Scope.INTERNATIONAL)
+        assert figures["projects:count"][index] == len(values)
+        assert figures["projects:total"][index] == sum(values)
+        assert figures["projects:median"][index] == median
+        assert figures["projects:international-share"][index] == Decimal(international.count()) * 100 / len(values)
+        assert figures["projects:partners"][index] == len(set(international.values_list("partner", flat=True)))
+        for sector in sectors:
+            in_sector = projects.filter(sector=sector).values_list("value", flat=True)
+            assert figures[f"sector:{sector.slug}"][index] == sum(in_sector, Decimal(0))
+        by_band = [project.band.slug for project in projects]
+        assert {code: counts[index] for code, counts in bands.items()} == {
+            code: by_band.count(code.removeprefix("band:")) for code in bands
+        }
+    assert comparison.has_illustrative
+    kinds = [cell.measure.definition for cell in comparison.row("projects:total").cells]
+    assert kinds == ["contract project, agreement or framework project", "contract project", "contract project"]
