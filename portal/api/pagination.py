@@ -30,7 +30,7 @@ class SortKey:
 # The sorts of the HTML projects table (projects.selection.SORT_ORDERS), each with the key it walks.
 SORT_KEYS = {
     "value": SortKey("value", Decimal),
-    "edition": SortKey("edition__number", int),
+    "edition": SortKey("edition_number", int),  # the project's copy of its edition's number: indexed
     "signed_on": SortKey("signed_on", datetime.date.fromisoformat, nullable=True),
     "title": SortKey("title", str),
     "sector": SortKey("sector__name_en", str),
@@ -48,7 +48,9 @@ def _parts(sort: str) -> tuple[SortKey, bool]:
 def ordered(queryset: QuerySet, sort: str) -> QuerySet:
     """The rows in `sort`'s order, ties by id; empty values (no signing date) last either way."""
     key, descending = _parts(sort)
-    expression = F(key.field).desc(nulls_last=True) if descending else F(key.field).asc(nulls_last=True)
+    # NULLS LAST only where there can be empty values: PostgreSQL cannot walk a plain index for "DESC NULLS LAST".
+    nulls_last = True if key.nullable else None
+    expression = F(key.field).desc(nulls_last=nulls_last) if descending else F(key.field).asc(nulls_last=nulls_last)
     return queryset.order_by(expression, "id")
 
 
