@@ -98,11 +98,13 @@ def plan(queryset) -> str:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             return "\n".join(str(row[-1]) for row in cursor.fetchall())
         cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
         try:
             cursor.execute(f"EXPLAIN {sql}", params)
             return "\n".join(row[0] for row in cursor.fetchall())
         finally:
             cursor.execute("RESET enable_sort")
+            cursor.execute("RESET enable_incremental_sort")
 
 
 def assert_no_sort(queryset, index: str):
