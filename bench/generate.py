@@ -67,6 +67,9 @@ COLUMNS = [
     "updated_at",
 ]
 
+# Filled in from the row's edition as it is inserted, as the model's writes do (the table sorts by it).
+DERIVED_COLUMNS = ["edition_number"]
+
 Progress = Callable[[int, int], None]
 
 
@@ -176,7 +179,7 @@ def _other_columns(connection) -> tuple[list[str], tuple]:
 
     names, values = [], []
     for model_field in Project._meta.concrete_fields:
-        if model_field.primary_key or model_field.column in COLUMNS:
+        if model_field.primary_key or model_field.column in COLUMNS + DERIVED_COLUMNS:
             continue
         names.append(model_field.column)
         values.append(model_field.get_db_prep_save(model_field.get_default(), connection))
@@ -203,15 +206,19 @@ def _batches(rows: Iterator[tuple], size: int) -> Iterator[list[tuple]]:
         yield batch
 
 
-def insert_projects(rows: Iterator[tuple], *, n: int, batch_size: int, progress: Progress | None, on_row) -> int:
-    """Insert rows in batches: COPY on PostgreSQL, executemany elsewhere. Returns the number inserted."""
+def insert_projects(
+    rows: Iterator[tuple], *, n: int, batch_size: int, progress: Progress | None, on_row, edition_numbers: dict
+) -> int:
+    """Insert rows in batches: COPY on PostgreSQL, executemany elsewhere. Returns the number inserted.
+
+    `edition_numbers` maps each edition's id to its number, which every row carries (DERIVED_COLUMNS)."""
     from django.db import connection, transaction
 
     from projects.models import Project
     from projects.search_index import search_index_rebuilt_after
 
     extra_columns, extra_values = _other_columns(connection)
-    columns = COLUMNS + extra_columns
+    columns = COLUMNS + DERIVED_COLUMNS + extra_columns
     created_at = connection.ops.adapt_datetimefield_value(CREATED_AT)
     done = 0
     if connection.vendor == "sqlite" and not connection.in_atomic_block:
@@ -224,7 +231,7 @@ def insert_projects(rows: Iterator[tuple], *, n: int, batch_size: int, progress:
             prepared = []
             for row in batch:
                 on_row(row)
-                prepared.append((*row[:18], created_at, created_at, *extra_values))
+                prepared.append((*row[:18], created_at, created_at, edition_numbers[row[0]], *extra_values))
             if connection.vendor == "postgresql":
                 table = Project._meta.db_table
                 with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -305,7 +312,12 @@ def generate(
         years=[e.year for e in edition_objects],
     )
     generated.projects = insert_projects(
-        rows, n=n, batch_size=batch_size, progress=progress, on_row=lambda row: _record(generated, row, edition_index)
+        rows,
+        n=n,
+        batch_size=batch_size,
+        progress=progress,
+        on_row=lambda row: _record(generated, row, edition_index),
+        edition_numbers=edition_index,
     )
     add_reported_data(edition_objects, source_objects, generated)
     # The rows went in without signals; the portal's cached counts and summaries must not outlive them.

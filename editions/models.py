@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -28,10 +29,24 @@ NOTE_HELP = _("Shown to readers: plain words; cite a source by its reference in 
 RESEARCH_NOTE_HELP = _("For staff only: other figures, conflicts between sources; never shown to the public.")
 
 
+# Sent with `editions` (their ids) in the transaction of a write that changed their numbers, for the rows of other
+# apps that keep a copy of an edition's number (a project's, which sorts by it): this app cannot know them.
+numbers_changed = Signal()
+
+
 class EditionQuerySet(ChangeTrackingQuerySet):
     def published(self):
         """The only door into public pages, exports and feeds."""
         return self.filter(status=EditionStatus.PUBLISHED)
+
+    def update(self, **kwargs):
+        if "number" not in kwargs:
+            return super().update(**kwargs)
+        with transaction.atomic():
+            editions = set(self.values_list("pk", flat=True))
+            rows = super().update(**kwargs)
+            numbers_changed.send(sender=Edition, editions=editions)
+        return rows
 
 
 class Edition(models.Model):
@@ -89,6 +104,20 @@ class Edition(models.Model):
 
     def __str__(self):
         return _("%(ordinal)s edition (%(year)s)") % {"ordinal": self.ordinal, "year": self.year}
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        may_renumber = not self._state.adding and (update_fields is None or "number" in update_fields)
+        with transaction.atomic():
+            # The number stored now, not the one this instance was read with: another save may have changed it.
+            stored = (
+                Edition.objects.filter(pk=self.pk).values_list("number", flat=True).first() if may_renumber else None
+            )
+            super().save(*args, **kwargs)
+            if stored is not None and stored != self.number:
+                numbers_changed.send(sender=Edition, editions={self.pk})
+
+    save.alters_data = True
 
     def get_absolute_url(self):
         return reverse("editions:detail", kwargs={"number": self.number})

@@ -1,5 +1,5 @@
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -61,6 +61,29 @@ class ProjectStatus(models.TextChoices):
     STALLED = "stalled", _("stalled or cancelled")
 
 
+def edition_number_of(edition) -> Subquery:
+    """The number of an edition (its id, or an expression such as OuterRef("edition_id")), read by the database
+    in the statement that writes it, so that no copy of the edition read earlier can be out of date."""
+    return Subquery(Edition.objects.filter(pk=edition).order_by().values("number")[:1])
+
+
+def _numbers_of(projects) -> None:
+    """Give each of these projects (model instances) its edition's number: one query for all their editions."""
+    editions = Edition.objects.filter(pk__in={project.edition_id for project in projects}).order_by()
+    numbers = dict(editions.values_list("pk", "number"))
+    for project in projects:
+        project.edition_number = numbers.get(project.edition_id)
+
+
+def _writes_edition(fields) -> bool:
+    return bool({"edition", "edition_id", "edition_number"} & set(fields))
+
+
+def _with_edition_number(fields) -> list[str]:
+    """The fields a write names, with the edition's number (copied whenever the edition is written)."""
+    return [*fields, *([] if "edition_number" in fields else ["edition_number"])]
+
+
 class ProjectQuerySet(ChangeTrackingQuerySet):
     def public(self):
         """Projects of published editions: the only door into public pages and exports."""
@@ -77,12 +100,29 @@ class ProjectQuerySet(ChangeTrackingQuerySet):
     def _editions(self) -> set[int]:
         return set(self.order_by().values_list("edition_id", flat=True).distinct())
 
+    def sync_edition_numbers(self) -> int:
+        """Copy each project's edition number from its edition where the two differ (or it has none yet): after
+        writes that bypass the model (a backup loaded) and when editions are renumbered. Returns the rows written."""
+        number = edition_number_of(OuterRef("edition_id"))
+        return self.exclude(edition_number=number).update(edition_number=number)
+
     def update(self, **kwargs):
-        if not touches_tallies(kwargs) or tallying.suspended():
-            return super().update(**kwargs)
         moved_to = kwargs.get("edition", kwargs.get("edition_id"))
         if isinstance(moved_to, Edition):
             moved_to = moved_to.pk
+        if ("edition" in kwargs or "edition_id" in kwargs) and "edition_number" not in kwargs:
+            if not hasattr(moved_to, "resolve_expression"):
+                kwargs["edition_number"] = edition_number_of(moved_to)
+            else:
+                # Moved to an edition given as an expression: the rows' numbers are copied once they are there
+                # (an UPDATE's other values read the row as it was).
+                with transaction.atomic():
+                    moved = list(self.values_list("pk", flat=True))
+                    rows = self.update(**kwargs, edition_number=None)
+                    self.model._default_manager.filter(pk__in=moved).sync_edition_numbers()
+                return rows
+        if not touches_tallies(kwargs) or tallying.suspended():
+            return super().update(**kwargs)
         # Moved to an edition given as an expression: which ones is only known by counting them all.
         editions = self._editions() if moved_to is None or isinstance(moved_to, int) else None
         with rebuilding(editions) as touched:
@@ -96,7 +136,10 @@ class ProjectQuerySet(ChangeTrackingQuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
+        if kwargs.get("update_fields") and _writes_edition(kwargs["update_fields"]):
+            kwargs["update_fields"] = _with_edition_number(kwargs["update_fields"])
         with transaction.atomic():
+            _numbers_of(objs)
             created = super().bulk_create(objs, *args, **kwargs)
             if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
                 # Which rows went in, and what they replaced, is unknown here: count their editions again.
@@ -107,6 +150,9 @@ class ProjectQuerySet(ChangeTrackingQuerySet):
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
+        if _writes_edition(fields):
+            fields = _with_edition_number(fields)
+            _numbers_of(objs)
         if not touches_tallies(fields):
             return super().bulk_update(objs, fields, *args, **kwargs)
         written = {field if field.endswith("_id") or field not in ("edition", "sector") else f"{field}_id"
@@ -134,6 +180,11 @@ class ProjectQuerySet(ChangeTrackingQuerySet):
 
 class Project(models.Model):
     edition = models.ForeignKey(Edition, models.PROTECT, related_name="projects", verbose_name=_("edition"))
+    # The edition's number, copied here so that sorting by edition walks an index of this table instead of
+    # joining every project to its edition and sorting them all. Every write keeps it in step with the edition
+    # (save, the bulk writes and update() below, an edition renumbered: projects/signals.py); null only until
+    # a write that bypasses the model (a backup being loaded) is followed by sync_edition_numbers().
+    edition_number = models.PositiveSmallIntegerField(_("edition number"), null=True, editable=False)
     title = models.CharField(_("title"), max_length=300)
     title_zh = models.CharField(_("title (Chinese)"), max_length=300, blank=True)
     sector = models.ForeignKey(Sector, models.PROTECT, related_name="projects", verbose_name=_("sector"))
@@ -174,7 +225,8 @@ class Project(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The copied edition number is no change of its own: the edition is in the history already.
+    history = HistoricalRecords(excluded_fields=["edition_number"])
 
     class Meta:
         ordering = ["-value", "id"]
@@ -191,6 +243,15 @@ class Project(models.Model):
             models.Index(fields=["scope", "-value", "id", "edition"], name="project_scope_value_id"),
             models.Index(fields=["signed_on", "id", "edition"], name="project_signed_on_id"),
             models.Index(fields=["title", "id", "edition"], name="project_title_id"),
+            # By edition: the table walks these forwards or backwards (ties by id in the same direction), the API's
+            # newest-first order has ties by id ascending. A filter on sector, partner, scope or edition walks
+            # its own.
+            models.Index(fields=["edition_number", "id", "edition"], name="project_ed_number_id"),
+            models.Index(fields=["-edition_number", "id", "edition"], name="project_ed_number_desc_id"),
+            models.Index(fields=["edition", "edition_number", "id"], name="project_edition_ed_number"),
+            models.Index(fields=["sector", "edition_number", "id", "edition"], name="project_sector_ed_number"),
+            models.Index(fields=["partner", "edition_number", "id", "edition"], name="project_partner_ed_number"),
+            models.Index(fields=["scope", "edition_number", "id", "edition"], name="project_scope_ed_number"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -227,9 +288,22 @@ class Project(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        writes_edition = update_fields is None or _writes_edition(update_fields)
+        had = self.__dict__.get("edition_number")
+        if writes_edition:
+            if update_fields is not None:
+                kwargs["update_fields"] = _with_edition_number(update_fields)
+            # Filled in by the database in the write itself and returned by it.
+            self.edition_number = edition_number_of(self.edition_id)
         # The row and its aggregate cells (projects/signals.py) in one transaction, even outside a request's.
-        with transaction.atomic():
-            super().save(*args, **kwargs)
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+        except BaseException:
+            if writes_edition:
+                self.edition_number = had
+            raise
 
     save.alters_data = True
 

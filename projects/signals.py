@@ -1,12 +1,14 @@
 """Cache invalidation for projects (core/caching): a saved or deleted project stales its edition's aggregates,
-and those of the edition it was moved from; and the aggregate cells (projects/tallying.py) that count it."""
+and those of the edition it was moved from; the aggregate cells (projects/tallying.py) that count it; and the
+copy of its edition's number that the table sorts by, when an edition is renumbered or a backup loaded."""
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from core.caching.tokens import remember_before_save, watch
 from core.signals import data_restored
-from editions.models import ReportedBand
+from editions.models import ReportedBand, numbers_changed
 from projects.models import Project
+from projects.search_facets import time_limit
 from projects.tallying import (
     TALLIED_FIELDS,
     apply_changes,
@@ -82,7 +84,22 @@ post_delete.connect(_count_deleted, sender=Project, dispatch_uid="tally-project-
 post_save.connect(_recount_band, sender=ReportedBand, dispatch_uid="tally-reported-band-save")
 
 
+# An edition of a million-project portal has some 50,000 projects to rewrite: longer than a page's statements may take.
+RENUMBERING_TIME_LIMIT_MS = 120_000
+
+
+def _renumber_projects(sender, editions, **kwargs):
+    # In the renumbering's transaction: no reader sees the edition and its projects disagree.
+    with time_limit(RENUMBERING_TIME_LIMIT_MS):
+        Project.objects.filter(edition_id__in=editions).sync_edition_numbers()
+
+
+numbers_changed.connect(_renumber_projects, dispatch_uid="projects-follow-edition-numbers")
+
+
 def _count_restored(sender, **kwargs):
+    # A backup loads its rows as they were written (and one from before the copied number has none).
+    Project.objects.sync_edition_numbers()
     rebuild_cells()
 
 

@@ -59,7 +59,8 @@ class ProjectTable(PortalTable):
     edition = tables.Column(
         verbose_name=_("Edition"),
         accessor="edition__number",
-        order_by=("edition__number", "id"),
+        # The project's copy of the number: sorted from an index, with no join to the editions.
+        order_by=("edition_number", "id"),
         attrs={"td": {"class": "nowrap"}},
     )
     sector = tables.Column(verbose_name=_("Sector"), accessor="sector__name_en", order_by=("sector__name_en", "id"))

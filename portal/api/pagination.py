@@ -30,7 +30,7 @@ class SortKey:
 # The sorts of the HTML projects table (projects.selection.SORT_ORDERS), each with the key it walks.
 SORT_KEYS = {
     "value": SortKey("value", Decimal),
-    "edition": SortKey("edition__number", int),
+    "edition": SortKey("edition_number", int),  # the project's copy of its edition's number: indexed
     "signed_on": SortKey("signed_on", datetime.date.fromisoformat, nullable=True),
     "title": SortKey("title", str),
     "sector": SortKey("sector__name_en", str),

@@ -30,6 +30,12 @@ class TestGenerator:
         assert set(Project.objects.values_list("edition__number", flat=True)) == {1, 2, 3, 4}
         assert Project.objects.filter(is_illustrative=False).count() == 0
 
+    def test_rows_carry_their_editions_number_which_the_table_sorts_by(self):
+        generate(n=200, editions=4, seed=7)
+
+        pairs = set(Project.objects.values_list("edition_number", "edition__number"))
+        assert pairs == {(1, 1), (2, 2), (3, 3), (4, 4)}
+
     def test_values_fall_in_every_band(self):
         generate(n=200, editions=4, seed=7)
 

@@ -175,6 +175,11 @@ def test_editions_without_a_published_count_and_value_get_no_projects(loaded):
         assert projects.aggregate(total=Sum("value"))["total"] == total
 
 
+def test_every_demo_project_carries_its_editions_number_which_the_table_sorts_by(loaded):
+    pairs = set(Project.objects.values_list("edition_number", "edition__number"))
+    assert len(pairs) > 1 and all(copied == actual for copied, actual in pairs)
+
+
 def test_every_edition_of_the_data_is_published(loaded):
     assert list(Edition.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 15]
     assert not Edition.objects.exclude(status=EditionStatus.PUBLISHED).exists()
