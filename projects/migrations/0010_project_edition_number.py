@@ -65,4 +65,8 @@ class Migration(migrations.Migration):
             model_name="project",
             index=models.Index(fields=["scope", "edition_number", "id", "edition"], name="project_scope_ed_number"),
         ),
+        # The planners' statistics, new indexes included: without them SQLite took the partner's edition-number
+        # index for a partner sorted by value at a million projects (550 ms, against 40 with them). PostgreSQL's
+        # autovacuum would analyse the table too, some time later.
+        migrations.RunSQL("ANALYZE projects_project", migrations.RunSQL.noop, elidable=True),
     ]
