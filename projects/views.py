@@ -17,6 +17,7 @@ from projects.exports import RESPONSES
 from projects.facets import project_facets
 from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
 from projects.models import Project
+from projects.search_pages import page_of_few_matches
 from projects.selection import active_filters, current_order, describe, order_choices, readable_values
 from projects.tables import FastRows, ProjectTable
 
@@ -41,11 +42,14 @@ class ProjectPaginator(ClampedPaginator):
 
     The number of rows comes from the (cached) facet counts instead of a COUNT(*) over the table. A page
     picks its rows' ids first, from the index alone however deep the page, then reads just those rows
-    ("deferred join"), instead of an OFFSET that reads every full row before it.
+    ("deferred join"), instead of an OFFSET that reads every full row before it. Under a search word or
+    value range (`questioned`), few matches are first read as a list of ids and only those sorted
+    (projects/search_pages.py).
     """
 
-    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *args, count: int | None = None, questioned: bool = False, **kwargs):
         self.known_count = count
+        self.questioned = questioned
         super().__init__(object_list, per_page, *args, **kwargs)
 
     @cached_property
@@ -58,7 +62,12 @@ class ProjectPaginator(ClampedPaginator):
         top = min(bottom + self.per_page, self.count)
         rows = self.object_list  # the table's BoundRows over its ordered queryset
         queryset = rows.data.data
-        ids = queryset.values("pk")[bottom:top]
+        ids = None
+        if self.questioned:
+            over = getattr(self.known_count, "over", False)
+            ids = page_of_few_matches(queryset, bottom, top, self.known_count, over)
+        if ids is None:
+            ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
         table = rows.table
         if FastRows.serves(table):
@@ -111,6 +120,8 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         pagination = super().get_table_pagination(table)
         if pagination and getattr(self, "result_count", None) is not None:
             pagination["count"] = self.result_count
+            data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+            pagination["questioned"] = any(data.get(name) not in (None, "") for name in UNFACETED_PARAMS)
         return pagination
 
     def get_context_data(self, **kwargs):
