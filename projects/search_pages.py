@@ -45,15 +45,10 @@ def sorting_only_the_rows_found() -> Iterator[None]:
         return
     names = ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
-        before = cursor.fetchone()
         cursor.execute("SELECT " + ", ".join(["set_config(%s, 'off', true)"] * len(names)), names)
         yield
-        # Within an outer transaction the settings would outlive this savepoint: put them back.
-        cursor.execute(
-            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-            [value for pair in zip(names, before, strict=True) for value in pair],
-        )
+        # Within an outer transaction the settings would outlive this savepoint: back to the session's own.
+        cursor.execute("; ".join(f"RESET {name}" for name in names))
 
 
 def _unindexed_order(names: tuple[str, ...]) -> list[OrderBy]:
