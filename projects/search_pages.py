@@ -63,6 +63,8 @@ def page_of_few_matches(matching: QuerySet, bottom: int, top: int, count: int | 
     are few; otherwise None, and the page is read by the walk."""
     if count is None or over or count > MATERIALISED_MATCHES:
         return None
+    if not count or bottom >= top:
+        return []
     ids = list(matching.order_by().values_list("pk", flat=True)[: MATERIALISED_MATCHES + 1])
     if len(ids) > MATERIALISED_MATCHES:  # projects written since the count was cached: the walk is still right
         return None

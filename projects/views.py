@@ -15,7 +15,7 @@ from core.caching.pages import cache_public_page
 from core.tables import EXPORT_FORMATS, PortalExport
 from projects.exports import RESPONSES
 from projects.facets import project_facets
-from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter
+from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter, found_through_an_index
 from projects.models import Project
 from projects.search_pages import page_of_few_matches
 from projects.selection import active_filters, current_order, describe, order_choices, readable_values
@@ -43,13 +43,13 @@ class ProjectPaginator(ClampedPaginator):
     The number of rows comes from the (cached) facet counts instead of a COUNT(*) over the table. A page
     picks its rows' ids first, from the index alone however deep the page, then reads just those rows
     ("deferred join"), instead of an OFFSET that reads every full row before it. Under a search word or
-    value range (`questioned`), few matches are first read as a list of ids and only those sorted
-    (projects/search_pages.py).
+    value range whose matches an index finds (`found_through_an_index`), few matches are first read as a
+    list of ids and only those sorted (projects/search_pages.py).
     """
 
-    def __init__(self, object_list, per_page, *args, count: int | None = None, questioned: bool = False, **kwargs):
+    def __init__(self, object_list, per_page, *args, count: int | None = None, found_through_an_index=False, **kwargs):
         self.known_count = count
-        self.questioned = questioned
+        self.found_through_an_index = found_through_an_index
         super().__init__(object_list, per_page, *args, **kwargs)
 
     @cached_property
@@ -63,7 +63,7 @@ class ProjectPaginator(ClampedPaginator):
         rows = self.object_list  # the table's BoundRows over its ordered queryset
         queryset = rows.data.data
         ids = None
-        if self.questioned:
+        if self.found_through_an_index:
             over = getattr(self.known_count, "over", False)
             ids = page_of_few_matches(queryset, bottom, top, self.known_count, over)
         if ids is None:
@@ -121,7 +121,7 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         if pagination and getattr(self, "result_count", None) is not None:
             pagination["count"] = self.result_count
             data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
-            pagination["questioned"] = any(data.get(name) not in (None, "") for name in UNFACETED_PARAMS)
+            pagination["found_through_an_index"] = found_through_an_index(data)
         return pagination
 
     def get_context_data(self, **kwargs):
