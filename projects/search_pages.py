@@ -6,20 +6,24 @@ full: quick when the matches are common (a page is found after a few hundred row
 when they are rare (the five-second timeout at a million projects, for "northern solar" sorted by title). The
 page's count (projects/search_facets.py) says which case it is: when at most MATERIALISED_MATCHES projects
 match, their ids are read first, without an order, through the index that finds them (FTS5 or pg_trgm for a
-word, the value index for a range), and only those are sorted; when more match, the walk finds a page within
-a few thousand rows.
+word, the value index for a range), and only those are sorted; when more match, the walk finds a shallow page
+within a few thousand rows. A deep page among many matches gets the walk for WALK_TIME_LIMIT_MS, then sorts
+every match: a walk that slow means the matches are sparse, so sorting them all is the cheaper read.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F, Func, OrderBy, QuerySet
 
-from projects.search_facets import FACET_COUNT_CAP
+from projects.search_facets import FACET_COUNT_CAP, time_limit
 
 # At most the count's own cap: a count above it is a lower bound, and says nothing of how rare the matches are.
 MATERIALISED_MATCHES = FACET_COUNT_CAP
+# A page this deep among more matches may walk far: the walk gets WALK_TIME_LIMIT_MS before the matches are sorted.
+DEEP_PAGE_ROWS = 1_000
+WALK_TIME_LIMIT_MS = 300
 
 
 class Unindexed(Func):
@@ -58,19 +62,30 @@ def _unindexed_order(names: tuple[str, ...]) -> list[OrderBy]:
     ]  # fmt: skip
 
 
-def page_of_few_matches(matching: QuerySet, bottom: int, top: int, count: int | None, over: bool) -> list | None:
-    """The ids of rows bottom..top of `matching` in its order, when `count` (exact unless `over`) says they
-    are few; otherwise None, and the page is read by the walk."""
-    if count is None or over or count > MATERIALISED_MATCHES:
-        return None
-    if not count or bottom >= top:
-        return []
-    ids = list(matching.order_by().values_list("pk", flat=True)[: MATERIALISED_MATCHES + 1])
-    if len(ids) > MATERIALISED_MATCHES:  # projects written since the count was cached: the walk is still right
-        return None
+def page_of_found_rows(matching: QuerySet, bottom: int, top: int, count: int | None, over: bool) -> list | None:
+    """The ids of rows bottom..top of `matching` in its order, read without walking the order's index through
+    rows that do not match: when `count` (exact unless `over`) says the matches are few, from the list of
+    their ids; on a deep page, by the walk if it ends within WALK_TIME_LIMIT_MS, else by sorting every match.
+    None when the walk is the way (a shallow page of many matches), and for an order that is not column names.
+    """
     order = tuple(name for name in matching.query.order_by if isinstance(name, str))
-    if len(order) != len(matching.query.order_by):  # an order that is not column names: not seen here
+    if len(order) != len(matching.query.order_by):
         return None
-    found = matching.model._default_manager.filter(pk__in=ids).order_by(*_unindexed_order(order))
-    with sorting_only_the_rows_found():
-        return list(found.values_list("pk", flat=True)[bottom:top])
+    if count is not None and not over and count <= MATERIALISED_MATCHES:
+        if not count or bottom >= top:
+            return []
+        ids = list(matching.order_by().values_list("pk", flat=True)[: MATERIALISED_MATCHES + 1])
+        if len(ids) <= MATERIALISED_MATCHES:  # more: projects written since the count was cached
+            found = matching.model._default_manager.filter(pk__in=ids).order_by(*_unindexed_order(order))
+            with sorting_only_the_rows_found():
+                return list(found.values_list("pk", flat=True)[bottom:top])
+    if bottom < DEEP_PAGE_ROWS:
+        return None
+    # Deep among many matches: the walk reads about bottom × (projects / matches) rows, quick when the
+    # matches are dense; when it is not, there are few enough matches to sort them all.
+    try:
+        with time_limit(WALK_TIME_LIMIT_MS):
+            return list(matching.values_list("pk", flat=True)[bottom:top])
+    except OperationalError:
+        with sorting_only_the_rows_found():
+            return list(matching.order_by(*_unindexed_order(order)).values_list("pk", flat=True)[bottom:top])

@@ -17,7 +17,7 @@ from projects.exports import RESPONSES
 from projects.facets import project_facets
 from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter, found_through_an_index
 from projects.models import Project
-from projects.search_pages import page_of_few_matches
+from projects.search_pages import page_of_found_rows
 from projects.selection import active_filters, current_order, describe, order_choices, readable_values
 from projects.tables import FastRows, ProjectTable
 
@@ -65,7 +65,7 @@ class ProjectPaginator(ClampedPaginator):
         ids = None
         if self.found_through_an_index:
             over = getattr(self.known_count, "over", False)
-            ids = page_of_few_matches(queryset, bottom, top, self.known_count, over)
+            ids = page_of_found_rows(queryset, bottom, top, self.known_count, over)
         if ids is None:
             ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)

@@ -3,11 +3,12 @@ and shows the same rows, in the same order, as the plain query: in every order, 
 common words, words too short for the trigram index and Chinese words."""
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -43,6 +44,8 @@ def projects():
             scope=Scope.INTERNATIONAL if index % 2 else Scope.DOMESTIC,
             partner="RU" if index % 2 else "",
         )
+    # An undated project: the date orders put it where the plain query does.
+    ProjectFactory(edition=editions[0], sector=sectors[0], title="Northern solar undated", signed_on=None)
 
 
 def shown(client, params: dict) -> tuple[list, list, list[dict]]:
@@ -103,7 +106,7 @@ def test_more_matches_than_the_cap_are_paged_by_the_walk_as_before(client, proje
     monkeypatch.setattr(search_pages, "MATERIALISED_MATCHES", 5)
     params = {"q": "solar", "sort": "title", "per_page": "10", "page": "2"}
     rows, expected, queries = shown(client, params)
-    assert rows == expected and len(rows) == 8  # 18 solar projects
+    assert rows == expected and len(rows) == 9  # 19 solar projects
     assert not read_from_the_matches(queries)
 
 
@@ -119,3 +122,30 @@ def test_the_planner_settings_end_with_the_page(client, projects):
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_indexscan")
         assert cursor.fetchone() == ("on",)
+
+
+@pytest.fixture
+def deep(monkeypatch):
+    """More matches than the list of ids holds, and a deep page from the second on."""
+    monkeypatch.setattr(search_pages, "MATERIALISED_MATCHES", 5)
+    monkeypatch.setattr(search_pages, "DEEP_PAGE_ROWS", 10)
+
+
+@pytest.mark.parametrize("sort", ["title", "-signed_on", "sector"])
+def test_a_deep_page_whose_walk_ends_in_time_is_the_walk(client, projects, deep, sort):
+    rows, expected, queries = shown(client, {"q": "solar", "sort": sort, "per_page": "10", "page": "2"})
+    assert rows == expected and len(rows) == 9  # 19 solar projects
+    assert not read_from_the_matches(queries)
+
+
+@pytest.mark.parametrize("sort", ["title", "-signed_on", "sector", "-value"])
+def test_a_deep_page_whose_walk_takes_too_long_sorts_every_match(client, projects, deep, monkeypatch, sort):
+    @contextmanager
+    def no_time(milliseconds):
+        raise OperationalError("canceling statement due to statement timeout")
+        yield
+
+    monkeypatch.setattr(search_pages, "time_limit", no_time)
+    rows, expected, queries = shown(client, {"q": "solar", "sort": sort, "per_page": "10", "page": "2"})
+    assert rows == expected and len(rows) == 9
+    assert read_from_the_matches(queries)
