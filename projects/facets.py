@@ -11,6 +11,7 @@ from django_countries import countries
 from core import formatting
 from core.caching.aggregates import for_editions, per_edition
 from editions.models import Edition, Sector
+from projects import search_facets
 from projects.aggregates import AggregateCell
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, bands_within
 from projects.models import Scope
@@ -193,6 +194,9 @@ def project_facets(
     """
     cube = _facet_cube(base, unfaceted)
     facets, total = _facets_from_cube(cube, labels, selected)
+    if cube.lower_bounds and not any(selected.values()):
+        # No facet chosen: the first matches read, one more than the cap, are those of every filter.
+        return facets, MatchCount(search_facets.FACET_COUNT_CAP, over=True)
     if cube.lower_bounds and matching is not None:
         # The first matches say little about those under the other filters too: count those, up to the cap.
         return facets, MatchCount(*bounded_count(matching))

@@ -156,9 +156,12 @@ def test_a_search_over_the_cap_not_grouped_in_time_says_over_n(client, portal, s
         yield
 
     monkeypatch.setattr(search_facets, "time_limit", no_time)
-    response = client.get(LIST, {"q": "hydrogen"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"q": "hydrogen"})
     text = strip_tags(response.content.decode())
     assert "Over 5 projects match" in text
+    # Without a facet chosen, the first matches read are those of the page: not counted a second time.
+    assert aggregates_over_projects(queries.captured_queries) == []
     # Six matches read (the cap and one): each option's count is what those hold, at least.
     options = [option for facet in response.context["facets"] for option in facet.options]
     assert options and all(option.at_least for option in options)
