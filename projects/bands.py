@@ -63,3 +63,31 @@ def band_position_expression(field: str = "value") -> Case:
         *[When(band.q(field), then=Value(band.position)) for band in VALUE_BANDS],
         output_field=IntegerField(),
     )
+
+
+# The smallest step between two project values (two decimal places), and so the smallest value (values are
+# above zero, projects/models.py).
+CENT = Decimal("0.01")
+
+
+def bands_within(lower: Decimal | None, upper: Decimal | None) -> list[int] | None:
+    """The positions of the bands a value range (both ends inclusive, None for open) holds whole, when it
+    cuts none: the range's projects are then exactly those bands' projects. None when a band is partly in it.
+
+    "Up to 500 million" includes exactly 500,000,000, the lowest value of "500 million–1 billion": it cuts
+    that band. "Up to 499,999,999.99" does not.
+    """
+    inside = []
+    for band in VALUE_BANDS:
+        lowest = CENT if band.lower is None else band.lower
+        highest = None if band.upper is None else band.upper - CENT
+        starts_in = lower is None or lower <= lowest
+        ends_in = upper is None or (highest is not None and highest <= upper)
+        left_out = (lower is not None and highest is not None and highest < lower) or (
+            upper is not None and lowest > upper
+        )
+        if starts_in and ends_in:
+            inside.append(band.position)
+        elif not left_out:
+            return None
+    return inside

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -10,8 +11,9 @@ from django_countries import countries
 from core import formatting
 from core.caching.aggregates import for_editions, per_edition
 from editions.models import Edition, Sector
+from projects import search_facets
 from projects.aggregates import AggregateCell
-from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
+from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, bands_within
 from projects.models import Scope
 from projects.search_facets import bounded_count, search_cells
 
@@ -84,15 +86,29 @@ def _cells_of(edition_ids: list[int]) -> dict[int, list[tuple]]:
     return cells
 
 
-def _facet_cube(base: QuerySet, unfaceted_key: list) -> FacetCube:
+def _bands_of_the_range(unfaceted: dict[str, str]) -> list[int] | None:
+    """The positions of the value bands a value range holds whole, when it is the only filter that is not a
+    facet and cuts no band (projects/bands.py bands_within); otherwise None."""
+    if not set(unfaceted) <= {"value_min", "value_max"}:
+        return None
+    lower, upper = (Decimal(unfaceted[name]) if name in unfaceted else None for name in ("value_min", "value_max"))
+    return bands_within(lower, upper)
+
+
+def _facet_cube(base: QuerySet, unfaceted: dict[str, str]) -> FacetCube:
     editions = {
         pk: (number, year) for pk, number, year in Edition.objects.published().values_list("pk", "number", "year")
     }
     lower_bounds = False
-    if not unfaceted_key:
+    unfaceted_key = sorted(unfaceted.items())
+    range_bands = _bands_of_the_range(unfaceted) if unfaceted else None
+    if not unfaceted or range_bands is not None:
         # Edition by edition, so a change to one edition's projects reads only that edition's cells again.
         by_edition = per_edition("facet-cells", editions, compute=_cells_of, empty=())
         rows = [(edition_id, *cell) for edition_id, cells in by_edition.items() for cell in cells]
+        if range_bands is not None:
+            # A range on the bands' edges: its projects are those of the bands it holds, cell by cell.
+            rows = [row for row in rows if row[4] in range_bands]
     else:
         # Under a search word or value range, the counts are one visitor's question: the questions cache holds them.
         rows, lower_bounds = for_editions(
@@ -177,12 +193,15 @@ def project_facets(
     """Counts beside each filter's choices under every other active filter, and the number of matching projects.
 
     `base` is the public projects under the filters that are not facets, described by `unfaceted`
-    (text, value range), and `matching` those under every filter. Without text or value range the counts are
-    sums of the aggregate cells (projects/aggregates.py), cached edition by edition; with them, a bounded count
-    of the matching projects (projects/search_facets.py).
+    (text, value range), and `matching` those under every filter. Without text or value range, or with a
+    value range on the bands' edges alone, the counts are sums of the aggregate cells (projects/aggregates.py),
+    cached edition by edition; otherwise a bounded count of the matching projects (projects/search_facets.py).
     """
-    cube = _facet_cube(base, sorted(unfaceted.items()))
+    cube = _facet_cube(base, unfaceted)
     facets, total = _facets_from_cube(cube, labels, selected)
+    if cube.lower_bounds and not any(selected.values()):
+        # No facet chosen: the first matches read, one more than the cap, are those of every filter.
+        return facets, MatchCount(search_facets.FACET_COUNT_CAP, over=True)
     if cube.lower_bounds and matching is not None:
         # The first matches say little about those under the other filters too: count those, up to the cap.
         return facets, MatchCount(*bounded_count(matching))

@@ -40,6 +40,20 @@ def indexed_search(words: list[str]) -> Q:
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH %s", [query]))  # noqa: S611
 
 
+def found_through_an_index(data: dict) -> bool:
+    """Whether the projects matching a search or value range (a filter form's cleaned data) are found through
+    an index: a value range by the value index, a search by its words of INDEXED_WORD_LENGTH or more (the
+    trigram indexes of both databases). A search of shorter words only is a read of every project, however
+    few it finds."""
+    if any(data.get(name) not in (None, "") for name in ("value_min", "value_max")):
+        return True
+    return any(len(word) >= INDEXED_WORD_LENGTH for word in search_words(data.get("q") or ""))
+
+
+def search_words(text: str) -> list[str]:
+    return text.split()[:10]
+
+
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -83,7 +97,7 @@ class ProjectFilter(django_filters.FilterSet):
     walks_order_index = False
 
     def search(self, queryset, name, value):
-        words = value.split()[:10]
+        words = search_words(value)
         condition = Q()
         for word in words:
             condition &= Q.create([(f"{column}__icontains", word) for column in SEARCHED_COLUMNS], connector=Q.OR)

@@ -16,9 +16,10 @@ from core.caching.pages import cache_public_page
 from core.tables import EXPORT_FORMATS, PortalExport
 from projects.exports import RESPONSES
 from projects.facets import project_facets
-from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter, walking_the_order
+from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter, found_through_an_index, walking_the_order
 from projects.models import Project
 from projects.search_facets import time_limit
+from projects.search_pages import page_of_found_rows
 from projects.selection import active_filters, current_order, describe, order_choices, readable_values
 from projects.tables import FastRows, ProjectTable
 
@@ -45,11 +46,14 @@ class ProjectPaginator(ClampedPaginator):
 
     The number of rows comes from the (cached) facet counts instead of a COUNT(*) over the table. A page
     picks its rows' ids first, from the index alone however deep the page, then reads just those rows
-    ("deferred join"), instead of an OFFSET that reads every full row before it.
+    ("deferred join"), instead of an OFFSET that reads every full row before it. Under a search word or
+    value range whose matches an index finds (`found_through_an_index`), few matches are first read as a
+    list of ids and only those sorted (projects/search_pages.py).
     """
 
-    def __init__(self, object_list, per_page, *args, count: int | None = None, walking=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, count=None, found_through_an_index=False, walking=None, **kwargs):
         self.known_count = count
+        self.found_through_an_index = found_through_an_index
         # The same rows with the value range unindexed (projects.filters.walking_the_order), or None.
         self.walking = walking
         super().__init__(object_list, per_page, *args, **kwargs)
@@ -64,7 +68,12 @@ class ProjectPaginator(ClampedPaginator):
         top = min(bottom + self.per_page, self.count)
         rows = self.object_list  # the table's BoundRows over its ordered queryset
         queryset = rows.data.data
-        ids = self._walked_ids(queryset, bottom, top)
+        ids = None
+        if self.found_through_an_index:
+            over = getattr(self.known_count, "over", False)
+            ids = page_of_found_rows(queryset, bottom, top, self.known_count, over)
+        if ids is None:  # a shallow page of many matches: walked, if a value range is in the way
+            ids = self._walked_ids(queryset, bottom, top)
         if ids is None:
             ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
@@ -133,6 +142,8 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         pagination = super().get_table_pagination(table)
         if pagination and getattr(self, "result_count", None) is not None:
             pagination["count"] = self.result_count
+            data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
+            pagination["found_through_an_index"] = found_through_an_index(data)
         if pagination and self._walks_order_index(table):
             pagination["walking"] = walking_the_order(self.filterset).qs
         return pagination

@@ -14,7 +14,8 @@ from django.utils.html import strip_tags
 
 from editions.models import EditionStatus
 from projects import search_facets
-from projects.models import Scope
+from projects.filters import ProjectFilter
+from projects.models import Project, Scope
 from tests.factories import EditionFactory, ProjectFactory, ReportedBandFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,9 +161,12 @@ def test_a_search_over_the_cap_not_grouped_in_time_says_over_n(client, portal, s
         yield
 
     monkeypatch.setattr(search_facets, "time_limit", no_time)
-    response = client.get(LIST, {"q": "hydrogen"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"q": "hydrogen"})
     text = strip_tags(response.content.decode())
     assert "Over 5 projects match" in text
+    # Without a facet chosen, the first matches read are those of the page: not counted a second time.
+    assert aggregates_over_projects(queries.captured_queries) == []
     # Six matches read (the cap and one): each option's count is what those hold, at least.
     options = [option for facet in response.context["facets"] for option in facet.options]
     assert options and all(option.at_least for option in options)
@@ -224,3 +228,61 @@ def test_the_comparison_figures_read_from_the_cells_are_those_of_the_projects(cl
     assert comparison.has_illustrative
     kinds = [cell.measure.definition for cell in comparison.row("projects:total").cells]
     assert kinds == ["contract project, agreement or framework project", "contract project", "contract project"]
+
+
+# A value range on the bands' edges (projects/bands.py bands_within) is a choice of bands: read from the cells.
+RANGES_ON_BAND_EDGES = [
+    {"value_min": "1000000000"},
+    {"value_min": "100000000", "value_max": "999999999.99"},
+    {"value_max": "499999999.99", "sector": "energy"},
+    {"value_min": "0", "edition": "2", "band": "1b-5b"},
+    {"value_min": "5000000000", "value_max": "100"},  # nothing between
+]
+# Ranges that cut a band: "up to 500 million" includes exactly 500,000,000, the lowest of the next band.
+RANGES_CUTTING_A_BAND = [
+    {"value_max": "500000000"},
+    {"value_min": "150000000", "value_max": "999999999.99"},
+    {"value_min": "1000000000", "q": "grain"},  # with a search word, the cells cannot answer
+]
+
+
+def add_projects_on_the_edges(editions, sectors) -> None:
+    """Projects worth exactly each band's edges and a cent below them, besides the usual ones."""
+    add_projects(editions, sectors, 30)
+    for index, value in enumerate(["99999999.99", "100000000", "499999999.99", "500000000", "999999999.99", "1e9"]):
+        ProjectFactory(edition=editions[index % 3], sector=sectors[index % 3], value=Decimal(value))
+
+
+def counted_from_projects(queries) -> list[str]:
+    """The queries that group the projects, or read each one's band to count them (projects/search_facets.py)."""
+    return aggregates_over_projects(queries) + [
+        query["sql"] for query in queries if PROJECTS_TABLE.search(query["sql"]) and "CASE WHEN" in query["sql"]
+    ]
+
+
+def assert_counts_are_the_projects(client, params) -> None:
+    cache.clear()
+    response = client.get(LIST, params)
+    public = Project.objects.public()
+    assert response.context["result_count"] == ProjectFilter(data=params, queryset=public).qs.count()
+    assert not response.context["result_count_over"]
+    for facet in response.context["facets"]:
+        for option in facet.options:
+            expected = ProjectFilter(data={**params, facet.name: option.value}, queryset=public).qs.count()
+            assert (option.count, option.at_least) == (expected, False), (facet.name, option.value)
+
+
+@pytest.mark.parametrize("params", RANGES_ON_BAND_EDGES)
+def test_a_range_on_the_band_edges_is_summed_from_the_cells(client, portal, params):
+    add_projects_on_the_edges(*portal)
+    queries = cold_queries(client, LIST, params)
+    assert counted_from_projects(queries) == []
+    assert_counts_are_the_projects(client, params)
+
+
+@pytest.mark.parametrize("params", RANGES_CUTTING_A_BAND)
+def test_a_range_cutting_a_band_is_counted_from_the_projects(client, portal, params):
+    add_projects_on_the_edges(*portal)
+    queries = cold_queries(client, LIST, params)
+    assert counted_from_projects(queries)
+    assert_counts_are_the_projects(client, params)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, band_for
+from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, band_for, bands_within
 from projects.models import Project
 from tests.factories import ProjectFactory
 
@@ -63,3 +63,28 @@ def test_filtering_by_a_band_finds_exactly_its_edges(slug):
         ProjectFactory(value=Decimal(value))
     found = sorted(Project.objects.filter(BANDS_BY_SLUG[slug].q()).values_list("value", flat=True))
     assert found == sorted(Decimal(value) for value, band in EDGES if band == slug)
+
+
+@pytest.mark.parametrize(
+    ("lower", "upper", "positions"),
+    [
+        (None, None, [0, 1, 2, 3, 4]),
+        ("0", None, [0, 1, 2, 3, 4]),
+        ("0.01", None, [0, 1, 2, 3, 4]),
+        ("100000000", None, [1, 2, 3, 4]),
+        (None, "99999999.99", [0]),
+        ("500000000", "4999999999.99", [2, 3]),
+        ("5000000000", "100", []),
+        # Cutting a band: its edge value (inclusive upper end), or any value inside it.
+        (None, "100000000", None),
+        (None, "500000000", None),
+        ("100000000.01", None, None),
+        ("0.02", None, None),
+        ("7000000000", "6000000000", None),
+    ],
+)
+def test_bands_within_a_range_are_those_it_holds_whole(lower, upper, positions):
+    def decimal(text):
+        return None if text is None else Decimal(text)
+
+    assert bands_within(decimal(lower), decimal(upper)) == positions

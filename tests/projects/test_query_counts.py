@@ -88,7 +88,9 @@ def test_every_page_runs_the_same_number_of_queries_with_few_and_many_projects(c
 
 def test_the_projects_list_stays_within_a_handful_of_queries(client, portal, django_assert_max_num_queries):
     add_projects(*portal, 60)
-    with django_assert_max_num_queries(9):
+    # Cold, a search with few matches reads their ids first (projects/search_pages.py), and on PostgreSQL
+    # sets the planner's settings for the page and puts them back.
+    with django_assert_max_num_queries(10 + (2 if connection.vendor == "postgresql" else 0)):
         client.get(LIST, {"sector": "energy", "q": "plant"})
     # Warm: the token (read once per request), the unpublished editions (for the facet counts, then again for
     # the cached table and facet HTML), the page's ids and rows.
