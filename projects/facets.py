@@ -95,7 +95,7 @@ def _bands_of_the_range(unfaceted: dict[str, str]) -> list[int] | None:
     return bands_within(lower, upper)
 
 
-def _facet_cube(base: QuerySet, unfaceted: dict[str, str]) -> FacetCube:
+def _facet_cube(base: QuerySet, unfaceted: dict[str, str], walking: QuerySet | None = None) -> FacetCube:
     editions = {
         pk: (number, year) for pk, number, year in Edition.objects.published().values_list("pk", "number", "year")
     }
@@ -112,7 +112,7 @@ def _facet_cube(base: QuerySet, unfaceted: dict[str, str]) -> FacetCube:
     else:
         # Under a search word or value range, the counts are one visitor's question: the questions cache holds them.
         rows, lower_bounds = for_editions(
-            "search-facet-cells", editions, unfaceted_key, compute=lambda: search_cells(base, list(editions)),
+            "search-facet-cells", editions, unfaceted_key, compute=lambda: search_cells(base, list(editions), walking),
             question=True, language_neutral=True,
         )  # fmt: skip
     editions = {pk: editions[pk] for pk in {row[0] for row in rows}}  # only editions with matching projects
@@ -189,15 +189,17 @@ def project_facets(
     labels: dict[str, str],
     selected: dict[str, str],
     matching: QuerySet | None = None,
+    walking: QuerySet | None = None,
 ) -> tuple[list[Facet], MatchCount]:
     """Counts beside each filter's choices under every other active filter, and the number of matching projects.
 
     `base` is the public projects under the filters that are not facets, described by `unfaceted`
-    (text, value range), and `matching` those under every filter. Without text or value range, or with a
+    (text, value range), `walking` the same as `base` with the search tested row by row (for its first
+    matches), and `matching` those under every filter. Without text or value range, or with a
     value range on the bands' edges alone, the counts are sums of the aggregate cells (projects/aggregates.py),
     cached edition by edition; otherwise a bounded count of the matching projects (projects/search_facets.py).
     """
-    cube = _facet_cube(base, unfaceted)
+    cube = _facet_cube(base, unfaceted, walking)
     facets, total = _facets_from_cube(cube, labels, selected)
     if cube.lower_bounds and not any(selected.values()):
         # No facet chosen: the first matches read, one more than the cap, are those of every filter.

@@ -40,6 +40,13 @@ def indexed_search(words: list[str]) -> Q:
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH %s", [query]))  # noqa: S611
 
 
+def search_index_is_separate() -> bool:
+    """Whether the search looks its words up in an index of its own before testing them (SQLite's FTS5 table),
+    so that leaving it out makes the database test the words row by row along the order's index. PostgreSQL's
+    trigram indexes serve the LIKEs themselves: its planner chooses between the two ways on its own."""
+    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 34)
+
+
 def found_through_an_index(data: dict) -> bool:
     """Whether the projects matching a search or value range (a filter form's cleaned data) are found through
     an index: a value range by the value index, a search by its words of INDEXED_WORD_LENGTH or more (the
@@ -101,6 +108,9 @@ class ProjectFilter(django_filters.FilterSet):
         condition = Q()
         for word in words:
             condition &= Q.create([(f"{column}__icontains", word) for column in SEARCHED_COLUMNS], connector=Q.OR)
+        if self.walks_order_index:
+            # Tested row by row along the order's index: looking the word up first would read every match.
+            return queryset.filter(condition)
         # The index narrows the rows; the LIKEs above still decide, so the matches are exactly theirs.
         return queryset.filter(indexed_search(words) & condition)
 
@@ -142,11 +152,16 @@ class ProjectFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         return any(data.get(name) not in (None, "") for name in ("value_min", "value_max", "band"))
 
+    @property
+    def searches(self) -> bool:
+        return bool(self.form.cleaned_data.get("q"))
+
 
 def walking_the_order(filterset: ProjectFilter) -> ProjectFilter:
     """The same filters, written so that the database finds a page by walking the order's index and testing
-    the value range on each row, instead of reading every row of the range from the value index and sorting
-    them all (2.3 s for a third of a million projects in one range, against 2 ms for the walk).
+    the value range and the search word on each row, instead of reading every row of the range from the value
+    index (or every match of the word from the search index) and sorting them all: 2.3 s for a third of a
+    million projects in one range against 2 ms for the walk; 0.63 s for the word "project" against a few ms.
 
     Which is faster depends on how many rows the range holds, which the planners guess badly: the caller tries
     the walk within a time limit first (projects.views.ProjectPaginator)."""

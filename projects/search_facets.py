@@ -16,6 +16,8 @@ from django.db.models import Count, QuerySet
 
 FACET_COUNT_CAP = 10_000
 FACET_TIME_LIMIT_MS = 200
+# How long the first matches may be looked for along the table before the search index is asked for them.
+FIRST_MATCHES_WALK_MS = 50
 CELL_COLUMNS = ("edition_id", "sector_id", "scope", "partner", "band_position")
 
 
@@ -47,19 +49,47 @@ def time_limit(milliseconds: int) -> Iterator[None]:
         yield
 
 
-def search_cells(base: QuerySet, edition_ids: list[int]) -> tuple[list[tuple], bool]:
+def search_cells(base: QuerySet, edition_ids: list[int], walking: QuerySet | None = None) -> tuple[list[tuple], bool]:
     """(edition id, sector id, scope, partner, band position, count) of the matching projects, and whether the
-    counts are only those of the first FACET_COUNT_CAP + 1 matches (each a lower bound)."""
+    counts are only those of the first FACET_COUNT_CAP + 1 matches (each a lower bound).
+
+    `walking` is the same projects with the search written row by row (projects.filters.walking_the_order).
+    """
     matching = base.filter(edition_id__in=edition_ids).order_by().with_band()
-    first = list(matching.values_list(*CELL_COLUMNS)[: FACET_COUNT_CAP + 1])
+    started = time.monotonic()
+    first = _first_matches_by_walking(walking, edition_ids)
+    if first is None:
+        first = list(matching.values_list(*CELL_COLUMNS)[: FACET_COUNT_CAP + 1])
     if len(first) <= FACET_COUNT_CAP:
         return [(*cell, count) for cell, count in Counter(first).items()], False
+    # One time limit for both reads: when the first matches alone took most of it (a common word read from
+    # its index), grouping them all would not end in the rest.
+    remaining_ms = FACET_TIME_LIMIT_MS - (time.monotonic() - started) * 1000
+    if remaining_ms < FACET_TIME_LIMIT_MS / 10:
+        return [(*cell, count) for cell, count in Counter(first).items()], True
     try:
-        with time_limit(FACET_TIME_LIMIT_MS):
+        with time_limit(int(remaining_ms)):
             grouped = list(matching.values_list(*CELL_COLUMNS).annotate(count=Count("pk")))
         return grouped, False
     except OperationalError:
         return [(*cell, count) for cell, count in Counter(first).items()], True
+
+
+def _first_matches_by_walking(walking: QuerySet | None, edition_ids: list[int]) -> list[tuple] | None:
+    """The first FACET_COUNT_CAP + 1 matches read along the table, testing each row, if that ends within
+    FIRST_MATCHES_WALK_MS: a common word's first ten thousand are a few thousand rows in (6 ms for "project" at
+    a million projects), where its index would hand over every match first (240 ms). None when it is cut off:
+    the matches are rare, and the index finds them quickly."""
+    if walking is None:
+        return None
+    rows = walking.filter(edition_id__in=edition_ids).order_by().with_band().values_list(*CELL_COLUMNS)
+    try:
+        with time_limit(FIRST_MATCHES_WALK_MS):
+            first = list(rows[: FACET_COUNT_CAP + 1])
+    except OperationalError:
+        return None
+    # Fewer than that means the walk read the whole table: the same rows the index would find.
+    return first
 
 
 def bounded_count(matching: QuerySet) -> tuple[int, bool]:

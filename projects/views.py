@@ -16,7 +16,14 @@ from core.caching.pages import cache_public_page
 from core.tables import EXPORT_FORMATS, PortalExport
 from projects.exports import RESPONSES
 from projects.facets import project_facets
-from projects.filters import FILTER_PARAMS, UNFACETED_PARAMS, ProjectFilter, found_through_an_index, walking_the_order
+from projects.filters import (
+    FILTER_PARAMS,
+    UNFACETED_PARAMS,
+    ProjectFilter,
+    found_through_an_index,
+    search_index_is_separate,
+    walking_the_order,
+)
 from projects.models import Project
 from projects.search_facets import time_limit
 from projects.search_pages import page_of_found_rows
@@ -72,7 +79,7 @@ class ProjectPaginator(ClampedPaginator):
         if self.found_through_an_index:
             over = getattr(self.known_count, "over", False)
             ids = page_of_found_rows(queryset, bottom, top, self.known_count, over)
-        if ids is None:  # a shallow page of many matches: walked, if a value range is in the way
+        if ids is None:  # a shallow page of many matches: walked, if a search or value range is in the way
             ids = self._walked_ids(queryset, bottom, top)
         if ids is None:
             ids = queryset.values("pk")[bottom:top]
@@ -149,13 +156,13 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         return pagination
 
     def _walks_order_index(self, table) -> bool:
-        """Whether to try a page by walking the order's index: a value range or band, no search word (the
-        search has its own index), and an order the value index does not serve itself."""
-        if not (self.filters_valid and self.filterset.is_bound and self.filterset.reads_value_ranges):
+        """Whether to try a page by walking the order's index: a search word, or a value range or band in an
+        order the value index does not serve itself (it then finds the range and the order at once)."""
+        if not (self.filters_valid and self.filterset.is_bound):
             return False
-        if self.filterset.form.cleaned_data.get("q"):
-            return False
-        return self._order().lstrip("-") not in ("value", "band")
+        if self.filterset.searches:
+            return search_index_is_separate()
+        return self.filterset.reads_value_ranges and self._order().lstrip("-") not in ("value", "band")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -254,9 +261,11 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
 
         def count():
             base = self.filterset_class(data=unfaceted, queryset=self.get_queryset())
+            walking = walking_the_order(base).qs if unfaceted.get("q") and search_index_is_separate() else None
             return project_facets(
-                base=base.qs, unfaceted=unfaceted, labels=labels, selected=selected, matching=self.object_list
-            )
+                base=base.qs, unfaceted=unfaceted, labels=labels, selected=selected, matching=self.object_list,
+                walking=walking,
+            )  # fmt: skip
 
         # The same for every order and page of one choice of filters: counted once for all of them.
         return for_question("project-facets", sorted(unfaceted.items()), sorted(selected.items()), compute=count)

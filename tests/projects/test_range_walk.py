@@ -1,5 +1,6 @@
-"""A value range or band sorted by another column: the page is first looked for by walking that column's index
-(the range unindexed), within a time limit, then the planner's way; the rows are the same either way."""
+"""A value range or band sorted by another column, or a search word: the page is first looked for by walking the
+order's index (the range unindexed, the word tested row by row), within a time limit, then the planner's way; the
+rows are the same either way. A search's first matches for its counts are looked for the same way."""
 
 import contextlib
 import datetime
@@ -11,7 +12,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from editions.models import EditionStatus
-from projects import views
+from projects import search_facets, views
 from projects.models import Project
 from projects.views import ProjectListView
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/en/projects/"
 RANGES = ["band=100m-500m", "value_min=120000000", "value_max=300000000", "value_min=90000000&value_max=600000000",
-          "band=under-100m&value_min=20000000"]  # fmt: skip
-ORDERS = ["title", "-title", "signed_on", "-signed_on", "edition", "-edition", "sector", "-partner", "scope"]
+          "band=under-100m&value_min=20000000", "q=project", "q=0&band=100m-500m", "q=%E9%A1%B9%E7%9B%AE",
+          "q=project+2&value_max=500000000"]  # fmt: skip
+ORDERS = ["title", "-title", "signed_on", "-signed_on", "edition", "-edition", "sector", "-partner", "scope", "-value"]
 
 
 @pytest.fixture
@@ -34,6 +36,7 @@ def portal_projects():
             edition=hidden if index % 13 == 0 else editions[index % 3],
             sector=sectors[index % 2],
             title=f"Project {index * 7 % 60:02d}",
+            title_zh=f"项目{index}" if index % 4 else "",
             value=Decimal(10_000_000 + 11_000_000 * index),
             signed_on=None if index % 9 == 0 else datetime.date(2020, 1, 1) + datetime.timedelta(days=index * 5 % 50),
             partner=["", "RU", "JP"][index % 3],
@@ -76,7 +79,7 @@ def test_the_walk_unindexes_the_range_only_where_it_pays(client, portal_projects
     with CaptureQueriesContext(connection) as queries:
         page_ids(client, "band=100m-500m&sort=title")
     assert any(unindexed(query["sql"]) for query in queries)
-    for query in ("band=100m-500m&sort=-value", "band=100m-500m", "sort=title", "band=100m-500m&q=project&sort=title"):
+    for query in ("band=100m-500m&sort=-value", "band=100m-500m", "sort=title"):
         with CaptureQueriesContext(connection) as queries:
             page_ids(client, query)
         assert not any(unindexed(query["sql"]) for query in queries), query
@@ -94,3 +97,45 @@ def test_a_walk_cut_off_by_its_time_limit_gives_the_same_page(client, portal_pro
     empty_the_caches()
     assert page_ids(client, "value_min=120000000&sort=-signed_on&per_page=10&page=2") == expected
     assert Project.objects.filter(value__gte=120000000).exists()
+
+
+@pytest.fixture
+def a_small_cap(monkeypatch):
+    """Counts exact up to 5 matches: the fixture's 55 public projects named "Project …" are far over it."""
+    monkeypatch.setattr(search_facets, "FACET_COUNT_CAP", 5)
+    monkeypatch.setattr(search_facets, "FACET_TIME_LIMIT_MS", 0)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's planner chooses how to find a search's page")
+def test_a_search_of_many_matches_is_walked_with_its_words_tested_row_by_row(client, portal_projects, a_small_cap):
+    with CaptureQueriesContext(connection) as queries:
+        page_ids(client, "q=project&sort=-value")
+    page_reads = [query["sql"] for query in queries if 'SELECT "projects_project"."id" AS "pk"' in query["sql"]]
+    assert len(page_reads) == 1 and "LIKE" in page_reads[0] and "MATCH" not in page_reads[0]
+
+
+def facet_counts(client, query: str) -> dict:
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    facets = {
+        facet.name: {option.value: option.count for option in facet.options} for facet in response.context["facets"]
+    }
+    return {"total": response.context["result_count"], "over": response.context["result_count_over"], **facets}
+
+
+def test_a_common_words_first_matches_are_read_along_the_table(client, portal_projects, a_small_cap, monkeypatch):
+    with CaptureQueriesContext(connection) as queries:
+        walked = facet_counts(client, "q=project")
+    first_reads = [query["sql"] for query in queries if "LIMIT 6" in query["sql"] and "band_position" in query["sql"]]
+    assert len(first_reads) == 1 and "LIKE" in first_reads[0] and "MATCH" not in first_reads[0]
+    assert walked["over"] and walked["total"] == 5 and sum(walked["edition"].values()) == 6  # the first 6 found
+
+    @contextlib.contextmanager
+    def cut_off(milliseconds):
+        raise OperationalError("interrupted")
+        yield
+
+    monkeypatch.setattr(search_facets, "time_limit", cut_off)
+    empty_the_caches()
+    from_the_index = facet_counts(client, "q=project")
+    assert from_the_index["over"] and sum(from_the_index["edition"].values()) == 6
