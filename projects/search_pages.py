@@ -6,9 +6,10 @@ full: quick when the matches are common (a page is found after a few hundred row
 when they are rare (the five-second timeout at a million projects, for "northern solar" sorted by title). The
 page's count (projects/search_facets.py) says which case it is: when at most MATERIALISED_MATCHES projects
 match, their ids are read first, without an order, through the index that finds them (FTS5 or pg_trgm for a
-word, the value index for a range), and only those are sorted; when more match, the walk finds a shallow page
-within a few thousand rows. A deep page among many matches gets the walk for WALK_TIME_LIMIT_MS, then sorts
-every match: a walk that slow means the matches are sparse, so sorting them all is the cheaper read.
+word, the value index for a range), and only those are sorted; when more match, the walk usually finds a page
+within a few thousand rows, and gets WALK_TIME_LIMIT_MS (DEEP_WALK_TIME_LIMIT_MS on a deep page) to do it before
+every match is sorted: a walk that slow means the matches are sparse along the order, so sorting them all is the
+cheaper read.
 """
 
 from collections.abc import Iterator
@@ -21,9 +22,11 @@ from projects.search_facets import FACET_COUNT_CAP, time_limit
 
 # At most the count's own cap: a count above it is a lower bound, and says nothing of how rare the matches are.
 MATERIALISED_MATCHES = FACET_COUNT_CAP
-# A page this deep among more matches may walk far: the walk gets WALK_TIME_LIMIT_MS before the matches are sorted.
+# How long a page may walk the order's index before its matches are sorted all together, and on a page this deep
+# (the walk reads further) a little longer.
+WALK_TIME_LIMIT_MS = 150
 DEEP_PAGE_ROWS = 1_000
-WALK_TIME_LIMIT_MS = 300
+DEEP_WALK_TIME_LIMIT_MS = 300
 
 
 class Unindexed(Func):
@@ -62,16 +65,30 @@ def _unindexed_order(names: tuple[str, ...]) -> list[OrderBy]:
     ]  # fmt: skip
 
 
-def page_of_found_rows(matching: QuerySet, bottom: int, top: int, count: int | None, over: bool) -> list | None:
+def page_of_found_rows(
+    matching: QuerySet,
+    bottom: int,
+    top: int,
+    count: int | None,
+    over: bool,
+    *,
+    walking: QuerySet | None = None,
+    found_through_an_index: bool = True,
+) -> list | None:
     """The ids of rows bottom..top of `matching` in its order, read without walking the order's index through
-    rows that do not match: when `count` (exact unless `over`) says the matches are few, from the list of
-    their ids; on a deep page, by the walk if it ends within WALK_TIME_LIMIT_MS, else by sorting every match.
-    None when the walk is the way (a shallow page of many matches), and for an order that is not column names.
+    rows that do not match; None for the planner's own way (`matching` sliced as it is).
+
+    - Few matches (`count`, exact unless `over`) found through an index: from the list of their ids, sorted.
+    - Otherwise the walk along the order's index, if it ends within its time limit: `walking` (the same rows
+      with the search or range written so that no index but the order's serves them) or, for matches found
+      through an index, `matching` itself. A walk cut off means the matches are sparse along the order
+      (titles beginning with the word searched, all in one stretch of the alphabet): matches found through an
+      index are then sorted all together; other filters take the planner's way.
     """
     order = tuple(name for name in matching.query.order_by if isinstance(name, str))
     if len(order) != len(matching.query.order_by):
         return None
-    if count is not None and not over and count <= MATERIALISED_MATCHES:
+    if found_through_an_index and count is not None and not over and count <= MATERIALISED_MATCHES:
         if not count or bottom >= top:
             return []
         ids = list(matching.order_by().values_list("pk", flat=True)[: MATERIALISED_MATCHES + 1])
@@ -79,13 +96,17 @@ def page_of_found_rows(matching: QuerySet, bottom: int, top: int, count: int | N
             found = matching.model._default_manager.filter(pk__in=ids).order_by(*_unindexed_order(order))
             with sorting_only_the_rows_found():
                 return list(found.values_list("pk", flat=True)[bottom:top])
-    if bottom < DEEP_PAGE_ROWS:
+    walk = walking if walking is not None else (matching if found_through_an_index else None)
+    if walk is None:
         return None
-    # Deep among many matches: the walk reads about bottom × (projects / matches) rows, quick when the
-    # matches are dense; when it is not, there are few enough matches to sort them all.
+    # The walk reads about bottom × (projects / matches) rows: a deep page may take longer to be worth it.
+    limit = DEEP_WALK_TIME_LIMIT_MS if bottom >= DEEP_PAGE_ROWS else WALK_TIME_LIMIT_MS
     try:
-        with time_limit(WALK_TIME_LIMIT_MS):
-            return list(matching.values_list("pk", flat=True)[bottom:top])
+        with time_limit(limit):
+            return list(walk.order_by(*order).values_list("pk", flat=True)[bottom:top])
     except OperationalError:
-        with sorting_only_the_rows_found():
-            return list(matching.order_by(*_unindexed_order(order)).values_list("pk", flat=True)[bottom:top])
+        pass
+    if not found_through_an_index:
+        return None
+    with sorting_only_the_rows_found():
+        return list(matching.order_by(*_unindexed_order(order)).values_list("pk", flat=True)[bottom:top])

@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db import OperationalError
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -25,7 +24,6 @@ from projects.filters import (
     walking_the_order,
 )
 from projects.models import Project
-from projects.search_facets import time_limit
 from projects.search_pages import page_of_found_rows
 from projects.selection import active_filters, current_order, describe, order_choices, readable_values
 from projects.tables import FastRows, ProjectTable
@@ -35,8 +33,6 @@ PAGE_SIZES = (10, 25, 50, 100, 200)
 TABLE_PARAMS = ("sort", "page", "per_page", "_export")
 MAX_PAGE_SIZE = PAGE_SIZES[-1]
 DEFAULT_PAGE_SIZE = 25
-# How long a page may try walking the order's index before reading its value range the planner's way.
-WALK_LIMIT_MS = 150
 
 
 class ClampedPaginator(Paginator):
@@ -75,12 +71,11 @@ class ProjectPaginator(ClampedPaginator):
         top = min(bottom + self.per_page, self.count)
         rows = self.object_list  # the table's BoundRows over its ordered queryset
         queryset = rows.data.data
-        ids = None
-        if self.found_through_an_index:
-            over = getattr(self.known_count, "over", False)
-            ids = page_of_found_rows(queryset, bottom, top, self.known_count, over)
-        if ids is None:  # a shallow page of many matches: walked, if a search or value range is in the way
-            ids = self._walked_ids(queryset, bottom, top)
+        over = getattr(self.known_count, "over", False)
+        ids = page_of_found_rows(
+            queryset, bottom, top, self.known_count, over,
+            walking=self._walking(queryset), found_through_an_index=self.found_through_an_index,
+        )  # fmt: skip
         if ids is None:
             ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
@@ -93,19 +88,9 @@ class ProjectPaginator(ClampedPaginator):
             page_rows = BoundRows(data=chosen, table=table)
         return self._get_page(page_rows, number, self)
 
-    def _walked_ids(self, queryset, bottom: int, top: int) -> list[int] | None:
-        """The page's ids found by walking the order's index, if that ends within WALK_LIMIT_MS; else None.
-
-        It ends at once when the range holds many rows, and is cut off when it holds few, which the value
-        index then finds and sorts quickly: a page costs at most the limit more than the planner's own way."""
-        if self.walking is None:
-            return None
-        walking = self.walking.order_by(*queryset.query.order_by)
-        try:
-            with time_limit(WALK_LIMIT_MS):
-                return list(walking.values_list("pk", flat=True)[bottom:top])
-        except OperationalError:
-            return None
+    def _walking(self, queryset):
+        """The walking rows (projects.filters.walking_the_order) in the table's order, or None."""
+        return None if self.walking is None else self.walking.order_by(*queryset.query.order_by)
 
 
 @method_decorator(cache_public_page(params=(ProjectFilter, TABLE_PARAMS)), name="get")

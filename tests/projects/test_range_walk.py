@@ -12,7 +12,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from editions.models import EditionStatus
-from projects import search_facets, views
+from projects import search_facets, search_pages
 from projects.models import Project
 from projects.views import ProjectListView
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory
@@ -93,7 +93,7 @@ def test_a_walk_cut_off_by_its_time_limit_gives_the_same_page(client, portal_pro
         raise OperationalError("interrupted")
         yield
 
-    monkeypatch.setattr(views, "time_limit", cut_off)
+    monkeypatch.setattr(search_pages, "time_limit", cut_off)
     empty_the_caches()
     assert page_ids(client, "value_min=120000000&sort=-signed_on&per_page=10&page=2") == expected
     assert Project.objects.filter(value__gte=120000000).exists()

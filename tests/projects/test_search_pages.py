@@ -149,3 +149,19 @@ def test_a_deep_page_whose_walk_takes_too_long_sorts_every_match(client, project
     rows, expected, queries = shown(client, {"q": "solar", "sort": sort, "per_page": "10", "page": "2"})
     assert rows == expected and len(rows) == 9
     assert read_from_the_matches(queries)
+
+
+def test_a_shallow_page_whose_walk_takes_too_long_sorts_every_match(client, projects, monkeypatch):
+    """Matches sparse along the order (titles beginning with the word, all in one stretch of the alphabet): the
+    walk along the title index is cut off and the matches are sorted all together, on the first page too."""
+
+    @contextmanager
+    def no_time(milliseconds):
+        raise OperationalError("canceling statement due to statement timeout")
+        yield
+
+    monkeypatch.setattr(search_pages, "MATERIALISED_MATCHES", 5)
+    monkeypatch.setattr(search_pages, "time_limit", no_time)
+    rows, expected, queries = shown(client, {"q": "solar", "sort": "title", "per_page": "10"})
+    assert rows == expected and len(rows) == 10
+    assert read_from_the_matches(queries)
