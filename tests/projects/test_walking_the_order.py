@@ -85,13 +85,15 @@ def test_the_walk_unindexes_the_range_only_where_it_pays(client, portal_projects
         assert not any(unindexed(query["sql"]) for query in queries), query
 
 
+@contextlib.contextmanager
+def cut_off(milliseconds):
+    """A time limit already over: the walk, or the read it bounds, is interrupted at once."""
+    raise OperationalError("interrupted")
+    yield
+
+
 def test_a_walk_cut_off_by_its_time_limit_gives_the_same_page(client, portal_projects, monkeypatch):
     expected = page_ids(client, "value_min=120000000&sort=-signed_on&per_page=10&page=2")
-
-    @contextlib.contextmanager
-    def cut_off(milliseconds):
-        raise OperationalError("interrupted")
-        yield
 
     monkeypatch.setattr(search_pages, "time_limit", cut_off)
     empty_the_caches()
@@ -129,11 +131,6 @@ def test_a_common_words_first_matches_are_read_along_the_table(client, portal_pr
     first_reads = [query["sql"] for query in queries if "LIMIT 6" in query["sql"] and "band_position" in query["sql"]]
     assert len(first_reads) == 1 and "LIKE" in first_reads[0] and "MATCH" not in first_reads[0]
     assert walked["over"] and walked["total"] == 5 and sum(walked["edition"].values()) == 6  # the first 6 found
-
-    @contextlib.contextmanager
-    def cut_off(milliseconds):
-        raise OperationalError("interrupted")
-        yield
 
     monkeypatch.setattr(search_facets, "time_limit", cut_off)
     empty_the_caches()
