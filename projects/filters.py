@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.core.validators import RegexValidator
 from django.db import connection
-from django.db.models import DecimalField, Q, Subquery
+from django.db.models import CharField, DecimalField, IntegerField, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
@@ -82,7 +82,9 @@ class ProjectFilter(django_filters.FilterSet):
         max_length=80,
         validators=[RegexValidator(r"^[-a-zA-Z0-9_]+$", _("Use a sector name from the list."))],
     )
-    scope = django_filters.ChoiceFilter(label=_("Scope"), choices=Scope.choices, empty_label=_("Any scope"))
+    scope = django_filters.ChoiceFilter(
+        label=_("Scope"), choices=Scope.choices, empty_label=_("Any scope"), method="filter_scope"
+    )
     partner = django_filters.CharFilter(
         label=_("Partner country or region"),
         method="filter_partner",
@@ -117,13 +119,28 @@ class ProjectFilter(django_filters.FilterSet):
     # Edition and sector are matched by a scalar subquery rather than a join, so that the planners walk
     # the (edition, value) or (sector, value) index in the table's order and stop after one page.
     def filter_edition(self, queryset, name, value):
-        return queryset.filter(edition_id=Subquery(Edition.objects.filter(number=value).order_by().values("pk")[:1]))
+        queryset, column = self._column(queryset, "edition_id", IntegerField())
+        return queryset.filter(**{column: Subquery(Edition.objects.filter(number=value).order_by().values("pk")[:1])})
 
     def filter_sector(self, queryset, name, value):
-        return queryset.filter(sector_id=Subquery(Sector.objects.filter(slug=value).order_by().values("pk")[:1]))
+        queryset, column = self._column(queryset, "sector_id", IntegerField())
+        return queryset.filter(**{column: Subquery(Sector.objects.filter(slug=value).order_by().values("pk")[:1])})
 
     def filter_partner(self, queryset, name, value):
-        return queryset.filter(partner=value.upper())
+        queryset, column = self._column(queryset, "partner", CharField())
+        return queryset.filter(**{column: value.upper()})
+
+    def filter_scope(self, queryset, name, value):
+        queryset, column = self._column(queryset, "scope", CharField())
+        return queryset.filter(**{column: value})
+
+    def _column(self, queryset, column: str, output_field) -> tuple:
+        """A filter's column as its condition reads it: the column, or, when walking the order on SQLite, the
+        same value cast, which no index serves (CAST keeps the column's kind of comparison)."""
+        if not (self.walks_order_index and connection.vendor == "sqlite"):
+            return queryset, column
+        alias = f"{column}_unindexed"
+        return queryset.alias(**{alias: Cast(column, output_field)}), alias
 
     def filter_band(self, queryset, name, value):
         queryset, column = self._value_column(queryset)

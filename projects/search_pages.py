@@ -97,8 +97,8 @@ def page_of_found_rows(
             with sorting_only_the_rows_found():
                 return list(found.values_list("pk", flat=True)[bottom:top])
     walk = walking if walking is not None else (matching if found_through_an_index else None)
-    if walk is None:
-        return None
+    if walk is None or (not found_through_an_index and bottom >= DEEP_PAGE_ROWS):
+        return None  # a deep page under other filters: their index, however far, beats a cut-off walk
     # The walk reads about bottom × (projects / matches) rows: a deep page may take longer to be worth it.
     limit = DEEP_WALK_TIME_LIMIT_MS if bottom >= DEEP_PAGE_ROWS else WALK_TIME_LIMIT_MS
     try:

@@ -12,7 +12,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from editions.models import EditionStatus
-from projects import search_facets, search_pages
+from projects import search_facets, search_pages, views
 from projects.models import Project
 from projects.views import ProjectListView
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory
@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 URL = "/en/projects/"
 RANGES = ["band=100m-500m", "value_min=120000000", "value_max=300000000", "value_min=90000000&value_max=600000000",
           "band=under-100m&value_min=20000000", "q=project", "q=0&band=100m-500m", "q=%E9%A1%B9%E7%9B%AE",
-          "q=project+2&value_max=500000000"]  # fmt: skip
+          "q=project+2&value_max=500000000", "sector=walked-a", "edition=13", "partner=RU&scope=international",
+          "sector=walked-b&edition=12", "scope=domestic"]  # fmt: skip
 ORDERS = ["title", "-title", "signed_on", "-signed_on", "edition", "-edition", "sector", "-partner", "scope", "-value"]
 
 
@@ -30,7 +31,7 @@ ORDERS = ["title", "-title", "signed_on", "-signed_on", "edition", "-edition", "
 def portal_projects():
     editions = [EditionFactory(number=number, status=EditionStatus.PUBLISHED) for number in (12, 13, 14)]
     hidden = EditionFactory(number=15, status=EditionStatus.DRAFT)
-    sectors = [SectorFactory(), SectorFactory()]
+    sectors = [SectorFactory(slug="walked-a"), SectorFactory(slug="walked-b")]
     for index in range(60):
         ProjectFactory(
             edition=hidden if index % 13 == 0 else editions[index % 3],
@@ -62,6 +63,7 @@ def empty_the_caches():
 
 @pytest.mark.parametrize("ranges", RANGES)
 def test_every_page_holds_the_rows_the_range_read_from_its_index_gives(client, portal_projects, monkeypatch, ranges):
+    monkeypatch.setattr(views, "WALKED_FILTER_MATCHES", 1)  # the fixture's few projects walked like a sector's many
     queries = [f"{ranges}&sort={order}&per_page=10&page={page}" for order in ORDERS for page in (1, 2, 3)]
     walked = {query: page_ids(client, query) for query in queries}
     the_planners_way(monkeypatch)
@@ -136,3 +138,20 @@ def test_a_common_words_first_matches_are_read_along_the_table(client, portal_pr
     empty_the_caches()
     from_the_index = facet_counts(client, "q=project")
     assert from_the_index["over"] and sum(from_the_index["edition"].values()) == 6
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's planner chooses its own way for these filters")
+def test_a_sector_of_many_projects_is_walked_in_an_order_its_indexes_do_not_hold(client, portal_projects, monkeypatch):
+    def walked(query: str) -> bool:
+        empty_the_caches()
+        with CaptureQueriesContext(connection) as queries:
+            page_ids(client, query)
+        return any('CAST("projects_project"."sector_id"' in query["sql"] for query in queries)
+
+    monkeypatch.setattr(views, "WALKED_FILTER_MATCHES", 20)  # the sector holds 27 public projects
+    assert walked("sector=walked-a&sort=title")
+    assert walked("sector=walked-a&sort=-signed_on&page=2")
+    assert not walked("sector=walked-a&sort=-value")  # its (sector, -value) index holds that order
+    assert not walked("sector=walked-a&sort=-edition")  # and its (sector, edition_number) index this one
+    monkeypatch.setattr(views, "WALKED_FILTER_MATCHES", 28)
+    assert not walked("sector=walked-a&sort=title")  # few enough to read from its index and sort
