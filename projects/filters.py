@@ -24,6 +24,13 @@ SEARCH_INDEX = "projects_project_search"
 INDEXED_WORD_LENGTH = 3
 
 
+def search_index_is_separate() -> bool:
+    """Whether the search looks its words up in an index of its own before testing them (SQLite's FTS5 table),
+    so that leaving it out makes the database test the words row by row along the order's index. PostgreSQL's
+    trigram indexes serve the LIKEs themselves: its planner chooses between the two ways on its own."""
+    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 34)
+
+
 def indexed_search(words: list[str]) -> Q:
     """On SQLite, the projects whose searched columns hold every word of three characters or more, from the
     FTS5 trigram index (projects/migrations/0007_...); everywhere else nothing (PostgreSQL's trigram indexes
@@ -33,18 +40,11 @@ def indexed_search(words: list[str]) -> Q:
     perhaps a few more, which the LIKEs then drop.
     """
     indexed = [word for word in words if len(word) >= INDEXED_WORD_LENGTH]
-    if not indexed or connection.vendor != "sqlite" or sqlite3.sqlite_version_info < (3, 34):
+    if not indexed or not search_index_is_separate():
         return Q()
     # Each word a quoted FTS5 string: every character literal, a quote doubled; all of them in one row.
     query = " AND ".join('"{}"'.format(word.replace('"', '""')) for word in indexed)
     return Q(pk__in=RawSQL(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH %s", [query]))  # noqa: S611
-
-
-def search_index_is_separate() -> bool:
-    """Whether the search looks its words up in an index of its own before testing them (SQLite's FTS5 table),
-    so that leaving it out makes the database test the words row by row along the order's index. PostgreSQL's
-    trigram indexes serve the LIKEs themselves: its planner chooses between the two ways on its own."""
-    return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 34)
 
 
 def found_through_an_index(data: dict) -> bool:
@@ -101,8 +101,9 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Value up to (yuan)"), field_name="value", method="filter_value_max", min_value=0, max_digits=17
     )
 
-    # Set on a copy of the filters (walking_the_order) before its rows are read: the value conditions are
-    # then written so that no index serves them, and the database walks the order's index instead.
+    # Set on a copy of the filters (walking_the_order) before its rows are read: the value range (and on SQLite
+    # the edition, sector, partner and scope) is then written so that no index serves it, and the search tests
+    # its words row by row, so that the database walks the order's index instead.
     walks_order_index = False
 
     def search(self, queryset, name, value):
@@ -134,14 +135,6 @@ class ProjectFilter(django_filters.FilterSet):
         queryset, column = self._column(queryset, "scope", CharField())
         return queryset.filter(**{column: value})
 
-    def _column(self, queryset, column: str, output_field) -> tuple:
-        """A filter's column as its condition reads it: the column, or, when walking the order on SQLite, the
-        same value cast, which no index serves (CAST keeps the column's kind of comparison)."""
-        if not (self.walks_order_index and connection.vendor == "sqlite"):
-            return queryset, column
-        alias = f"{column}_unindexed"
-        return queryset.alias(**{alias: Cast(column, output_field)}), alias
-
     def filter_band(self, queryset, name, value):
         queryset, column = self._value_column(queryset)
         return queryset.filter(BANDS_BY_SLUG[value].q(column))
@@ -155,13 +148,20 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(**{f"{column}__lte": value})
 
     def _value_column(self, queryset) -> tuple:
-        """The value as the conditions read it: the column, or, when walking the order, the same value cast
-        (CAST keeps SQLite's numeric comparison, which `+value` or `value + 0` would lose)."""
-        if not self.walks_order_index:
-            return queryset, "value"
         field = Project._meta.get_field("value")
-        cast = Cast("value", DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places))
-        return queryset.alias(value_unindexed=cast), "value_unindexed"
+        output = DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places)
+        # On both databases: a range is what both planners read from the wrong index.
+        return self._column(queryset, "value", output, on_every_database=True)
+
+    def _column(self, queryset, column: str, output_field, *, on_every_database: bool = False) -> tuple:
+        """A filter's column as its condition reads it: the column itself or, when walking the order, the same
+        value cast, which no index serves (CAST keeps the column's kind of comparison on SQLite, which `+column`
+        or `column + 0` would lose). Equalities are only unindexed on SQLite: PostgreSQL's planner chooses well
+        between a filter's index and the order's."""
+        if not self.walks_order_index or not (on_every_database or connection.vendor == "sqlite"):
+            return queryset, column
+        alias = f"{column}_unindexed"
+        return queryset.alias(**{alias: Cast(column, output_field)}), alias
 
     @property
     def reads_value_ranges(self) -> bool:

@@ -8,45 +8,17 @@ the first matches found stand, each shown as a lower bound ("over N", "N or more
 
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError
 from django.db.models import Count, QuerySet
+
+from core.time_limits import time_limit
 
 FACET_COUNT_CAP = 10_000
 FACET_TIME_LIMIT_MS = 200
 # How long the first matches may be looked for along the table before the search index is asked for them.
 FIRST_MATCHES_WALK_MS = 50
 CELL_COLUMNS = ("edition_id", "sector_id", "scope", "partner", "band_position")
-
-
-@contextmanager
-def time_limit(milliseconds: int) -> Iterator[None]:
-    """Interrupt the queries run inside after `milliseconds`, with an OperationalError."""
-    if connection.vendor == "postgresql":
-        # In a savepoint: a query cancelled rolls it back, and the setting with it; one that ends sets it back.
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT current_setting('statement_timeout')")
-                (before,) = cursor.fetchone()
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{milliseconds}ms"])
-            yield
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
-    elif connection.vendor == "sqlite":
-        # No transaction: on SQLite one would take the write lock (IMMEDIATE), and an interrupted read
-        # leaves nothing to roll back.
-        connection.ensure_connection()
-        deadline = time.monotonic() + milliseconds / 1000
-        sqlite = connection.connection
-        sqlite.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-        try:
-            yield
-        finally:
-            sqlite.set_progress_handler(None, 10_000)
-    else:
-        yield
 
 
 def search_cells(base: QuerySet, edition_ids: list[int], walking: QuerySet | None = None) -> tuple[list[tuple], bool]:

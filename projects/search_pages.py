@@ -18,7 +18,8 @@ from contextlib import contextmanager
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Func, OrderBy, QuerySet
 
-from projects.search_facets import FACET_COUNT_CAP, time_limit
+from core.time_limits import time_limit
+from projects.search_facets import FACET_COUNT_CAP
 
 # At most the count's own cap: a count above it is a lower bound, and says nothing of how rare the matches are.
 MATERIALISED_MATCHES = FACET_COUNT_CAP

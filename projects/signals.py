@@ -6,9 +6,9 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 
 from core.caching.tokens import remember_before_save, watch
 from core.signals import data_restored
+from core.time_limits import time_limit
 from editions.models import ReportedBand, numbers_changed
 from projects.models import Project
-from projects.search_facets import time_limit
 from projects.tallying import (
     TALLIED_FIELDS,
     apply_changes,

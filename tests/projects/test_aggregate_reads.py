@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from core.time_limits import time_limit
 from editions.models import EditionStatus
 from projects import search_facets
 from projects.filters import ProjectFilter
@@ -183,9 +184,9 @@ def test_the_time_limit_interrupts_a_long_query_and_leaves_the_connection_usable
         if connection.vendor == "postgresql"
         else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000000) SELECT count(*) FROM n"
     )
-    with pytest.raises(OperationalError), search_facets.time_limit(50), connection.cursor() as cursor:
+    with pytest.raises(OperationalError), time_limit(50), connection.cursor() as cursor:
         cursor.execute(slow)
-    with search_facets.time_limit(5000), connection.cursor() as cursor:
+    with time_limit(5000), connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
     if connection.vendor == "postgresql":
