@@ -56,13 +56,15 @@ class ProjectPaginator(ClampedPaginator):
     picks its rows' ids first, from the index alone however deep the page, then reads just those rows
     ("deferred join"), instead of an OFFSET that reads every full row before it. Under a search word or
     value range whose matches an index finds (`found_through_an_index`), few matches are first read as a
-    list of ids and only those sorted (projects/search_pages.py).
+    list of ids and only those sorted; more are looked for along the order's index, for a limited time
+    (projects/search_pages.py).
     """
 
     def __init__(self, object_list, per_page, *args, count=None, found_through_an_index=False, walking=None, **kwargs):
         self.known_count = count
         self.found_through_an_index = found_through_an_index
-        # The same rows with the value range unindexed (projects.filters.walking_the_order), or None.
+        # The same rows with the filters written so that only the order's index serves them
+        # (projects.filters.walking_the_order), or None; search_pages puts them in the table's order.
         self.walking = walking
         super().__init__(object_list, per_page, *args, **kwargs)
 
@@ -79,7 +81,7 @@ class ProjectPaginator(ClampedPaginator):
         over = getattr(self.known_count, "over", False)
         ids = page_of_found_rows(
             queryset, bottom, top, self.known_count, over,
-            walking=self._walking(queryset), found_through_an_index=self.found_through_an_index,
+            walking=self.walking, found_through_an_index=self.found_through_an_index,
         )  # fmt: skip
         if ids is None:
             ids = queryset.values("pk")[bottom:top]
@@ -92,10 +94,6 @@ class ProjectPaginator(ClampedPaginator):
             chosen.query.select_related = queryset.query.select_related
             page_rows = BoundRows(data=chosen, table=table)
         return self._get_page(page_rows, number, self)
-
-    def _walking(self, queryset):
-        """The walking rows (projects.filters.walking_the_order) in the table's order, or None."""
-        return None if self.walking is None else self.walking.order_by(*queryset.query.order_by)
 
 
 @method_decorator(cache_public_page(params=(ProjectFilter, TABLE_PARAMS)), name="get")

@@ -210,7 +210,7 @@ def _recorded_of(edition_ids: list[int]) -> dict[int, Recorded]:
     }
 
 
-def recorded_by_edition(editions: list[Edition]) -> dict[int, Recorded]:
+def recorded_breakdowns(editions: list[Edition]) -> dict[int, Recorded]:
     """What `_recorded_of` gives for those of the editions with projects, cached edition by edition: the cells are
     cheap to sum, the median is a read deep into the value index."""
     recorded = per_edition("compare-recorded", [edition.pk for edition in editions], compute=_recorded_of, empty=None)
@@ -331,7 +331,7 @@ def build_comparison(*, editions: list[Edition], published_numbers: set[int] | N
     figures = _figures(editions)
     # Not .public(): an edition's cached aggregates must not depend on its status; only published
     # editions are asked for.
-    by_edition = recorded_by_edition(editions)
+    by_edition = recorded_breakdowns(editions)
     recorded, stats, has_illustrative = _recorded_rows(editions, by_edition, gaps)
     return Comparison(
         editions=editions,
