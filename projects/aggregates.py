@@ -41,6 +41,12 @@ class AggregateCell(DerivedRows):
                 name="one_aggregate_cell_per_key_and_kind",
             )
         ]
+        # The facet counts of a partner or a band together with another facet read its cells only
+        # (projects/cell_counts.py); the edition and the sector have the constraint's and the foreign key's.
+        indexes = [
+            models.Index(fields=["partner"], name="aggregate_cell_partner"),
+            models.Index(fields=["band_position"], name="aggregate_cell_band"),
+        ]
 
     def __str__(self):
         key = f"{self.edition_id}/{self.sector_id}/{self.scope}/{self.partner}/{self.kind}/{self.band_position}"

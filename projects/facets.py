@@ -1,19 +1,18 @@
 """The facets of the public projects table: counts beside each filter's choices, and the number of matches."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from core import formatting
-from core.caching.aggregates import for_editions, per_edition
+from core.caching.aggregates import for_editions
 from editions.models import Edition, Sector
 from projects import search_facets
-from projects.aggregates import AggregateCell
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, bands_within
+from projects.cell_counts import cell_counts
 from projects.models import Scope
 from projects.search_facets import bounded_count, search_cells
 
@@ -59,31 +58,22 @@ FACET_NAMES = ("edition", "sector", "scope", "partner", "band")
 
 @dataclass
 class FacetCube:
-    """Project counts grouped by every facet at once, under the filters that are not facets (text, value range).
+    """Project counts grouped by every facet at once, under a search word or a value range cutting a band.
 
     Small (editions × sectors × partners × bands at most), so every facet's counts under any choice of the
     other facets, and the number of matching projects, are sums over it in Python.
     """
 
     cells: list[tuple[str, str, str, str, str, int]]  # edition number, sector slug, scope, partner, band slug, count
-    edition_years: dict[str, int]
-    sectors: dict[str, tuple[int, str, str]]  # slug: (position, English name, Chinese name)
     lower_bounds: bool = False  # counted over a search's first matches only (projects/search_facets.py)
 
 
-def _cells_of(edition_ids: list[int]) -> dict[int, list[tuple]]:
-    """The aggregate cells of these editions, kept up to date by every write (projects/tallying.py), summed over
-    the kinds of project (no facet): the cube stays as small as the facets' choices."""
-    cells = defaultdict(list)
-    summed = (
-        AggregateCell.objects.filter(edition_id__in=edition_ids, count__gt=0)
-        .order_by()
-        .values_list("edition_id", "sector_id", "scope", "partner", "band_position")
-        .annotate(projects=Sum("count"))
-    )
-    for edition_id, *cell in summed:
-        cells[edition_id].append(tuple(cell))
-    return cells
+@dataclass
+class FacetLabels:
+    """What the facets' options are called: editions by number and year, sectors by slug in both languages."""
+
+    edition_years: dict[str, int]
+    sectors: dict[str, tuple[int, str, str]]  # slug: (position, English name, Chinese name)
 
 
 def _bands_of_the_range(unfaceted: dict[str, str]) -> list[int] | None:
@@ -95,46 +85,63 @@ def _bands_of_the_range(unfaceted: dict[str, str]) -> list[int] | None:
     return bands_within(lower, upper)
 
 
-def _facet_cube(base: QuerySet, unfaceted: dict[str, str], walking: QuerySet | None = None) -> FacetCube:
-    editions = {
-        pk: (number, year) for pk, number, year in Edition.objects.published().values_list("pk", "number", "year")
+def _published_editions() -> dict[int, tuple[int, int | None]]:
+    return {pk: (number, year) for pk, number, year in Edition.objects.published().values_list("pk", "number", "year")}
+
+
+def _sectors() -> dict[int, tuple[str, int, str, str]]:
+    rows = Sector.objects.values_list("pk", "slug", "position", "name_en", "name_zh")
+    return {pk: (slug, position, name_en, name_zh) for pk, slug, position, name_en, name_zh in rows}
+
+
+def _labels(editions: dict[int, tuple], sectors: dict[int, tuple]) -> FacetLabels:
+    return FacetLabels(
+        edition_years={str(number): year for number, year in editions.values()},
+        sectors={slug: (position, name_en, name_zh) for slug, position, name_en, name_zh in sectors.values()},
+    )
+
+
+def _counts_of_cells(
+    editions: dict[int, tuple], sectors: dict[int, tuple], selected: dict[str, str], range_bands: list[int] | None
+) -> tuple[dict[str, dict[str, int]], int]:
+    """Each facet's counts under the other chosen facets, summed from the aggregate cells (projects/cell_counts.py),
+    with the options named as the filters name them (edition number, sector slug, band slug)."""
+    nothing = -1  # no cell has it: a chosen edition that is not published, a sector or band that does not exist
+    edition_ids = {str(number): pk for pk, (number, _year) in editions.items()}
+    sector_ids = {slug: pk for pk, (slug, *_rest) in sectors.items()}
+    choice = {name: value for name, value in selected.items() if name in ("scope", "partner") and value}
+    if selected.get("edition"):
+        choice["edition"] = edition_ids.get(selected["edition"], nothing)
+    if selected.get("sector"):
+        choice["sector"] = sector_ids.get(selected["sector"], nothing)
+    if selected.get("band"):
+        choice["band"] = BANDS_BY_SLUG[selected["band"]].position if selected["band"] in BANDS_BY_SLUG else nothing
+    counts, total = cell_counts(list(editions), choice, range_bands)
+    named = {
+        "edition": {str(editions[pk][0]): count for pk, count in counts["edition"].items()},
+        "sector": {sectors[pk][0]: count for pk, count in counts["sector"].items()},
+        "scope": counts["scope"],
+        "partner": counts["partner"],
+        "band": {VALUE_BANDS[position].slug: count for position, count in counts["band"].items()},
     }
-    lower_bounds = False
-    unfaceted_key = sorted(unfaceted.items())
-    range_bands = _bands_of_the_range(unfaceted) if unfaceted else None
-    if not unfaceted or range_bands is not None:
-        # Edition by edition, so a change to one edition's projects reads only that edition's cells again.
-        by_edition = per_edition("facet-cells", editions, compute=_cells_of, empty=())
-        rows = [(edition_id, *cell) for edition_id, cells in by_edition.items() for cell in cells]
-        if range_bands is not None:
-            # A range on the bands' edges: its projects are those of the bands it holds, cell by cell.
-            rows = [row for row in rows if row[4] in range_bands]
-    else:
-        # Under a search word or value range, the counts are one visitor's question: the questions cache holds them.
-        rows, lower_bounds = for_editions(
-            "search-facet-cells", editions, unfaceted_key, compute=lambda: search_cells(base, list(editions), walking),
-            question=True, language_neutral=True,
-        )  # fmt: skip
-    editions = {pk: editions[pk] for pk in {row[0] for row in rows}}  # only editions with matching projects
-    sectors = {
-        pk: (slug, position, name_en, name_zh)
-        for pk, slug, position, name_en, name_zh in Sector.objects.filter(pk__in={row[1] for row in rows}).values_list(
-            "pk", "slug", "position", "name_en", "name_zh"
-        )
-    }
+    return named, total
+
+
+def _facet_cube(base: QuerySet, unfaceted: dict[str, str], walking: QuerySet | None, editions, sectors) -> FacetCube:
+    """The counts under a search word or a value range cutting a band: one visitor's question, which the questions
+    cache holds (projects/search_facets.py)."""
+    rows, lower_bounds = for_editions(
+        "search-facet-cells", editions, sorted(unfaceted.items()),
+        compute=lambda: search_cells(base, list(editions), walking), question=True, language_neutral=True,
+    )  # fmt: skip
     cells = [
         (str(editions[edition][0]), sectors[sector][0], scope, partner, VALUE_BANDS[band].slug, count)
         for edition, sector, scope, partner, band, count in rows
     ]
-    return FacetCube(
-        cells=cells,
-        edition_years={str(number): year for number, year in editions.values()},
-        sectors={slug: (position, name_en, name_zh) for slug, position, name_en, name_zh in sectors.values()},
-        lower_bounds=lower_bounds,
-    )
+    return FacetCube(cells=cells, lower_bounds=lower_bounds)
 
 
-def _facets_from_cube(cube: FacetCube, labels: dict[str, str], selected: dict[str, str]) -> tuple[list[Facet], int]:
+def _counts_of_cube(cube: FacetCube, selected: dict[str, str]) -> tuple[dict[str, dict[str, int]], int]:
     counts: dict[str, dict[str, int]] = {name: {} for name in FACET_NAMES}
     total = 0
     wanted = [(index, selected.get(name, "")) for index, name in enumerate(FACET_NAMES)]
@@ -151,18 +158,29 @@ def _facets_from_cube(cube: FacetCube, labels: dict[str, str], selected: dict[st
             # Under every other filter but not this one: the count this facet's option would give.
             name = FACET_NAMES[misses[0]]
             counts[name][cell[misses[0]]] = counts[name].get(cell[misses[0]], 0) + count
+    return counts, total
+
+
+def _facets_from_counts(
+    counts: dict[str, dict[str, int]],
+    names: FacetLabels,
+    labels: dict[str, str],
+    selected: dict[str, str],
+    lower_bounds: bool = False,
+) -> list[Facet]:
+    counts = {name: {value: count for value, count in counts[name].items() if count} for name in FACET_NAMES}
     counts["partner"].pop("", None)
     band_positions = {band.slug: band.position for band in VALUE_BANDS}
     ordered = {
         "edition": sorted(counts["edition"], key=lambda number: -int(number)),
-        "sector": sorted(counts["sector"], key=lambda slug: cube.sectors[slug]),
+        "sector": sorted(counts["sector"], key=lambda slug: names.sectors[slug]),
         "scope": sorted(counts["scope"]),
         "partner": sorted(counts["partner"], key=lambda code: (-counts["partner"][code], code)),
         "band": sorted(counts["band"], key=band_positions.__getitem__),
     }
     describe = {
-        "edition": lambda number: _edition_label(int(number), cube.edition_years.get(number)),
-        "sector": lambda slug: formatting.pick(cube.sectors[slug][1], cube.sectors[slug][2]),
+        "edition": lambda number: _edition_label(int(number), names.edition_years.get(number)),
+        "sector": lambda slug: formatting.pick(names.sectors[slug][1], names.sectors[slug][2]),
         "scope": lambda scope: str(Scope(scope).label),
         "partner": lambda code: countries.name(code) or code,
         "band": lambda slug: str(BANDS_BY_SLUG[slug].label),
@@ -172,14 +190,14 @@ def _facets_from_cube(cube: FacetCube, labels: dict[str, str], selected: dict[st
         current = selected.get(name, "")
         options = [
             FacetOption(
-                value, describe[name](value), counts[name][value], selected=value == current, at_least=cube.lower_bounds
+                value, describe[name](value), counts[name][value], selected=value == current, at_least=lower_bounds
             )
             for value in ordered[name]
         ]
         if current and not any(option.selected for option in options):
             options.insert(0, FacetOption(current, current, 0, selected=True))
         facets.append(Facet(name, labels.get(name, name), options))
-    return facets, total
+    return facets
 
 
 def project_facets(
@@ -195,12 +213,20 @@ def project_facets(
 
     `base` is the public projects under the filters that are not facets, described by `unfaceted`
     (text, value range), `walking` the same as `base` with the search tested row by row (for its first
-    matches), and `matching` those under every filter. Without text or value range, or with a
-    value range on the bands' edges alone, the counts are sums of the aggregate cells (projects/aggregates.py),
-    cached edition by edition; otherwise a bounded count of the matching projects (projects/search_facets.py).
+    matches), and `matching` those under every filter. Without text or value range, or with a value range on
+    the bands' edges alone, the counts are sums of the aggregate cells (projects/cell_counts.py), each cached
+    under the part of the choice it depends on; otherwise a bounded count of the matching projects
+    (projects/search_facets.py).
     """
-    cube = _facet_cube(base, unfaceted, walking)
-    facets, total = _facets_from_cube(cube, labels, selected)
+    editions, sectors = _published_editions(), _sectors()
+    names = _labels(editions, sectors)
+    range_bands = _bands_of_the_range(unfaceted) if unfaceted else None
+    if not unfaceted or range_bands is not None:
+        counts, total = _counts_of_cells(editions, sectors, selected, range_bands)
+        return _facets_from_counts(counts, names, labels, selected), MatchCount(total)
+    cube = _facet_cube(base, unfaceted, walking, editions, sectors)
+    counts, total = _counts_of_cube(cube, selected)
+    facets = _facets_from_counts(counts, names, labels, selected, lower_bounds=cube.lower_bounds)
     if cube.lower_bounds and not any(selected.values()):
         # No facet chosen: the first matches read, one more than the cap, are those of every filter.
         return facets, MatchCount(search_facets.FACET_COUNT_CAP, over=True)

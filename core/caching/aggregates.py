@@ -78,6 +78,41 @@ def for_editions(
     return value
 
 
+def many_for_editions(
+    name: str,
+    edition_ids: Iterable[int],
+    wanted: Iterable[tuple],
+    *,
+    compute: Callable[[list[tuple]], dict[tuple, Any]],
+    missing: Any = None,
+) -> dict[tuple, Any]:
+    """Several language-neutral values over the same editions' projects, each cached under its own parts (a
+    tuple), read in one round trip: {parts: value}.
+
+    Values two questions share are computed once for both. `compute(missing parts)` returns {parts: value} for
+    those missing, and may return more (values a query found on its way, kept for later questions); a part it
+    leaves out gets `missing`.
+    """
+    cache = aggregates_cache()
+    current = tokens.current()
+    ids = sorted(set(edition_ids))
+    token = "|".join(current.edition(pk) for pk in ids)
+
+    def key(parts: tuple) -> str:
+        return _key(name, token, (ids, None, parts))
+
+    wanted = list(wanted)
+    found = cache.get_many([key(parts) for parts in wanted])
+    values = {parts: found[key(parts)] for parts in wanted if key(parts) in found}
+    absent = [parts for parts in wanted if parts not in values]
+    if absent:
+        computed = compute(absent)
+        computed.update({parts: missing for parts in absent if parts not in computed})
+        cache.set_many({key(parts): value for parts, value in computed.items()}, CACHE_SECONDS)
+        values.update({parts: computed[parts] for parts in absent})
+    return values
+
+
 def for_question(name: str, *parts: Any, compute: Callable[[], Any]) -> Any:
     """One value of one visitor's question (e.g. a page's facet counts under its filters), in the active language,
     valid while nothing a public page shows changes (the site token), kept in the questions cache.

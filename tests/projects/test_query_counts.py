@@ -108,6 +108,11 @@ def test_the_projects_list_stays_within_a_handful_of_queries(client, portal, dja
         {"sector": "energy"},
         {"edition": "2", "scope": "international"},
         {"partner": "jp", "band": "1b-5b"},
+        {"scope": "international", "partner": "kr"},
+        {"band": "under-100m", "scope": "domestic"},
+        {"edition": "1", "sector": "transport"},
+        {"value_min": "100000000"},
+        {"value_min": "100000000", "value_max": "999999999.99", "partner": "ru"},
         {"q": "hydrogen", "value_min": "1000000000"},
         {"sector": "nothing-here"},
         {"edition": "3", "sector": "farming", "scope": "domestic", "band": "under-100m", "value_max": "80000000"},
@@ -130,6 +135,22 @@ def test_facet_counts_and_total_match_a_direct_count(client, portal, params):
             assert option.count == expected, (facet.name, option.value)
         shown = {option.value for option in facet.options}
         assert "9" not in shown and "DE" not in shown
+
+
+def test_a_facets_first_value_counts_its_other_values_too(client, portal):
+    editions, sectors = portal
+    add_projects(editions, sectors, 30)
+    client.get(LIST, {"sector": "energy"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"sector": "farming"})
+    assert not [query["sql"] for query in queries if "projects_aggregatecell" in query["sql"]]
+    farming = Project.objects.public().filter(sector=sectors[1])
+    editions_facet = response.context["facets"][0]
+    expected = {str(edition.number): farming.filter(edition=edition).count() for edition in editions}
+    assert {option.value: option.count for option in editions_facet.options} == {
+        number: count for number, count in expected.items() if count
+    }
+    assert response.context["result_count"] == farming.count() == 10
 
 
 def test_deep_pages_show_the_same_rows_as_offset_paging(client, portal):

@@ -73,8 +73,9 @@ def test_every_page_holds_the_rows_the_range_read_from_its_index_gives(client, p
 
 
 def unindexed(sql: str) -> bool:
-    """Whether a query compares the value cast (CAST on SQLite, :: on PostgreSQL), which no index serves."""
-    return "CAST(" in sql or '"value")::numeric' in sql
+    """Whether a query of the projects compares the value cast (CAST on SQLite, :: on PostgreSQL), which no index
+    serves (the facet counts cast the aggregate cells' columns to stack their groupings: not a walk)."""
+    return '"projects_project"' in sql and ("CAST(" in sql or '"value")::numeric' in sql)
 
 
 def test_the_walk_unindexes_the_range_only_where_it_pays(client, portal_projects):
