@@ -178,6 +178,24 @@ def test_a_search_over_the_cap_not_grouped_in_time_says_over_n(client, portal, s
     assert "1 project matches" in text or "projects match" in text
 
 
+def test_a_search_whose_grouping_would_outlast_the_time_limit_is_not_grouped(client, portal, small_cap, monkeypatch):
+    add_projects(*portal, 12, title="Hydrogen plant")
+    monkeypatch.setattr(search_facets, "_grouping_ms", lambda *args: search_facets.FACET_TIME_LIMIT_MS * 10)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"q": "hydrogen"})
+    assert "Over 5 projects match" in strip_tags(response.content.decode())
+    assert aggregates_over_projects(queries.captured_queries) == []  # the first six matches' counts stand at once
+    assert all(option.at_least for facet in response.context["facets"] for option in facet.options)
+
+
+def test_the_grouping_time_is_projected_from_how_far_into_the_table_the_first_matches_reached(portal):
+    add_projects(*portal, 10)
+    ids = sorted(Project.objects.values_list("pk", flat=True))
+    first = [(pk, "cell") for pk in ids[:2]]  # the first matches came from the first fifth of the table
+    projected = search_facets._grouping_ms(first, 30.0, Project.objects.all())
+    assert projected == pytest.approx(30.0 * ids[-1] / ids[1])
+
+
 def test_the_time_limit_interrupts_a_long_query_and_leaves_the_connection_usable(portal):
     slow = (
         "SELECT pg_sleep(1)"

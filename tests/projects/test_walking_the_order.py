@@ -115,7 +115,13 @@ def a_small_cap(monkeypatch):
 def test_a_search_of_many_matches_is_walked_with_its_words_tested_row_by_row(client, portal_projects, a_small_cap):
     with CaptureQueriesContext(connection) as queries:
         page_ids(client, "q=project&sort=-value")
-    page_reads = [query["sql"] for query in queries if 'SELECT "projects_project"."id" AS "pk"' in query["sql"]]
+    page_reads = [
+        query["sql"]
+        for query in queries
+        if 'SELECT "projects_project"."id" AS "pk"' in query["sql"]
+        and "band_position" not in query["sql"]
+        and "WHERE" in query["sql"]
+    ]  # the page's ids: not the first matches the facets count (their ids and cells), nor the table's last id
     assert len(page_reads) == 1 and "LIKE" in page_reads[0] and "MATCH" not in page_reads[0]
 
 
