@@ -45,7 +45,7 @@ class Aggregations:
         for query in self.queries.captured_queries:
             sql = query["sql"]
             match = re.search(r'"edition_id" IN \(([\d, ]+)\)', sql)
-            if not sql.startswith("SELECT") or "GROUP BY" not in sql or match is None:
+            if not sql.lstrip("(").startswith("SELECT") or "GROUP BY" not in sql or match is None:
                 continue
             ids = sorted(int(number) for number in match.group(1).split(","))
             if '"projects_aggregatecell"' in sql:
