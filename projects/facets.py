@@ -12,7 +12,7 @@ from core.caching.aggregates import for_editions
 from editions.models import Edition, Sector
 from projects import search_facets
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, bands_within
-from projects.cell_counts import cell_counts
+from projects.cell_counts import CELL_COLUMNS, cell_counts
 from projects.models import Scope
 from projects.search_facets import bounded_count, search_cells
 
@@ -53,7 +53,7 @@ def _edition_label(number: int, year: int | None) -> str:
     return _("%(ordinal)s (%(year)s)") % {"ordinal": ordinal, "year": year} if year else ordinal
 
 
-FACET_NAMES = ("edition", "sector", "scope", "partner", "band")
+FACET_NAMES = tuple(CELL_COLUMNS)  # edition, sector, scope, partner, band: the order the cube's cells keep
 
 
 @dataclass
@@ -127,7 +127,13 @@ def _counts_of_cells(
     return named, total
 
 
-def _facet_cube(base: QuerySet, unfaceted: dict[str, str], walking: QuerySet | None, editions, sectors) -> FacetCube:
+def _facet_cube(
+    base: QuerySet,
+    unfaceted: dict[str, str],
+    walking: QuerySet | None,
+    editions: dict[int, tuple],
+    sectors: dict[int, tuple],
+) -> FacetCube:
     """The counts under a search word or a value range cutting a band: one visitor's question, which the questions
     cache holds (projects/search_facets.py)."""
     rows, lower_bounds = for_editions(

@@ -13,6 +13,7 @@ from django.db import OperationalError
 from django.db.models import Count, QuerySet
 
 from core.time_limits import time_limit
+from projects.cell_counts import CELL_COLUMNS
 
 FACET_COUNT_CAP = 10_000
 FACET_TIME_LIMIT_MS = 200
@@ -20,7 +21,8 @@ FACET_TIME_LIMIT_MS = 200
 # enough for a word in most projects, short enough not to cost much for the many words that are not (at a
 # million projects, 50 ms found the first matches of one word in forty of the bench's searches).
 FIRST_MATCHES_WALK_MS = 20
-CELL_COLUMNS = ("edition_id", "sector_id", "scope", "partner", "band_position")
+# The facets' columns, as the aggregate cells have them (one home: projects/cell_counts.py).
+GROUPED_COLUMNS = tuple(CELL_COLUMNS.values())
 
 
 def search_cells(base: QuerySet, edition_ids: list[int], walking: QuerySet | None = None) -> tuple[list[tuple], bool]:
@@ -34,7 +36,7 @@ def search_cells(base: QuerySet, edition_ids: list[int], walking: QuerySet | Non
     first = _first_matches_by_walking(walking, edition_ids)
     if first is None:
         read_from = time.monotonic()
-        first = list(matching.values_list("pk", *CELL_COLUMNS)[: FACET_COUNT_CAP + 1])
+        first = list(matching.values_list("pk", *GROUPED_COLUMNS)[: FACET_COUNT_CAP + 1])
     if len(first) <= FACET_COUNT_CAP:
         return _counted(first), False
     # One time limit for both reads: when grouping them all would not end in what is left of it, the first
@@ -46,7 +48,7 @@ def search_cells(base: QuerySet, edition_ids: list[int], walking: QuerySet | Non
         return _counted(first), True
     try:
         with time_limit(int(remaining_ms)):
-            grouped = list(matching.values_list(*CELL_COLUMNS).annotate(count=Count("pk")))
+            grouped = list(matching.values_list(*GROUPED_COLUMNS).annotate(count=Count("pk")))
         return grouped, False
     except OperationalError:
         return _counted(first), True
@@ -74,7 +76,7 @@ def _first_matches_by_walking(walking: QuerySet | None, edition_ids: list[int]) 
     the matches are rarer, and the index finds them quickly."""
     if walking is None:
         return None
-    rows = walking.filter(edition_id__in=edition_ids).order_by().with_band().values_list("pk", *CELL_COLUMNS)
+    rows = walking.filter(edition_id__in=edition_ids).order_by().with_band().values_list("pk", *GROUPED_COLUMNS)
     try:
         with time_limit(FIRST_MATCHES_WALK_MS):
             first = list(rows[: FACET_COUNT_CAP + 1])
