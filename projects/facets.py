@@ -12,7 +12,7 @@ from core.caching.aggregates import for_editions
 from editions.models import Edition, Sector
 from projects import search_facets
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, bands_within
-from projects.cell_counts import CELL_COLUMNS, cell_counts
+from projects.cell_counts import CELL_COLUMNS, NO_VALUE, cell_counts, warm
 from projects.models import Scope
 from projects.search_facets import bounded_count, search_cells
 
@@ -106,16 +106,15 @@ def _counts_of_cells(
 ) -> tuple[dict[str, dict[str, int]], int]:
     """Each facet's counts under the other chosen facets, summed from the aggregate cells (projects/cell_counts.py),
     with the options named as the filters name them (edition number, sector slug, band slug)."""
-    nothing = -1  # no cell has it: a chosen edition that is not published, a sector or band that does not exist
     edition_ids = {str(number): pk for pk, (number, _year) in editions.items()}
     sector_ids = {slug: pk for pk, (slug, *_rest) in sectors.items()}
     choice = {name: value for name, value in selected.items() if name in ("scope", "partner") and value}
     if selected.get("edition"):
-        choice["edition"] = edition_ids.get(selected["edition"], nothing)
+        choice["edition"] = edition_ids.get(selected["edition"], NO_VALUE)
     if selected.get("sector"):
-        choice["sector"] = sector_ids.get(selected["sector"], nothing)
+        choice["sector"] = sector_ids.get(selected["sector"], NO_VALUE)
     if selected.get("band"):
-        choice["band"] = BANDS_BY_SLUG[selected["band"]].position if selected["band"] in BANDS_BY_SLUG else nothing
+        choice["band"] = BANDS_BY_SLUG[selected["band"]].position if selected["band"] in BANDS_BY_SLUG else NO_VALUE
     counts, total = cell_counts(list(editions), choice, range_bands)
     named = {
         "edition": {str(editions[pk][0]): count for pk, count in counts["edition"].items()},
@@ -204,6 +203,11 @@ def _facets_from_counts(
             options.insert(0, FacetOption(current, current, 0, selected=True))
         facets.append(Facet(name, labels.get(name, name), options))
     return facets
+
+
+def warm_facet_counts() -> None:
+    """Count every facet's values of the published editions ahead of the first visitor who chooses one."""
+    warm(list(_published_editions()))
 
 
 def project_facets(

@@ -2,9 +2,14 @@
 (expoportal/warmup.py), so the first visitor after a restart does not wait for them."""
 
 import pytest
+from django.core.cache import cache
+from django.db import OperationalError, connection
 from django.template import engines
+from django.test.utils import CaptureQueriesContext
 
+from expoportal import warmup
 from expoportal.warmup import public_template_names, warm_up
+from tests.factories import ProjectFactory
 
 
 def cached_template_names() -> set[str]:
@@ -23,3 +28,23 @@ def test_after_the_warm_up_every_public_template_is_compiled():
     engines["django"].engine.template_loaders[0].reset()
     warm_up()
     assert set(public_template_names()) <= cached_template_names()
+
+
+@pytest.mark.django_db
+def test_the_warm_up_counts_the_facets_so_the_first_partner_reads_no_cell(client):
+    ProjectFactory(scope="international", partner="JP")
+    cache.clear()
+    warm_up()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/projects/", {"partner": "jp"})
+    assert response.context["result_count"] == 1
+    assert not [query["sql"] for query in queries if "projects_aggregatecell" in query["sql"]]
+
+
+def test_a_database_not_ready_leaves_the_facets_to_the_first_visitor_and_the_worker_starts(monkeypatch, caplog):
+    def no_tables():
+        raise OperationalError("no such table: editions_edition")
+
+    monkeypatch.setattr(warmup, "warm_facet_counts", no_tables)
+    warm_up()
+    assert "facet counts not warmed up: no such table: editions_edition" in caplog.text

@@ -14,7 +14,7 @@ from pytest_django.asserts import assertContains
 
 from core.caching.tokens import current
 from editions.models import Edition, EditionStatus
-from projects.facets import project_facets
+from projects.facets import project_facets, warm_facet_counts
 from projects.filters import ProjectFilter
 from projects.models import Project, Scope
 from projects.tables import FastRow
@@ -151,6 +151,26 @@ def test_a_facets_first_value_counts_its_other_values_too(client, portal):
         number: count for number, count in expected.items() if count
     }
     assert response.context["result_count"] == farming.count() == 10
+
+
+@pytest.mark.parametrize(
+    "params", [{"partner": "jp"}, {"scope": "domestic"}, {"band": "1b-5b"}, {"edition": "3"}, {"sector": "farming"}]
+)
+def test_after_the_warm_up_a_facets_first_value_reads_no_cell(client, portal, params):
+    editions, sectors = portal
+    add_projects(editions, sectors, 30)
+    cache.clear()
+    warm_facet_counts()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, params)
+    assert not [query["sql"] for query in queries if "projects_aggregatecell" in query["sql"]]
+    chosen = ProjectFilter(data=params, queryset=Project.objects.public()).qs
+    assert response.context["result_count"] == chosen.count() > 0
+    sectors_facet = response.context["facets"][1]
+    counts = {option.value: option.count for option in sectors_facet.options}
+    for sector in sectors:
+        expected = ProjectFilter(data={**params, "sector": sector.slug}, queryset=Project.objects.public()).qs.count()
+        assert counts.get(sector.slug, 0) == expected, sector.slug
 
 
 def test_deep_pages_show_the_same_rows_as_offset_paging(client, portal):
