@@ -7,7 +7,8 @@ English groups by thousands ("84.475 billion yuan", "over 20,000"); Chinese grou
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core.vocabulary import AXIS_SCALES, QUALIFIER_PREFIXES
@@ -70,7 +71,8 @@ def in_language(text: str, text_language: str, language: str | None = None) -> s
     screen readers pronounce it and browsers pick fonts for the language it is in.
     """
     if text and text_language != page_language(language):
-        return format_html('<span lang="{}">{}</span>', text_language, text)
+        # text_language is ENGLISH or CHINESE: nothing to escape. (format_html cost a table page 1-2 ms.)
+        return mark_safe(f'<span lang="{text_language}">{conditional_escape(text)}</span>')  # noqa: S308
     return conditional_escape(text)
 
 

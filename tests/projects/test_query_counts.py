@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains
 
@@ -376,29 +377,41 @@ def test_editions_table_counts_follow_changes(client, warm):
     assert [(row.record.number, row.record.recorded_count) for row in rows][0] == (2, 4)
 
 
-def test_fast_rows_render_exactly_what_the_table_would(client, portal, monkeypatch):
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_fast_rows_render_exactly_what_the_table_would(client, portal, monkeypatch, language):
     editions, sectors = portal
     add_projects(editions, sectors, 12)
-    ProjectFactory(edition=editions[0], sector=sectors[1], title="<script>alert(1)</script> & co", signed_on=None)
+    ProjectFactory(
+        edition=editions[0], sector=sectors[1], title="<script>alert(1)</script> & co", title_zh="", signed_on=None
+    )
     ProjectFactory(
         edition=editions[1], sector=sectors[2], title="Marked", is_illustrative=True, scope=Scope.INTERNATIONAL,
         partner="KP", value=Decimal("1234.56"),
     )  # fmt: skip
+    # One title in English only, one in both: a page marks the text that is not in its language.
+    ProjectFactory(edition=editions[2], sector=sectors[0], title="Wind farm", title_zh="")
+    ProjectFactory(edition=editions[2], sector=sectors[0], title="Solar park", title_zh="光伏园")
     params = {"per_page": "50", "sort": "title"}
+    with translation.override(language):
+        url = reverse("projects:list")
 
     def table_html(response) -> str:
         html = response.content.decode()
         return html[html.index("<table") : html.index("</table>")]
 
-    fast = table_html(client.get(LIST, params))
+    fast = table_html(client.get(url, params))
     monkeypatch.setattr("projects.tables.FastRows.serves", classmethod(lambda cls, table: False))
     cache.clear()  # the same address again: rendered afresh, not the page the cache kept
-    response = client.get(LIST, params)
+    response = client.get(url, params)
     assert not any(isinstance(row, FastRow) for row in response.context["table"].paginated_rows)
     standard = table_html(response)
     assert fast.splitlines() == standard.splitlines()
-    assert fast.count("<tr") == 15
+    assert fast.count("<tr") == 17
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in fast
+    if language == "en":
+        assert ">Solar park</a>" in fast and ">Wind farm</a>" in fast
+    else:
+        assert ">光伏园</a>" in fast and '><span lang="en">Wind farm</span></a>' in fast
 
 
 def test_summary_and_lists_follow_an_import(client, warm):
