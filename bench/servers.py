@@ -149,6 +149,11 @@ def gunicorn(*, database_url: str, workers: int, log: Path, redis_url: str | Non
         "--bind",
         f"{LOOPBACK}:{port}",
         "--no-control-socket",
+        # As the README's production section runs it: the application, its warm-up included, loaded once before
+        # the workers fork, so that every worker is ready when the port opens (without it the first worker to
+        # start answered the readiness check while the others were still warming up, and the first pages
+        # measured shared the processor with them).
+        "--preload",
         # Long enough to let a slow full export finish and be measured rather than killed.
         "--timeout",
         "600",
