@@ -7,15 +7,15 @@ a request instead.
 
 It also counts the facets' values of every published edition into the cache (projects/facets.py): the first
 visitor choosing a partner or a scope waited 110–180 ms for it at a million projects. Where the database is not
-ready yet (no tables before the first migration) that part is left to the first visitor; the worker starts all
-the same.
+ready yet (no tables before the first migration) or the cache cannot be reached, that part is left to the first
+visitor; the worker starts all the same.
 """
 
 import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import connections
 from django.template import engines
 from django.template.loader import get_template
 from django.urls import get_resolver
@@ -57,7 +57,9 @@ def warm_up() -> None:
 def warm_data() -> None:
     try:
         warm_facet_counts()
-    except DatabaseError as error:
+    except Exception as error:  # noqa: BLE001 - an optimisation never stops a server from starting
+        # Not only the database (no tables yet, PostgreSQL down): Redis down at a restart raised out of a
+        # preloaded master, and gunicorn exited instead of serving once Redis was back.
         logger.warning("facet counts not warmed up: %s", error)
     finally:
         # A server that forks after loading the application (gunicorn --preload) must not hand one connection

@@ -189,6 +189,7 @@ def app_server(port: int, directory: Path, name: str, database: str) -> Server:
         "--threads",
         "4",
         "--no-control-socket",
+        "--preload",  # as the README's production section runs it
         "--access-logfile",
         str(directory / f"{name}-access.log"),
         "--access-logformat",

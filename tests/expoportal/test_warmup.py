@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.template import engines
 from django.test.utils import CaptureQueriesContext
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from expoportal import warmup
 from expoportal.warmup import public_template_names, warm_up
@@ -41,10 +42,19 @@ def test_the_warm_up_counts_the_facets_so_the_first_partner_reads_no_cell(client
     assert not [query["sql"] for query in queries if "projects_aggregatecell" in query["sql"]]
 
 
-def test_a_database_not_ready_leaves_the_facets_to_the_first_visitor_and_the_worker_starts(monkeypatch, caplog):
-    def no_tables():
-        raise OperationalError("no such table: editions_edition")
+@pytest.mark.parametrize(
+    "failure",
+    [
+        OperationalError("no such table: editions_edition"),  # before the first migration
+        RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused."),  # the cache is down
+    ],
+)
+def test_a_database_or_cache_not_ready_leaves_the_facets_to_the_first_visitor_and_the_worker_starts(
+    monkeypatch, caplog, failure
+):
+    def not_ready():
+        raise failure
 
-    monkeypatch.setattr(warmup, "warm_facet_counts", no_tables)
+    monkeypatch.setattr(warmup, "warm_facet_counts", not_ready)
     warm_up()
-    assert "facet counts not warmed up: no such table: editions_edition" in caplog.text
+    assert f"facet counts not warmed up: {failure}" in caplog.text
