@@ -79,7 +79,7 @@ def recorded_counts(client) -> list[int]:
     return [int(cell.quantity.value) if cell.quantity else 0 for cell in row.cells]
 
 
-def test_an_edit_aggregates_only_its_own_edition_again(client, editions, aggregated):
+def test_an_edit_recounts_only_its_own_edition_and_groups_no_project(client, editions, aggregated):
     first, second, third = editions
     assert client.get(reverse("comparisons:index")).status_code == 200
     assert client.get(reverse("projects:list")).status_code == 200
