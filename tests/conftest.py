@@ -13,6 +13,11 @@ def _fast_and_isolated(settings):
     yield
     # A request to a /zh-hans/ page leaves Chinese active in this thread; the next test starts in English.
     translation.activate(settings.LANGUAGE_CODE)
+    # A test outside a transaction on PostgreSQL may have opened the connection that listens for token changes:
+    # the next test starts without kept tokens, and the test database can be dropped at the end.
+    from core.caching import notices
+
+    notices.stop_listening()
 
 
 @pytest.fixture

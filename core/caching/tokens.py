@@ -2,7 +2,8 @@
 
 A token is a random string in a DataVersion row. Every process reads the tokens (one query per request, for
 all of them) before it looks in the cache, so a change made by any process, through the admin, an import or
-the ORM, stales every process's entries at once.
+the ORM, stales every process's entries at once. On PostgreSQL a process keeps them between requests for as
+long as the database sends no notice of a change (notices.py).
 """
 
 import uuid
@@ -15,6 +16,7 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
+from core.caching import notices
 from core.models import DataVersion
 
 SITE = "site"  # everything a public page shows
@@ -58,6 +60,13 @@ def current() -> Tokens:
     memo = _request_tokens.get()
     if memo is not None and "tokens" in memo:
         return memo["tokens"]
+    # Between requests a process may keep them while the database says nothing changed (notices.py); commands
+    # and shells, outside requests, read them every time.
+    kept = notices.kept_tokens() if memo is not None else None
+    if kept is not None:
+        memo["tokens"] = kept
+        return kept
+    read_from = notices.before_reading() if memo is not None else None
     rows = _read_rows()
     site = rows.get(SITE) or _create(SITE)
     generation = rows.get(GENERATION) or _create(GENERATION)
@@ -69,6 +78,7 @@ def current() -> Tokens:
     tokens = Tokens(site, generation, editions)
     if memo is not None:
         memo["tokens"] = tokens
+        notices.after_reading(tokens, read_from)
     return tokens
 
 
@@ -131,6 +141,7 @@ def changed(*, editions: Iterable[int] | None = None) -> None:
     memo = _request_tokens.get()
     if memo is not None:
         memo.clear()  # a write in this request: read the new tokens afresh
+    notices.forget()  # and in this process's next requests, without waiting for the notice of it
     names = [SITE, GENERATION] if editions is None else [SITE]
     names += [f"{EDITION_PREFIX}{pk}" for pk in sorted(set(editions or ()))]
     token = _new_token()

@@ -17,6 +17,11 @@ from tests.factories import EditionFactory
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)  # outside a transaction, as a request
 
 
+@pytest.fixture(autouse=True)
+def tokens_read_on_every_request(settings):
+    settings.DATA_TOKENS_LISTEN = False  # kept tokens would make no query at all (tests/core/test_token_notices.py)
+
+
 def start_of_a_new_request():
     """What Django's request_started does for a reused connection (the test client leaves it out)."""
     connection.ensure_connection()
