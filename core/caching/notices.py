@@ -20,7 +20,9 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 
@@ -34,6 +36,14 @@ RETRY_SECONDS = 30.0
 _DJANGO_ONLY_PARAMETERS = ("cursor_factory", "context", "prepare_threshold")
 
 
+def new_connection() -> psycopg.Connection:
+    """A psycopg connection of its own (autocommit) to the database Django's connection uses."""
+    parameters = connection.get_connection_params()
+    for name in _DJANGO_ONLY_PARAMETERS:
+        parameters.pop(name, None)
+    return psycopg.connect(**parameters, autocommit=True)
+
+
 class _Listener:
     def __init__(self):
         self.lock = threading.Lock()
@@ -42,6 +52,28 @@ class _Listener:
         self.kept = None  # (tokens, monotonic time they were read)
         self.retry_at = 0.0
         self.server_spoke = False
+        self.writes = 0  # writes made in this process: tokens read before one of them are not kept
+
+    def kept_or_read(self, read: Callable):
+        kept = self.kept_tokens()
+        if kept is not None:
+            return kept
+        with self.lock:
+            # Every notice so far is taken in before the read, which will see what they announced. Not listening
+            # yet, this read is not kept: listening begins after it, once the database has answered (when it
+            # does not, a request must fail within one connect timeout, not two: test_database_hang.py).
+            listening = self._listening()
+            if listening:
+                self._heard_of_a_change()
+            read_at, writes = time.monotonic(), self.writes
+        tokens = read()  # outside the lock: another thread's read need not wait for this one
+        with self.lock:
+            if not listening:
+                if not self._listening():
+                    self._start()
+            elif self._listening() and self.writes == writes:
+                self.kept = (tokens, read_at)
+        return tokens
 
     def kept_tokens(self):
         """The tokens last read, if nothing was heard of since and they are fresh enough; else None."""
@@ -54,30 +86,10 @@ class _Listener:
                 return None
             return tokens
 
-    def before_reading(self) -> float | None:
-        """Take in every notice so far, before the tokens are read: the moment to pass to after_reading, or None
-        when this read is not to be kept (not listening yet)."""
-        with self.lock:
-            if not self._listening():
-                return None
-            self._heard_of_a_change()  # whatever came before this read, the read will see
-            return time.monotonic()
-
-    def after_reading(self, tokens, read_from: float | None) -> None:
-        """Keep the tokens read, if the listening began before they were read; else begin listening now.
-
-        Only after a read that worked: when the database does not answer, the request must fail within one
-        connect timeout, not two (tests/expoportal/test_database_hang.py)."""
-        with self.lock:
-            if read_from is None:
-                if not self._listening():
-                    self._start()  # the next read is kept
-            elif self._listening():
-                self.kept = (tokens, read_from)
-
     def forget(self) -> None:
         with self.lock:
             self.kept = None
+            self.writes += 1
 
     def close(self) -> None:
         with self.lock:
@@ -91,13 +103,8 @@ class _Listener:
     def _start(self) -> bool:
         if time.monotonic() < self.retry_at:
             return False
-        import psycopg
-
-        parameters = connection.get_connection_params()
-        for name in _DJANGO_ONLY_PARAMETERS:
-            parameters.pop(name, None)
         try:
-            self.connection = psycopg.connect(**parameters, autocommit=True)
+            self.connection = new_connection()
             self.connection.execute(f"LISTEN {CHANNEL}")
             # The connection runs nothing after this: any message of the server on it means it is going away.
             self.server_spoke = False
@@ -110,8 +117,6 @@ class _Listener:
 
     def _heard_of_a_change(self) -> bool:
         """Whether a notice came since last asked (True too when the connection failed: nothing is known)."""
-        import psycopg
-
         heard = False
         try:
             for _notice in self.connection.notifies(timeout=0):  # every notice waiting, then at once out
@@ -147,17 +152,10 @@ def in_use() -> bool:
     return settings.DATA_TOKENS_LISTEN and connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
-def kept_tokens():
-    return _listener.kept_tokens() if in_use() else None
-
-
-def before_reading() -> float | None:
-    return _listener.before_reading() if in_use() else None
-
-
-def after_reading(tokens, read_from: float | None) -> None:
-    if in_use():
-        _listener.after_reading(tokens, read_from)
+def kept_or_read(read: Callable):
+    """The tokens this process keeps, if the database sent no notice of a change since they were read; else
+    `read()`, kept for the next requests when that is safe."""
+    return _listener.kept_or_read(read) if in_use() else read()
 
 
 def forget() -> None:

@@ -58,15 +58,15 @@ def _new_token() -> str:
 def current() -> Tokens:
     """Every token, in one query; rows that do not exist yet (an emptied database) are created."""
     memo = _request_tokens.get()
-    if memo is not None and "tokens" in memo:
-        return memo["tokens"]
-    # Between requests a process may keep them while the database says nothing changed (notices.py); commands
-    # and shells, outside requests, read them every time.
-    kept = notices.kept_tokens() if memo is not None else None
-    if kept is not None:
-        memo["tokens"] = kept
-        return kept
-    read_from = notices.before_reading() if memo is not None else None
+    if memo is None:  # commands and shells, outside requests, read them every time
+        return _read_tokens()
+    if "tokens" not in memo:
+        # Between requests a process may keep them while the database says nothing changed (notices.py).
+        memo["tokens"] = notices.kept_or_read(_read_tokens)
+    return memo["tokens"]
+
+
+def _read_tokens() -> Tokens:
     rows = _read_rows()
     site = rows.get(SITE) or _create(SITE)
     generation = rows.get(GENERATION) or _create(GENERATION)
@@ -75,11 +75,7 @@ def current() -> Tokens:
         for name, token in rows.items()
         if name.startswith(EDITION_PREFIX) and name.removeprefix(EDITION_PREFIX).isdigit()
     }
-    tokens = Tokens(site, generation, editions)
-    if memo is not None:
-        memo["tokens"] = tokens
-        notices.after_reading(tokens, read_from)
-    return tokens
+    return Tokens(site, generation, editions)
 
 
 def site_changed_at():

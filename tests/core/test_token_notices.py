@@ -4,9 +4,9 @@
 import importlib
 import time
 
-import psycopg
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.caching import notices, tokens
@@ -28,13 +28,6 @@ def kept_for_a_minute(monkeypatch):
 def url():
     EditionFactory(number=14, year=2023)
     return reverse("editions:list")
-
-
-def another_connection() -> psycopg.Connection:
-    parameters = connection.get_connection_params()
-    for name in ("cursor_factory", "context", "prepare_threshold"):
-        parameters.pop(name, None)
-    return psycopg.connect(**parameters, autocommit=True)
 
 
 def warm(client, url) -> None:
@@ -62,7 +55,7 @@ def test_a_page_from_the_cache_costs_no_query_while_nothing_changes(client, url,
 def test_a_token_written_by_another_process_is_heard_of_at_once(client, url, kept_for_a_minute):
     warm(client, url)
     assert served_from_the_cache(client, url)
-    with another_connection() as other:  # as a restore or another app instance would write it
+    with notices.new_connection() as other:  # as a restore or another app instance would write it
         other.execute("UPDATE core_dataversion SET token = 'written-elsewhere' WHERE name = %s", [tokens.SITE])
     deadline = time.monotonic() + 2
     while served_from_the_cache(client, url):
@@ -72,9 +65,11 @@ def test_a_token_written_by_another_process_is_heard_of_at_once(client, url, kep
 
 
 @postgresql_only
-def test_a_write_in_this_process_is_seen_at_the_next_request_without_waiting(client, url, kept_for_a_minute):
-    assert not served_from_the_cache(client, url)
+def test_a_write_in_this_process_is_seen_at_the_next_request(client, url, kept_for_a_minute, monkeypatch):
+    warm(client, url)
     assert served_from_the_cache(client, url)
+    # As if the notice of the write below were still on its way: only forgetting the tokens at once shows it.
+    monkeypatch.setattr(notices._Listener, "_heard_of_a_change", lambda self: False)
     EditionFactory(number=15, year=2024)
     response = client.get(url)
     assert not response.has_header(CACHED_HEADER)
@@ -82,8 +77,23 @@ def test_a_write_in_this_process_is_seen_at_the_next_request_without_waiting(cli
 
 
 @postgresql_only
+def test_tokens_read_while_this_process_wrote_are_not_kept(client, url):
+    warm(client, url)
+    notices.forget()
+
+    def read_during_a_write():
+        notices.forget()  # another thread's save, between this read and keeping what it read
+        return tokens._read_tokens()
+
+    notices._listener.kept_or_read(read_during_a_write)
+    assert notices._listener.kept is None
+    notices._listener.kept_or_read(tokens._read_tokens)
+    assert notices._listener.kept is not None  # a read with no write during it is kept
+
+
+@postgresql_only
 def test_kept_tokens_are_read_again_after_keep_seconds(client, url, monkeypatch, django_assert_num_queries):
-    assert not served_from_the_cache(client, url)
+    warm(client, url)
     monkeypatch.setattr(notices, "KEEP_SECONDS", 0.0)
     with django_assert_num_queries(1):  # the tokens
         assert served_from_the_cache(client, url)
@@ -93,9 +103,9 @@ def test_kept_tokens_are_read_again_after_keep_seconds(client, url, monkeypatch,
 def test_a_lost_listening_connection_falls_back_to_reading_and_listens_again(
     client, url, kept_for_a_minute, django_assert_num_queries
 ):
-    assert not served_from_the_cache(client, url)
+    warm(client, url)
     listening = notices._listener.connection
-    with another_connection() as other:  # as a database restart or a cut connection would
+    with notices.new_connection() as other:  # as a database restart or a cut connection would
         other.execute("SELECT pg_terminate_backend(%s)", [listening.info.backend_pid])
     time.sleep(0.05)
     with django_assert_num_queries(1):
@@ -113,10 +123,10 @@ def test_a_lost_listening_connection_falls_back_to_reading_and_listens_again(
 
 @postgresql_only
 def test_a_forked_process_does_not_use_its_parents_connection(client, url, monkeypatch):
-    assert not served_from_the_cache(client, url)
+    warm(client, url)
     parents = notices._listener.connection
     monkeypatch.setattr(notices.os, "getpid", lambda: -1)
-    assert notices.kept_tokens() is None
+    assert notices._listener.kept_tokens() is None  # the parent's kept tokens are the parent's too
     assert served_from_the_cache(client, url)
     assert notices._listener.connection is not parents
     parents.close()
@@ -124,24 +134,26 @@ def test_a_forked_process_does_not_use_its_parents_connection(client, url, monke
 
 @postgresql_only
 def test_inside_a_transaction_the_tokens_are_read_not_kept(client, url):
-    assert not served_from_the_cache(client, url)
-    with transaction.atomic():
+    warm(client, url)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         assert not notices.in_use()
-        assert notices.kept_tokens() is None
+        assert served_from_the_cache(client, url)
+    assert any("core_dataversion" in query["sql"] for query in queries.captured_queries)
 
 
 @postgresql_only
 def test_switched_off_every_request_reads_the_tokens(client, url, settings, django_assert_num_queries):
     settings.DATA_TOKENS_LISTEN = False
-    assert not served_from_the_cache(client, url)
+    warm(client, url)
     with django_assert_num_queries(1):
         assert served_from_the_cache(client, url)
+    assert notices._listener.connection is None
 
 
 def test_on_sqlite_every_request_reads_the_tokens(client, url, django_assert_num_queries):
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL keeps them")
-    assert not served_from_the_cache(client, url)
+    warm(client, url)
     with django_assert_num_queries(1):
         assert served_from_the_cache(client, url)
     assert notices._listener.connection is None
