@@ -117,10 +117,6 @@ DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
 # drops its packets) would otherwise hold the worker for psycopg's 130 s, until gunicorn kills it with a
 # 500 after 30: give up after this many seconds and answer 503. libpq and psycopg count at least 2.
 DB_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DB_CONNECT_TIMEOUT_SECONDS", "3"))
-# On PostgreSQL each process keeps the cache's data tokens between requests and LISTENs for their changes on a
-# connection of its own (core/caching/notices.py): a page from the cache then costs no query. 0 reads them on
-# every request instead (one round trip each, one connection less per process).
-DATA_TOKENS_LISTEN = env_bool("DATA_TOKENS_LISTEN", True)
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT_SECONDS
     if DB_STATEMENT_TIMEOUT_MS:
@@ -136,6 +132,10 @@ elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         timeout=20,
         init_command="PRAGMA journal_mode=WAL;",
     )
+# On PostgreSQL each process keeps the cache's data tokens between requests and LISTENs for their changes on a
+# connection of its own (core/caching/notices.py): a page from the cache then costs no query. 0 reads them on
+# every request instead (one round trip each, one connection less per process).
+DATA_TOKENS_LISTEN = env_bool("DATA_TOKENS_LISTEN", True)
 
 # Two caches (core/caching/__init__.py): "default" holds the aggregates every page reads, a bounded number of
 # entries (a few per edition); "questions" holds what each visitor's question adds, one whole page per address
