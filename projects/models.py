@@ -9,10 +9,11 @@ from simple_history.models import HistoricalRecords
 from core.caching.tokens import ChangeTrackingQuerySet
 from core.formatting import format_yuan, is_chinese, localized
 from core.validators import refuse_control_characters
-from editions.models import Edition, EditionStatus, Sector, Source
+from editions.models import Edition, Sector, Source
 from projects import tallying
 from projects.aggregates import AggregateCell, PublishedBandTally  # noqa: F401 - the app's models
 from projects.bands import band_for, band_position_expression
+from projects.publication import OfPublishedEditions
 from projects.tallying import TALLIED_FIELDS, apply_changes, rebuild_cells, rebuilding, state_of, touches_tallies
 
 # The fields staff set on a project, in the order the import template lists them; the admin form, the import
@@ -89,7 +90,7 @@ class ProjectQuerySet(ChangeTrackingQuerySet):
         """Projects of published editions: the only door into public pages and exports."""
         # "Not in the (few) unpublished editions" rather than a join on the edition's status: the
         # join made the planners sort every public project instead of walking the value index.
-        return self.exclude(edition__in=Edition.objects.exclude(status=EditionStatus.PUBLISHED))
+        return self.filter(OfPublishedEditions())
 
     def with_band(self):
         return self.annotate(band_position=band_position_expression())

@@ -7,7 +7,8 @@ from django.db import connection
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from projects.models import Scope
+from editions.models import Edition, EditionStatus
+from projects.models import Project, Scope
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,6 +224,28 @@ def test_draft_edition_projects_appear_nowhere(client, three_projects):
     assert client.get(LIST, {"edition": "15"}).context["table"].paginator.count == 0
     assert len(csv_rows(client.get(LIST, {"edition": "15", "_export": "csv"}))) == 0
     assert "Secret draft project" not in client.get(LIST, {"_export": "json"}).getvalue().decode()
+
+
+def test_public_rows_read_the_editions_statuses_in_the_same_statement(django_assert_num_queries):
+    published = ProjectFactory(edition=EditionFactory(number=3, year=2008), title="Published project")
+    draft = EditionFactory(number=4, year=2009, draft=True)
+    ProjectFactory(edition=draft, title="Draft project")
+    # The statuses are read when the rows are, not when the query is built: an edition that becomes a draft
+    # in between takes its projects with it.
+    rows = Project.objects.public().values_list("title", flat=True)
+    Edition.objects.filter(pk=published.edition_id).update(status=EditionStatus.DRAFT)
+    with django_assert_num_queries(1):
+        assert list(rows) == []
+
+
+def test_while_every_edition_is_published_every_project_is_public(django_assert_num_queries):
+    first, second = EditionFactory(number=1, year=2005), EditionFactory(number=2, year=2006)
+    ProjectFactory(edition=first, title="First")
+    ProjectFactory(edition=second, title="Second")
+    with django_assert_num_queries(1):
+        assert sorted(Project.objects.public().values_list("title", flat=True)) == ["First", "Second"]
+    Edition.objects.filter(pk=second.pk).update(status=EditionStatus.DRAFT)
+    assert list(Project.objects.public().values_list("title", flat=True)) == ["First"]
 
 
 def test_draft_project_page_is_404(client):
