@@ -90,7 +90,7 @@ class ProjectPaginator(ClampedPaginator):
         table = rows.table
         if FastRows.serves(table):
             # Only the columns the rows show: no long texts, no source.
-            page_rows = FastRows(chosen.select_related("edition", "sector").only(*FastRows.FIELDS), table)
+            page_rows = FastRows(chosen, table)
         else:
             chosen.query.select_related = queryset.query.select_related
             page_rows = BoundRows(data=chosen, table=table)

@@ -118,10 +118,11 @@ def test_a_search_of_many_matches_is_walked_with_its_words_tested_row_by_row(cli
     page_reads = [
         query["sql"]
         for query in queries
-        if 'SELECT "projects_project"."id" AS "pk"' in query["sql"]
+        if query["sql"].startswith('SELECT "projects_project"."id" AS "pk" FROM')
         and "band_position" not in query["sql"]
         and "WHERE" in query["sql"]
-    ]  # the page's ids: not the first matches the facets count (their ids and cells), nor the table's last id
+    ]  # the page's ids: not the first matches the facets count (their ids and cells), nor the table's last id,
+    # nor the page's rows (their ids and what the table shows of them)
     assert len(page_reads) == 1 and "LIKE" in page_reads[0] and "MATCH" not in page_reads[0]
 
 
