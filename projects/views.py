@@ -15,6 +15,8 @@ from django_tables2.rows import BoundRows
 from core.caching.aggregates import for_question
 from core.caching.pages import cache_public_page
 from core.tables import EXPORT_FORMATS, PortalExport
+from projects.band_pages import page_within_its_band
+from projects.bands import BANDS_BY_SLUG
 from projects.exports import RESPONSES
 from projects.facets import project_facets
 from projects.filters import (
@@ -61,8 +63,13 @@ class ProjectPaginator(ClampedPaginator):
     (projects/search_pages.py).
     """
 
-    def __init__(self, object_list, per_page, *args, count=None, found_through_an_index=False, walking=None, **kwargs):
+    def __init__(
+        self, object_list, per_page, *args, count=None, found_through_an_index=False, walking=None, band_counts=None,
+        **kwargs,
+    ):  # fmt: skip
         self.known_count = count
+        # How many of the rows each value band holds (exact), for a deep page in the order of value.
+        self.band_counts = band_counts
         self.found_through_an_index = found_through_an_index
         # The same rows with the filters written so that only the order's index serves them
         # (projects.filters.walking_the_order), or None; search_pages puts them in the table's order.
@@ -84,6 +91,8 @@ class ProjectPaginator(ClampedPaginator):
             queryset, bottom, top, self.known_count, over,
             walking=self.walking, found_through_an_index=self.found_through_an_index,
         )  # fmt: skip
+        if ids is None:
+            ids = page_within_its_band(queryset, bottom, top, self.band_counts)
         if ids is None:
             ids = queryset.values("pk")[bottom:top]
         chosen = queryset.model._default_manager.filter(pk__in=ids).order_by(*queryset.query.order_by)
@@ -140,6 +149,7 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
             pagination["count"] = self.result_count
             data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
             pagination["found_through_an_index"] = found_through_an_index(data)
+            pagination["band_counts"] = self._band_counts(data)
         if pagination and self._walks_order_index(table):
             pagination["walking"] = walking_the_order(self.filterset).qs
         return pagination
@@ -158,6 +168,17 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
             return order not in ("value", "band")
         many = getattr(self, "result_count", None) is not None and self.result_count >= WALKED_FILTER_MATCHES
         return connection.vendor == "sqlite" and many and bool(self._selected()) and order not in EQUALITY_INDEX_ORDERS
+
+    def _band_counts(self, data) -> dict[int, int] | None:
+        """How many of the matches each value band holds, from the facet counts: exact without a search or a value
+        range (the aggregate cells' sums), and only when no band is chosen (then they are the matches' own)."""
+        if data.get("band") or any(data.get(name) not in (None, "") for name in UNFACETED_PARAMS):
+            return None
+        band = next((facet for facet in getattr(self, "facets", []) if facet.name == "band"), None)
+        if band is None or any(option.at_least for option in band.options):
+            return None
+        counts = {BANDS_BY_SLUG[option.value].position: option.count for option in band.options}
+        return counts if sum(counts.values()) == self.result_count else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
