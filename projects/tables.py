@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
-from core.formatting import format_yuan, is_chinese, localized_html
+from core.formatting import format_yuan, is_chinese, localized_html, pick_html
 from core.tables import NumberColumn, PortalTable, YuanColumn
 from editions.models import Edition
 from projects.bands import VALUE_BANDS, band_for
@@ -163,22 +163,21 @@ class PageRecord:
     Read with values_list rather than as Project instances with their edition and sector: building 150 model
     instances (a page of 50 and each one's edition and sector), with Project.from_db's bookkeeping for saves,
     was about 2 ms of a page's 17 at a million projects. Named as the model names them, so that what reads a
-    row's record (`pk`, `title`) reads the same; `edition_number` is the edition's own number, read with it.
+    row's record (`pk`, `title`) reads the same.
     """
 
-    __slots__ = (
-        "pk", "title", "title_zh", "is_illustrative", "value", "scope", "partner", "signed_on",
-        "edition_id", "edition_number", "sector_id", "sector",
-    )  # fmt: skip
+    # Each attribute and the field it is read from: the renderers below read no other column.
+    COLUMNS = {
+        "pk": "pk", "title": "title", "title_zh": "title_zh", "is_illustrative": "is_illustrative", "value": "value",
+        "scope": "scope", "partner": "partner", "signed_on": "signed_on", "edition_id": "edition_id",
+        "edition_number": "edition__number", "sector_id": "sector_id", "sector_name_en": "sector__name_en",
+        "sector_name_zh": "sector__name_zh",
+    }  # fmt: skip
+    __slots__ = tuple(COLUMNS)
 
     def __init__(self, row: tuple):
-        *values, sector_en, sector_zh = row
-        for name, value in zip(self.__slots__[:-1], values, strict=True):
+        for name, value in zip(self.__slots__, row, strict=True):
             setattr(self, name, value)
-        self.sector = SimpleNamespace(name_en=sector_en, name_zh=sector_zh)
-
-    def get_absolute_url(self):
-        return reverse("projects:detail", kwargs={"pk": self.pk})
 
 
 class FastRows:
@@ -189,18 +188,13 @@ class FastRows:
     a page's time. Used only while the table's visible columns are the ones known here.
     """
 
-    # What the renderers below read of a project, in PageRecord's order: the page reads no other column.
-    FIELDS = (
-        "pk", "title", "title_zh", "is_illustrative", "value", "scope", "partner", "signed_on",
-        "edition_id", "edition__number", "sector_id", "sector__name_en", "sector__name_zh",
-    )  # fmt: skip
     _EDITION_CELLS: dict[tuple[str, str], dict[int, str]] = {}  # (language, URL prefix): {edition number: its cell}
     _PARTNER_CELLS: dict[str, dict[str, str]] = {}  # language: {country code: its cell}
     ROW_ATTRS = (SimpleNamespace(as_html=mark_safe('class="even"')), SimpleNamespace(as_html=mark_safe('class="odd"')))
 
     def __init__(self, queryset, table: "ProjectTable"):
         """`queryset`: the page's projects, in the table's order."""
-        self.records = [PageRecord(row) for row in queryset.values_list(*self.FIELDS)]
+        self.records = [PageRecord(row) for row in queryset.values_list(*PageRecord.COLUMNS.values())]
         self.table = table
         # Built once per page: a template URL rather than a reverse() per row.
         self.project_url = conditional_escape(
@@ -255,7 +249,8 @@ class FastRows:
 
     def _sector(self, project):
         if project.sector_id not in self.sector_cells:
-            self.sector_cells[project.sector_id] = localized_html(project.sector, "name", self.language) or "—"
+            name = pick_html(project.sector_name_en, project.sector_name_zh, self.language)
+            self.sector_cells[project.sector_id] = name or "—"
         return self.sector_cells[project.sector_id]
 
     def _scope(self, project):
