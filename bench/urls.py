@@ -2,7 +2,11 @@
 
 from django.urls import path
 
-from bench.views import floor
+from bench.views import floor, page_sized_floor
 from expoportal.urls import urlpatterns as portal_urlpatterns
 
-urlpatterns = [path("bench/floor/", floor, name="bench-floor"), *portal_urlpatterns]
+urlpatterns = [
+    path("bench/floor/", floor, name="bench-floor"),
+    path("bench/floor/page-sized/", page_sized_floor, name="bench-floor-page-sized"),
+    *portal_urlpatterns,
+]
