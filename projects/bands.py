@@ -77,7 +77,18 @@ def bands_within(lower: Decimal | None, upper: Decimal | None) -> list[int] | No
     "Up to 500 million" includes exactly 500,000,000, the lowest value of "500 million–1 billion": it cuts
     that band. "Up to 499,999,999.99" does not.
     """
-    inside = []
+    whole, cut = _bands_whole_and_cut(lower, upper)
+    return None if cut else whole
+
+
+def bands_wholly_within(lower: Decimal | None, upper: Decimal | None) -> list[int]:
+    """The positions of the bands a value range holds whole, whether or not it also cuts others: their projects
+    are some of the range's, however many more the cut bands add."""
+    return _bands_whole_and_cut(lower, upper)[0]
+
+
+def _bands_whole_and_cut(lower: Decimal | None, upper: Decimal | None) -> tuple[list[int], list[int]]:
+    whole, cut = [], []
     for band in VALUE_BANDS:
         lowest = CENT if band.lower is None else band.lower
         highest = None if band.upper is None else band.upper - CENT
@@ -87,7 +98,7 @@ def bands_within(lower: Decimal | None, upper: Decimal | None) -> list[int] | No
             upper is not None and lowest > upper
         )
         if starts_in and ends_in:
-            inside.append(band.position)
+            whole.append(band.position)
         elif not left_out:
-            return None
-    return inside
+            cut.append(band.position)
+    return whole, cut

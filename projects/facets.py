@@ -11,7 +11,7 @@ from core import formatting
 from core.caching.aggregates import for_editions
 from editions.models import Edition, Sector
 from projects import search_facets
-from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, bands_within
+from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, bands_wholly_within, bands_within
 from projects.cell_counts import CELL_COLUMNS, NO_VALUE, cell_counts, warm
 from projects.models import Scope
 from projects.search_facets import bounded_count, search_cells
@@ -81,8 +81,12 @@ def _bands_of_the_range(unfaceted: dict[str, str]) -> list[int] | None:
     facet and cuts no band (projects/bands.py bands_within); otherwise None."""
     if not set(unfaceted) <= {"value_min", "value_max"}:
         return None
-    lower, upper = (Decimal(unfaceted[name]) if name in unfaceted else None for name in ("value_min", "value_max"))
-    return bands_within(lower, upper)
+    return bands_within(*_range_ends(unfaceted))
+
+
+def _range_ends(unfaceted: dict[str, str]) -> tuple[Decimal | None, Decimal | None]:
+    """The value range's lowest and highest value (None for an open end)."""
+    return tuple(Decimal(unfaceted[name]) if name in unfaceted else None for name in ("value_min", "value_max"))
 
 
 def _published_editions() -> dict[int, tuple[int, int | None]]:
@@ -137,13 +141,26 @@ def _facet_cube(
     cache holds (projects/search_facets.py)."""
     rows, lower_bounds = for_editions(
         "search-facet-cells", editions, sorted(unfaceted.items()),
-        compute=lambda: search_cells(base, list(editions), walking), question=True, language_neutral=True,
+        compute=lambda: search_cells(base, list(editions), walking, at_least=_matching_at_least(unfaceted, editions)),
+        question=True, language_neutral=True,
     )  # fmt: skip
     cells = [
         (str(editions[edition][0]), sectors[sector][0], scope, partner, VALUE_BANDS[band].slug, count)
         for edition, sector, scope, partner, band, count in rows
     ]
     return FacetCube(cells=cells, lower_bounds=lower_bounds)
+
+
+def _matching_at_least(unfaceted: dict[str, str], editions: dict[int, tuple]) -> int:
+    """How many projects a value range holds at least without a search: those of the bands it holds whole,
+    summed from the aggregate cells; 0 under a search word (the cells know nothing of words) or for no range."""
+    if "q" in unfaceted or not {"value_min", "value_max"} & set(unfaceted):
+        return 0
+    whole = bands_wholly_within(*_range_ends(unfaceted))
+    # Each band's count under no choice: the grouping the warm-up counts (a new grouping of the cells for just
+    # these bands took 70-250 ms at a million projects, more than the time it saves).
+    by_band = cell_counts(list(editions), {})[0]["band"] if whole else {}
+    return sum(by_band.get(position, 0) for position in whole)
 
 
 def _counts_of_cube(cube: FacetCube, selected: dict[str, str]) -> tuple[dict[str, dict[str, int]], int]:

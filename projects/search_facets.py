@@ -25,11 +25,15 @@ FIRST_MATCHES_WALK_MS = 20
 GROUPED_COLUMNS = tuple(CELL_COLUMNS.values())
 
 
-def search_cells(base: QuerySet, edition_ids: list[int], walking: QuerySet | None = None) -> tuple[list[tuple], bool]:
+def search_cells(
+    base: QuerySet, edition_ids: list[int], walking: QuerySet | None = None, at_least: int = 0
+) -> tuple[list[tuple], bool]:
     """(edition id, sector id, scope, partner, band position, count) of the matching projects, and whether the
     counts are only those of the first FACET_COUNT_CAP + 1 matches (each a lower bound).
 
-    `walking` is the same projects with the search written row by row (projects.filters.walking_the_order).
+    `walking` is the same projects with the search written row by row (projects.filters.walking_the_order);
+    `at_least` how many of them match at least, known without reading them (a value range's whole bands, from
+    the aggregate cells).
     """
     matching = base.filter(edition_id__in=edition_ids).order_by().with_band()
     started = read_from = time.monotonic()
@@ -43,7 +47,7 @@ def search_cells(base: QuerySet, edition_ids: list[int], walking: QuerySet | Non
     # matches' counts stand at once rather than after a grouping cut off at the limit.
     now = time.monotonic()
     remaining_ms = FACET_TIME_LIMIT_MS - (now - started) * 1000
-    projected_ms = _grouping_ms(first, (now - read_from) * 1000, base)
+    projected_ms = _grouping_ms(first, (now - read_from) * 1000, base, at_least)
     if remaining_ms < FACET_TIME_LIMIT_MS / 10 or projected_ms > remaining_ms * 1.5:
         return _counted(first), True
     try:
@@ -59,14 +63,20 @@ def _counted(first: list[tuple]) -> list[tuple]:
     return [(*cell, count) for cell, count in Counter(row[1:] for row in first).items()]
 
 
-def _grouping_ms(first: list[tuple], first_ms: float, base: QuerySet) -> float:
+def _grouping_ms(first: list[tuple], first_ms: float, base: QuerySet, at_least: int = 0) -> float:
     """About how long grouping every match would take: as long as reading the first ones took, for each time
-    they fit into all the matches. Both databases hand the first matches over in about the order of the ids (the
-    table's order, or the search index's), so the share of the table they came from tells how many there are:
-    at a million projects, "software" found its first 10,001 among the first 160,000 ids (62,347 match)."""
+    they fit into all the matches.
+
+    A search's first matches come in about the order of the ids (the table's order, or the search index's), so
+    the share of the table they came from tells how many there are: at a million projects, "software" found its
+    first 10,001 among the first 160,000 ids (62,347 match). A value range's come in the order of the value index,
+    from every part of the table, so that share says nothing; the projects of the bands it holds whole
+    (`at_least`) are then the floor: "from 200 million" read its first 10,001 in 50 ms and its whole bands hold
+    over half a million, where the ids alone projected 50 ms, and the grouping was tried until the time limit.
+    """
     reached = max(row[0] for row in first)
     last = base.model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or reached
-    return first_ms * last / max(reached, 1)
+    return first_ms * max(last / max(reached, 1), at_least / len(first))
 
 
 def _first_matches_by_walking(walking: QuerySet | None, edition_ids: list[int]) -> list[tuple] | None:

@@ -196,6 +196,69 @@ def test_the_grouping_time_is_projected_from_how_far_into_the_table_the_first_ma
     assert projected == pytest.approx(30.0 * ids[-1] / ids[1])
 
 
+def test_a_value_ranges_grouping_time_is_projected_from_the_projects_of_its_whole_bands(portal):
+    add_projects(*portal, 10)
+    ids = sorted(Project.objects.values_list("pk", flat=True))
+    # A value range's first matches come in the value index's order: here they reached the last id at once.
+    first = [(ids[-1], "cell"), (ids[0], "cell")]
+    assert search_facets._grouping_ms(first, 30.0, Project.objects.all()) == pytest.approx(30.0)
+    # Its whole bands hold 400 projects: grouping them all takes 200 times as long as reading the first two.
+    projected = search_facets._grouping_ms(first, 30.0, Project.objects.all(), at_least=400)
+    assert projected == pytest.approx(30.0 * 400 / 2)
+
+
+def test_a_count_whose_known_matches_would_outlast_the_time_limit_is_not_grouped(portal, small_cap):
+    add_projects(*portal, 12)
+    base = Project.objects.public().filter(value__gte=5 * MILLION)
+    edition_ids = [edition.pk for edition in portal[0]]
+    with CaptureQueriesContext(connection) as queries:
+        cells, lower_bounds = search_facets.search_cells(base, edition_ids, at_least=10**9)
+    assert lower_bounds and aggregates_over_projects(queries.captured_queries) == []
+    assert sum(cell[-1] for cell in cells) == search_facets.FACET_COUNT_CAP + 1  # the first matches' counts
+    # Nothing known beforehand: twelve projects are grouped well within the limit, and counted exactly.
+    with CaptureQueriesContext(connection) as queries:
+        cells, lower_bounds = search_facets.search_cells(base, edition_ids)
+    assert not lower_bounds and aggregates_over_projects(queries.captured_queries)
+    assert sum(cell[-1] for cell in cells) == 12
+
+
+@pytest.mark.parametrize(
+    ("params", "whole_bands_from"),
+    [
+        ({"value_min": "150000000"}, 500 * MILLION),  # cuts 100–500 million, holds the three bands above it
+        ({"value_max": "1000000000"}, None),  # holds the three bands under 1 billion, cuts 1–5 billion at its lowest
+        ({"value_min": "150000000", "value_max": "999999999.99"}, 500 * MILLION),
+        ({"value_min": "200000000", "value_max": "400000000"}, "none"),  # inside one band: no band whole
+        ({"value_min": "150000000", "q": "grain"}, "none"),  # a search word: the cells know nothing of words
+    ],
+)
+def test_a_range_cutting_a_band_tells_the_count_how_many_projects_its_whole_bands_hold(
+    client, portal, monkeypatch, params, whole_bands_from
+):
+    add_projects_on_the_edges(*portal)
+    told = []
+    counting = search_facets.search_cells
+
+    def spy(base, edition_ids, walking=None, at_least=0):
+        told.append(at_least)
+        return counting(base, edition_ids, walking, at_least)
+
+    monkeypatch.setattr("projects.facets.search_cells", spy)
+    cache.clear()
+    assert client.get(LIST, params).status_code == 200
+    public = Project.objects.public()
+    if whole_bands_from == "none":
+        expected = 0
+    elif whole_bands_from is None:
+        expected = public.filter(value__lt=1000 * MILLION).count()
+    else:
+        upper = Decimal(params["value_max"]) if "value_max" in params else None
+        expected = public.filter(value__gte=whole_bands_from, **({"value__lte": upper} if upper else {})).count()
+    assert told == [expected]
+    assert expected or whole_bands_from == "none"
+    assert_counts_are_the_projects(client, params)
+
+
 def test_the_time_limit_interrupts_a_long_query_and_leaves_the_connection_usable(portal):
     slow = (
         "SELECT pg_sleep(1)"

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, band_for, bands_within
+from projects.bands import BANDS_BY_SLUG, VALUE_BANDS, band_for, bands_wholly_within, bands_within
 from projects.models import Project
 from tests.factories import ProjectFactory
 
@@ -88,3 +88,26 @@ def test_bands_within_a_range_are_those_it_holds_whole(lower, upper, positions):
         return None if text is None else Decimal(text)
 
     assert bands_within(decimal(lower), decimal(upper)) == positions
+
+
+@pytest.mark.parametrize(
+    ("lower", "upper", "positions"),
+    [
+        (None, None, [0, 1, 2, 3, 4]),
+        ("100000000", None, [1, 2, 3, 4]),
+        # Cutting a band, the bands held whole all the same.
+        (None, "100000000", [0]),
+        ("150000000", None, [2, 3, 4]),
+        ("150000000", "999999999.99", [2]),
+        ("100000000.01", "5000000000", [2, 3]),
+        ("200000000", "400000000", []),
+        ("7000000000", "6000000000", []),
+    ],
+)
+def test_bands_wholly_within_a_range_are_those_it_holds_whole_whatever_it_cuts(lower, upper, positions):
+    def decimal(text):
+        return None if text is None else Decimal(text)
+
+    assert bands_wholly_within(decimal(lower), decimal(upper)) == positions
+    if bands_within(decimal(lower), decimal(upper)) is not None:  # cutting none: the same bands
+        assert bands_within(decimal(lower), decimal(upper)) == positions
