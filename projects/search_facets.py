@@ -47,7 +47,7 @@ def search_cells(
     # matches' counts stand at once rather than after a grouping cut off at the limit.
     now = time.monotonic()
     remaining_ms = FACET_TIME_LIMIT_MS - (now - started) * 1000
-    projected_ms = _grouping_ms(first, (now - read_from) * 1000, base, at_least)
+    projected_ms = _grouping_ms(first, (now - read_from) * 1000, base, at_least, editions=len(edition_ids))
     if remaining_ms < FACET_TIME_LIMIT_MS / 10 or projected_ms > remaining_ms * 1.5:
         return _counted(first), True
     try:
@@ -63,20 +63,24 @@ def _counted(first: list[tuple]) -> list[tuple]:
     return [(*cell, count) for cell, count in Counter(row[1:] for row in first).items()]
 
 
-def _grouping_ms(first: list[tuple], first_ms: float, base: QuerySet, at_least: int = 0) -> float:
+def _grouping_ms(first: list[tuple], first_ms: float, base: QuerySet, at_least: int = 0, editions: int = 1) -> float:
     """About how long grouping every match would take: as long as reading the first ones took, for each time
-    they fit into all the matches.
+    they fit into all the matches. Three floors of that number, the largest taken:
 
-    A search's first matches come in about the order of the ids (the table's order, or the search index's), so
-    the share of the table they came from tells how many there are: at a million projects, "software" found its
-    first 10,001 among the first 160,000 ids (62,347 match). A value range's come in the order of the value index,
-    from every part of the table, so that share says nothing; the projects of the bands it holds whole
-    (`at_least`) are then the floor: "from 200 million" read its first 10,001 in 50 ms and its whole bands hold
-    over half a million, where the ids alone projected 50 ms, and the grouping was tried until the time limit.
+    - A search's first matches come in about the order of the ids (the table's order, or the search index's),
+      so the share of the table they came from tells how many there are: at a million projects, "software"
+      found its first 10,001 among the first 160,000 ids (62,347 match).
+    - A value range's come in the order of an index of edition and value, edition by edition, from every part
+      of the table, so the share of the ids says nothing; the share of the `editions` they came from does
+      ("50 to 200 million" read its first 10,001 from one edition of twenty).
+    - The projects known to match (`at_least`: a value range's whole bands): "from 200 million" read its first
+      10,001 in 50 ms and its whole bands hold over half a million, where the ids alone projected 50 ms and the
+      grouping was tried until the time limit.
     """
     reached = max(row[0] for row in first)
     last = base.model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or reached
-    return first_ms * max(last / max(reached, 1), at_least / len(first))
+    editions_reached = len({row[1] for row in first})
+    return first_ms * max(last / max(reached, 1), editions / max(editions_reached, 1), at_least / len(first))
 
 
 def _first_matches_by_walking(walking: QuerySet | None, edition_ids: list[int]) -> list[tuple] | None:

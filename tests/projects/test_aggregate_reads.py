@@ -180,7 +180,7 @@ def test_a_search_over_the_cap_not_grouped_in_time_says_over_n(client, portal, s
 
 def test_a_search_whose_grouping_would_outlast_the_time_limit_is_not_grouped(client, portal, small_cap, monkeypatch):
     add_projects(*portal, 12, title="Hydrogen plant")
-    monkeypatch.setattr(search_facets, "_grouping_ms", lambda *args: search_facets.FACET_TIME_LIMIT_MS * 10)
+    monkeypatch.setattr(search_facets, "_grouping_ms", lambda *args, **kwargs: search_facets.FACET_TIME_LIMIT_MS * 10)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(LIST, {"q": "hydrogen"})
     assert "Over 5 projects match" in strip_tags(response.content.decode())
@@ -205,6 +205,19 @@ def test_a_value_ranges_grouping_time_is_projected_from_the_projects_of_its_whol
     # Its whole bands hold 400 projects: grouping them all takes 200 times as long as reading the first two.
     projected = search_facets._grouping_ms(first, 30.0, Project.objects.all(), at_least=400)
     assert projected == pytest.approx(30.0 * 400 / 2)
+
+
+def test_the_grouping_time_is_projected_from_how_many_editions_the_first_matches_came_from(portal):
+    add_projects(*portal, 10)
+    ids = sorted(Project.objects.values_list("pk", flat=True))
+    editions = portal[0]
+    # As an index of edition and value hands them over: the whole first edition before the next.
+    first = [(ids[-1], editions[0].pk, "cell"), (ids[0], editions[0].pk, "cell")]
+    projected = search_facets._grouping_ms(first, 30.0, Project.objects.all(), editions=3)
+    assert projected == pytest.approx(30.0 * 3)
+    # From every edition searched: the first matches say nothing more than their ids do.
+    first = [(ids[-1], editions[0].pk, "cell"), (ids[0], editions[1].pk, "cell"), (ids[1], editions[2].pk, "cell")]
+    assert search_facets._grouping_ms(first, 30.0, Project.objects.all(), editions=3) == pytest.approx(30.0)
 
 
 def test_a_count_whose_known_matches_would_outlast_the_time_limit_is_not_grouped(portal, small_cap):
