@@ -141,7 +141,10 @@ def _facet_cube(
     cache holds (projects/search_facets.py)."""
     rows, lower_bounds = for_editions(
         "search-facet-cells", editions, sorted(unfaceted.items()),
-        compute=lambda: search_cells(base, list(editions), walking, at_least=_matching_at_least(unfaceted, editions)),
+        compute=lambda: search_cells(
+            base, list(editions), walking, at_least=_matching_at_least(unfaceted, editions),
+            read_by_edition="q" not in unfaceted,
+        ),
         question=True, language_neutral=True,
     )  # fmt: skip
     cells = [

@@ -23,17 +23,24 @@ FACET_TIME_LIMIT_MS = 200
 FIRST_MATCHES_WALK_MS = 20
 # The facets' columns, as the aggregate cells have them (one home: projects/cell_counts.py).
 GROUPED_COLUMNS = tuple(CELL_COLUMNS.values())
+# Where a first match's edition is: each is read as its id, then the grouped columns.
+EDITION_AT = 1 + GROUPED_COLUMNS.index(CELL_COLUMNS["edition"])
 
 
 def search_cells(
-    base: QuerySet, edition_ids: list[int], walking: QuerySet | None = None, at_least: int = 0
+    base: QuerySet,
+    edition_ids: list[int],
+    walking: QuerySet | None = None,
+    at_least: int = 0,
+    read_by_edition: bool = False,
 ) -> tuple[list[tuple], bool]:
     """(edition id, sector id, scope, partner, band position, count) of the matching projects, and whether the
     counts are only those of the first FACET_COUNT_CAP + 1 matches (each a lower bound).
 
     `walking` is the same projects with the search written row by row (projects.filters.walking_the_order);
     `at_least` how many of them match at least, known without reading them (a value range's whole bands, from
-    the aggregate cells).
+    the aggregate cells); `read_by_edition` whether the database may hand the first matches over edition by
+    edition (a value range without a search word, read along the edition-and-value index).
     """
     matching = base.filter(edition_id__in=edition_ids).order_by().with_band()
     started = read_from = time.monotonic()
@@ -47,7 +54,8 @@ def search_cells(
     # matches' counts stand at once rather than after a grouping cut off at the limit.
     now = time.monotonic()
     remaining_ms = FACET_TIME_LIMIT_MS - (now - started) * 1000
-    projected_ms = _grouping_ms(first, (now - read_from) * 1000, base, at_least, editions=len(edition_ids))
+    editions = len(edition_ids) if read_by_edition else 0
+    projected_ms = _grouping_ms(first, (now - read_from) * 1000, base, at_least, editions)
     if remaining_ms < FACET_TIME_LIMIT_MS / 10 or projected_ms > remaining_ms * 1.5:
         return _counted(first), True
     try:
@@ -63,7 +71,7 @@ def _counted(first: list[tuple]) -> list[tuple]:
     return [(*cell, count) for cell, count in Counter(row[1:] for row in first).items()]
 
 
-def _grouping_ms(first: list[tuple], first_ms: float, base: QuerySet, at_least: int = 0, editions: int = 1) -> float:
+def _grouping_ms(first: list[tuple], first_ms: float, base: QuerySet, at_least: int = 0, editions: int = 0) -> float:
     """About how long grouping every match would take: as long as reading the first ones took, for each time
     they fit into all the matches. Three floors of that number, the largest taken:
 
@@ -71,15 +79,17 @@ def _grouping_ms(first: list[tuple], first_ms: float, base: QuerySet, at_least: 
       so the share of the table they came from tells how many there are: at a million projects, "software"
       found its first 10,001 among the first 160,000 ids (62,347 match).
     - A value range's come in the order of an index of edition and value, edition by edition, from every part
-      of the table, so the share of the ids says nothing; the share of the `editions` they came from does
-      ("50 to 200 million" read its first 10,001 from one edition of twenty).
+      of the table, so the share of the ids says nothing; the share of the `editions` searched that they came
+      from does ("50 to 200 million" read its first 10,001 from one edition of twenty). Only for such a read
+      (`editions` 0 otherwise): a search word found in one edition alone would be projected twenty times too
+      long, and its exact counts given up.
     - The projects known to match (`at_least`: a value range's whole bands): "from 200 million" read its first
       10,001 in 50 ms and its whole bands hold over half a million, where the ids alone projected 50 ms and the
       grouping was tried until the time limit.
     """
     reached = max(row[0] for row in first)
     last = base.model._default_manager.order_by("-pk").values_list("pk", flat=True).first() or reached
-    editions_reached = len({row[1] for row in first})
+    editions_reached = len({row[EDITION_AT] for row in first})
     return first_ms * max(last / max(reached, 1), editions / max(editions_reached, 1), at_least / len(first))
 
 

@@ -216,8 +216,23 @@ def test_the_grouping_time_is_projected_from_how_many_editions_the_first_matches
     projected = search_facets._grouping_ms(first, 30.0, Project.objects.all(), editions=3)
     assert projected == pytest.approx(30.0 * 3)
     # From every edition searched: the first matches say nothing more than their ids do.
-    first = [(ids[-1], editions[0].pk, "cell"), (ids[0], editions[1].pk, "cell"), (ids[1], editions[2].pk, "cell")]
-    assert search_facets._grouping_ms(first, 30.0, Project.objects.all(), editions=3) == pytest.approx(30.0)
+    spread = [(ids[-1], editions[0].pk, "cell"), (ids[0], editions[1].pk, "cell"), (ids[1], editions[2].pk, "cell")]
+    assert search_facets._grouping_ms(spread, 30.0, Project.objects.all(), editions=3) == pytest.approx(30.0)
+    # A search read in the ids' order is not projected from its editions: a word found in one edition alone
+    # would be projected three times too long.
+    assert search_facets._grouping_ms(first, 30.0, Project.objects.all()) == pytest.approx(30.0)
+
+
+def test_only_a_value_range_without_a_search_word_is_projected_from_its_editions(portal, small_cap, monkeypatch):
+    add_projects(*portal, 12)
+    edition_ids = [edition.pk for edition in portal[0]]
+    told = []
+    monkeypatch.setattr(
+        search_facets, "_grouping_ms", lambda first, ms, base, at_least, editions: told.append(editions) or 0.0
+    )
+    search_facets.search_cells(Project.objects.public(), edition_ids, read_by_edition=True)
+    search_facets.search_cells(Project.objects.public(), edition_ids)
+    assert told == [3, 0]
 
 
 def test_a_count_whose_known_matches_would_outlast_the_time_limit_is_not_grouped(portal, small_cap):
@@ -249,12 +264,13 @@ def test_a_range_cutting_a_band_tells_the_count_how_many_projects_its_whole_band
     client, portal, monkeypatch, params, whole_bands_from
 ):
     add_projects_on_the_edges(*portal)
-    told = []
+    told, read_by_editions = [], []
     counting = search_facets.search_cells
 
-    def spy(base, edition_ids, walking=None, at_least=0):
+    def spy(base, edition_ids, walking=None, at_least=0, read_by_edition=False):
         told.append(at_least)
-        return counting(base, edition_ids, walking, at_least)
+        read_by_editions.append(read_by_edition)
+        return counting(base, edition_ids, walking, at_least, read_by_edition)
 
     monkeypatch.setattr("projects.facets.search_cells", spy)
     cache.clear()
@@ -268,6 +284,7 @@ def test_a_range_cutting_a_band_tells_the_count_how_many_projects_its_whole_band
         upper = Decimal(params["value_max"]) if "value_max" in params else None
         expected = public.filter(value__gte=whole_bands_from, **({"value__lte": upper} if upper else {})).count()
     assert told == [expected]
+    assert read_by_editions == ["q" not in params]
     assert expected or whole_bands_from == "none"
     assert_counts_are_the_projects(client, params)
 
