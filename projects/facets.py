@@ -133,7 +133,6 @@ def _counts_of_cells(
 def _facet_cube(
     base: QuerySet,
     unfaceted: dict[str, str],
-    walking: QuerySet | None,
     editions: dict[int, tuple],
     sectors: dict[int, tuple],
 ) -> FacetCube:
@@ -142,7 +141,7 @@ def _facet_cube(
     rows, lower_bounds = for_editions(
         "search-facet-cells", editions, sorted(unfaceted.items()),
         compute=lambda: search_cells(
-            base, list(editions), walking, at_least=_matching_at_least(unfaceted, editions),
+            base, list(editions), at_least=_matching_at_least(unfaceted, editions),
             read_by_edition="q" not in unfaceted,
         ),
         question=True, language_neutral=True,
@@ -237,16 +236,14 @@ def project_facets(
     labels: dict[str, str],
     selected: dict[str, str],
     matching: QuerySet | None = None,
-    walking: QuerySet | None = None,
 ) -> tuple[list[Facet], MatchCount]:
     """Counts beside each filter's choices under every other active filter, and the number of matching projects.
 
     `base` is the public projects under the filters that are not facets, described by `unfaceted`
-    (text, value range), `walking` the same as `base` with the search tested row by row (for its first
-    matches), and `matching` those under every filter. Without text or value range, or with a value range on
-    the bands' edges alone, the counts are sums of the aggregate cells (projects/cell_counts.py), each cached
-    under the part of the choice it depends on; otherwise a bounded count of the matching projects
-    (projects/search_facets.py).
+    (text, value range), and `matching` those under every filter, both to be read in no order. Without text or
+    value range, or with a value range on the bands' edges alone, the counts are sums of the aggregate cells
+    (projects/cell_counts.py), each cached under the part of the choice it depends on; otherwise a bounded count
+    of the matching projects (projects/search_facets.py).
     """
     editions, sectors = _published_editions(), _sectors()
     names = _labels(editions, sectors)
@@ -254,7 +251,7 @@ def project_facets(
     if not unfaceted or range_bands is not None:
         counts, total = _counts_of_cells(editions, sectors, selected, range_bands)
         return _facets_from_counts(counts, names, labels, selected), MatchCount(total)
-    cube = _facet_cube(base, unfaceted, walking, editions, sectors)
+    cube = _facet_cube(base, unfaceted, editions, sectors)
     counts, total = _counts_of_cube(cube, selected)
     facets = _facets_from_counts(counts, names, labels, selected, lower_bounds=cube.lower_bounds)
     if cube.lower_bounds and not any(selected.values()):

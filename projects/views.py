@@ -25,6 +25,7 @@ from projects.filters import (
     ProjectFilter,
     found_through_an_index,
     search_index_is_separate,
+    streaming_the_search_index,
     walking_the_order,
 )
 from projects.models import Project
@@ -65,7 +66,7 @@ class ProjectPaginator(ClampedPaginator):
 
     def __init__(
         self, object_list, per_page, *args, count=None, found_through_an_index=False, walking=None, band_counts=None,
-        **kwargs,
+        unordered=None, **kwargs,
     ):  # fmt: skip
         self.known_count = count
         # How many of the rows each value band holds (exact), for a deep page in the order of value.
@@ -74,6 +75,8 @@ class ProjectPaginator(ClampedPaginator):
         # The same rows with the filters written so that only the order's index serves them
         # (projects.filters.walking_the_order), or None; search_pages puts them in the table's order.
         self.walking = walking
+        # The same rows for a read in no order (projects.filters.streaming_the_search_index), or None.
+        self.unordered = unordered
         super().__init__(object_list, per_page, *args, **kwargs)
 
     @cached_property
@@ -89,7 +92,7 @@ class ProjectPaginator(ClampedPaginator):
         over = getattr(self.known_count, "over", False)
         ids = page_of_found_rows(
             queryset, bottom, top, self.known_count, over,
-            walking=self.walking, found_through_an_index=self.found_through_an_index,
+            walking=self.walking, found_through_an_index=self.found_through_an_index, unordered=self.unordered,
         )  # fmt: skip
         if ids is None:
             ids = page_within_its_band(queryset, bottom, top, self.band_counts)
@@ -150,6 +153,8 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
             data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
             pagination["found_through_an_index"] = found_through_an_index(data)
             pagination["band_counts"] = self._band_counts(data)
+            if data.get("q") and search_index_is_separate():
+                pagination["unordered"] = streaming_the_search_index(self.filterset).qs
         if pagination and self._walks_order_index(table):
             pagination["walking"] = walking_the_order(self.filterset).qs
         return pagination
@@ -279,10 +284,10 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
 
         def count():
             base = self.filterset_class(data=unfaceted, queryset=self.get_queryset())
-            walking = walking_the_order(base).qs if unfaceted.get("q") and search_index_is_separate() else None
+            # Counted in no order: the search index joined, its matches streamed (projects.filters.joined_to_the_index).
             facets, total = project_facets(
-                base=base.qs, unfaceted=unfaceted, labels=labels, selected=selected, matching=self.object_list,
-                walking=walking,
+                base=streaming_the_search_index(base).qs, unfaceted=unfaceted, labels=labels, selected=selected,
+                matching=streaming_the_search_index(self.filterset).qs,
             )  # fmt: skip
             # Their lists of choices rendered once too: a few hundred options took 3 ms of every page's 10.
             return facets, total, render_to_string("projects/_facet_selects.html", {"facets": facets})

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.filters import SEARCH_INDEX, SEARCHED_COLUMNS, ProjectFilter
+from projects.filters import SEARCH_INDEX, SEARCHED_COLUMNS, ProjectFilter, streaming_the_search_index
 from projects.models import Project
 from tests.factories import EditionFactory, ProjectFactory
 
@@ -110,6 +110,41 @@ def test_the_search_finds_what_a_reader_expects(projects):
     assert titles(searched('"quoted')) == {'The "quoted" project'}
     assert titles(searched("wind 风电")) == {"Wind farm phase 1", "Offshore WIND park"}
     assert searched("nothing-like-this") == []
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_the_index_joined_finds_exactly_what_the_search_finds(projects, q):
+    filters = ProjectFilter(data={"q": q}, queryset=Project.objects.all())
+    joined = streaming_the_search_index(filters).qs
+    assert sorted(joined.values_list("pk", flat=True)) == searched(q)
+
+
+@on_sqlite
+def test_reads_in_no_order_join_the_index_and_reads_in_an_order_ask_it_for_a_list(client, projects):
+    """The facets' first matches and a page of few matches stream from the joined index; a download, read in the
+    table's order, asks for the list of ids, so that SQLite can walk the order's index instead of sorting."""
+    joined_at, listed = f'"{SEARCH_INDEX}"."rowid" = ', f"SELECT rowid FROM {SEARCH_INDEX}"
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("projects:list"), {"q": "wind", "sort": "title"})
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert [row.record.title for row in page.context["table"].paginated_rows] == [
+        "Hydrogen hub", "Offshore WIND park", "Wind farm phase 1",
+    ]  # fmt: skip
+    assert [query for query in sql if "band_position" in query and joined_at in query]  # the facets' first matches
+    assert [query for query in sql if 'ORDER BY +"' in query and joined_at in query]  # the page, sorted
+    assert not [query for query in sql if listed in query]
+    with CaptureQueriesContext(connection) as queries:
+        download = client.get(reverse("projects:list"), {"q": "wind", "sort": "title", "_export": "csv"})
+        rows = b"".join(download.streaming_content).decode().splitlines()[1:]
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert [row.split(",")[1] for row in rows] == ["Hydrogen hub", "Offshore WIND park", "Wind farm phase 1"]
+    assert [query for query in sql if listed in query] and not [query for query in sql if joined_at in query]
+    joined = streaming_the_search_index(ProjectFilter(data={"q": "hydrogen"}, queryset=Project.objects.all())).qs
+    sql, params = joined.values_list("pk")[:10].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        first_step = str(cursor.fetchall()[0][-1])
+    assert first_step.startswith(f"SCAN {SEARCH_INDEX} VIRTUAL TABLE INDEX")  # the index leads, in its ids' order
 
 
 @on_sqlite

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects import search_pages
-from projects.filters import ProjectFilter, found_through_an_index
+from projects.filters import ProjectFilter, found_through_an_index, search_index_is_separate
 from projects.models import Project, Scope
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory
 
@@ -165,3 +165,24 @@ def test_a_shallow_page_whose_walk_takes_too_long_sorts_every_match(client, proj
     rows, expected, queries = shown(client, {"q": "solar", "sort": "title", "per_page": "10"})
     assert rows == expected and len(rows) == 10
     assert read_from_the_matches(queries)
+
+
+def test_the_walk_is_given_less_time_where_sorting_every_match_is_one_pass(client, projects, monkeypatch):
+    """With SQLite's search index joined, sorting every match reads them in one pass: a walk that has not found
+    its page in JOINED_WALK_TIME_LIMIT_MS gives way to it (projects/search_pages.py)."""
+    limits = []
+    timed = search_pages.time_limit
+
+    @contextmanager
+    def recorded(milliseconds):
+        limits.append(milliseconds)
+        with timed(milliseconds):
+            yield
+
+    monkeypatch.setattr(search_pages, "MATERIALISED_MATCHES", 5)
+    monkeypatch.setattr(search_pages, "time_limit", recorded)
+    rows, expected, queries = shown(client, {"q": "solar", "sort": "title", "per_page": "10"})
+    assert rows == expected and len(rows) == 10
+    joined = search_index_is_separate()
+    assert limits == [search_pages.JOINED_WALK_TIME_LIMIT_MS if joined else search_pages.WALK_TIME_LIMIT_MS]
+    assert search_pages.JOINED_WALK_TIME_LIMIT_MS < search_pages.WALK_TIME_LIMIT_MS
