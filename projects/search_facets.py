@@ -32,10 +32,10 @@ def search_cells(
     `base` is read in no order (on SQLite with the search index joined: projects.filters.streaming_the_search_index,
     which at a million projects found the first matches of each word tried in 27-45 ms, as quick as a walk along
     the table for a word in every project, 24 ms for "project", and up to fourteen times quicker for the rest,
-    556 ms walked for "smart rail"); `at_least` how many of them
-    match at least, known without reading them (a value range's whole bands, from the aggregate cells);
-    `read_by_edition` whether the database may hand the first matches over edition by edition (a value range
-    without a search word, read along the edition-and-value index).
+    556 ms walked for "smart rail"); `at_least` how many of them match at least, known without reading them (a
+    value range's whole bands, from the aggregate cells); `read_by_edition` whether the database may hand the
+    first matches over edition by edition (a value range without a search word, read along the edition-and-value
+    index).
     """
     matching = base.filter(edition_id__in=edition_ids).order_by().with_band()
     started = time.monotonic()
