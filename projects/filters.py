@@ -217,18 +217,28 @@ def walking_the_order(filterset: ProjectFilter) -> ProjectFilter:
 
     Which is faster depends on how many rows the range holds, which the planners guess badly: the caller tries
     the walk within a time limit first (projects.views.ProjectPaginator)."""
-    walking = type(filterset)(data=filterset.data, queryset=filterset.queryset, request=filterset.request)
-    walking.walks_order_index = True
-    return walking
+    return _written_as(filterset, walks_order_index=True)
 
 
 def streaming_the_search_index(filterset: ProjectFilter) -> ProjectFilter:
     """The same filters, with the search index joined, for reads in no order (the facets' first matches, a
     bounded count, the ids of a few matches): the index hands its matches over one by one and a LIMIT stops
     it, where asked for a list it reads every match first (`joined_to_the_index`). The same rows either way."""
-    streaming = type(filterset)(data=filterset.data, queryset=filterset.queryset, request=filterset.request)
-    streaming.joins_search_index = True
-    return streaming
+    return _written_as(filterset, joins_search_index=True)
+
+
+def search_joins_the_index(data: dict) -> bool:
+    """Whether `streaming_the_search_index` joins anything for these filters (a form's cleaned data): a search
+    with a word the index is asked for, on SQLite. Otherwise its copy reads as the filters themselves do."""
+    return _index_query(search_words(data.get("q") or "")) is not None
+
+
+def _written_as(filterset: ProjectFilter, **how: bool) -> ProjectFilter:
+    """A copy of the filters, on the same data and rows, with the given ways of writing them set."""
+    copy = type(filterset)(data=filterset.data, queryset=filterset.queryset, request=filterset.request)
+    for name, value in how.items():
+        setattr(copy, name, value)
+    return copy
 
 
 # The query parameters that filter (as opposed to sort, paginate or export), and those with no facet (no list

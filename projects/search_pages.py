@@ -112,8 +112,10 @@ def page_of_found_rows(
     if walk is None or (not found_through_an_index and bottom >= DEEP_PAGE_ROWS):
         return None  # a deep page under other filters: their index, however far, beats a cut-off walk
     # The walk reads about bottom × (projects / matches) rows: a deep page may take longer to be worth it.
-    limit = WALK_TIME_LIMIT_MS if unordered is None else JOINED_WALK_TIME_LIMIT_MS
-    limit = DEEP_WALK_TIME_LIMIT_MS if bottom >= DEEP_PAGE_ROWS else limit
+    if bottom >= DEEP_PAGE_ROWS:
+        limit = DEEP_WALK_TIME_LIMIT_MS
+    else:
+        limit = WALK_TIME_LIMIT_MS if unordered is None else JOINED_WALK_TIME_LIMIT_MS
     try:
         with time_limit(limit):
             return list(walk.order_by(*order).values_list("pk", flat=True)[bottom:top])

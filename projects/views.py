@@ -25,6 +25,7 @@ from projects.filters import (
     ProjectFilter,
     found_through_an_index,
     search_index_is_separate,
+    search_joins_the_index,
     streaming_the_search_index,
     walking_the_order,
 )
@@ -153,11 +154,18 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
             data = self.filterset.form.cleaned_data if self.filterset.is_bound else {}
             pagination["found_through_an_index"] = found_through_an_index(data)
             pagination["band_counts"] = self._band_counts(data)
-            if data.get("q") and search_index_is_separate():
-                pagination["unordered"] = streaming_the_search_index(self.filterset).qs
+            if search_joins_the_index(data):
+                # The sort of every match is one pass over the joined index (projects/search_pages.py).
+                pagination["unordered"] = self._matching_in_no_order
         if pagination and self._walks_order_index(table):
             pagination["walking"] = walking_the_order(self.filterset).qs
         return pagination
+
+    @cached_property
+    def _matching_in_no_order(self):
+        """The matching projects written for reads in no order (projects.filters.streaming_the_search_index): the
+        facets' bounded count and the paginator's sort of few matches read them."""
+        return streaming_the_search_index(self.filterset).qs
 
     def _walks_order_index(self, table) -> bool:
         """Whether to try a page by walking the order's index: a search word; a value range or band in an
@@ -287,7 +295,7 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
             # Counted in no order: the search index joined, its matches streamed (projects.filters.joined_to_the_index).
             facets, total = project_facets(
                 base=streaming_the_search_index(base).qs, unfaceted=unfaceted, labels=labels, selected=selected,
-                matching=streaming_the_search_index(self.filterset).qs,
+                matching=self._matching_in_no_order,
             )  # fmt: skip
             # Their lists of choices rendered once too: a few hundred options took 3 ms of every page's 10.
             return facets, total, render_to_string("projects/_facet_selects.html", {"facets": facets})
