@@ -119,8 +119,13 @@ DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "5000"))
 DB_CONNECT_TIMEOUT_SECONDS = int(os.environ.get("DB_CONNECT_TIMEOUT_SECONDS", "3"))
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = DB_CONNECT_TIMEOUT_SECONDS
+    # No JIT compilation: it starts when a plan's estimated cost passes jit_above_cost, as a sort of a search's
+    # matches planned with index walks switched off does (projects/search_pages.py), and compiling took 250 ms
+    # of a query whose own work was 90 ms. A page's queries take milliseconds, where compiling never pays.
+    server_options = ["-c jit=off"]
     if DB_STATEMENT_TIMEOUT_MS:
-        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+        server_options.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}")
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join(server_options)
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Two saves at once: SQLite lets only one transaction write. A transaction that began by reading and
     # then wants to write while another writes fails at once with "database is locked" (the 503 page);

@@ -3,6 +3,7 @@ and shows the same rows, in the same order, as the plain query: in every order, 
 common words, words too short for the trigram index and Chinese words."""
 
 import datetime
+import re
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -114,6 +115,17 @@ def test_filters_without_a_search_or_range_are_paged_by_the_walk(client, project
     rows, expected, queries = shown(client, {"sector": "energy", "sort": "title", "per_page": "10"})
     assert rows == expected and len(rows) == 10
     assert not read_from_the_matches(queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the list of ids stays SQLite's way")
+@pytest.mark.parametrize("params", [{"q": "northern solar"}, {"value_min": "1100000000", "value_max": "1400000000"}])
+def test_few_matches_are_sorted_by_the_query_that_finds_them_on_postgresql(client, projects, params):
+    rows, expected, queries = shown(client, {**params, "sort": "title", "per_page": "2", "page": "2"})
+    assert rows == expected and len(rows) == 2
+    # The one list of ids is the page's two, read in full; none of every match, sorted after.
+    lists = [found for query in queries for found in re.findall(r'"id" IN \(([\d, ]+)\)', query["sql"])]
+    assert [ids.split(", ") for ids in lists] == [[str(pk) for pk in rows]]
+    assert read_from_the_matches(queries)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="planner settings are PostgreSQL's")
