@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
@@ -13,6 +14,7 @@ from editions.admin_permissions import DraftOnlyForDataEntryMixin
 from editions.admin_pickers import SourcePickerMixin
 from projects.admin_history import DeletedProjectsAdminMixin
 from projects.bands import BANDS_BY_SLUG, VALUE_BANDS
+from projects.filters import holding_every_word, indexed_search
 from projects.forms import VersionedProjectForm
 from projects.models import Project
 from projects.resources import ProjectResource
@@ -91,6 +93,19 @@ class ProjectAdmin(
             {"fields": ["source", "is_illustrative", "generated_from", "version", "created_at", "updated_at"]},
         ),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The public search's condition (projects.filters.holding_every_word) on the admin's own terms (words, or
+        phrases in quotes): the same six columns through the same indexes, where the admin's LIKE per column is
+        a read of every project on PostgreSQL, whose index holds the columns joined."""
+        words = [
+            unescape_string_literal(term) if term[0] in "\"'" and term[-1] == term[0] and len(term) > 1 else term
+            for term in smart_split(search_term)
+        ]
+        if not words:
+            return queryset, False
+        queryset, condition = holding_every_word(queryset, words)
+        return queryset.filter(indexed_search(words) & condition), False
 
     @admin.display(description=_("value"), ordering="value")
     def formatted_value(self, project):
