@@ -11,6 +11,7 @@ ready yet (no tables before the first migration) or the cache cannot be reached,
 visitor; the worker starts all the same.
 """
 
+import gc
 import logging
 from pathlib import Path
 
@@ -52,6 +53,20 @@ def warm_up() -> None:
     for name in public_template_names():
         get_template(name)
     warm_data()
+    leave_the_loaded_code_out_of_garbage_collection()
+
+
+def leave_the_loaded_code_out_of_garbage_collection() -> None:
+    """What is loaded by now (modules, URL patterns, templates, catalogues: 140,000 objects) stays for the life of
+    the process: the garbage collector's full passes need not look at it again.
+
+    Each full pass looked at all of it, 65 ms, and a page that builds many objects (the facets of a search count
+    up to 10,001 matches) set off two of them: at a million projects, half of a new search's 290 ms. Frozen, a
+    full pass looks only at what came later. Under gunicorn --preload the master freezes before it forks, and
+    the workers' copies of those pages then stay shared, as the collector no longer writes to them.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def warm_data() -> None:

@@ -119,4 +119,4 @@ def test_the_connect_timeout_is_a_few_seconds_and_can_be_set(silent_server, prod
     namespace = runpy.run_path(str(Path(settings.BASE_DIR) / "expoportal" / "settings.py"))
     options = namespace["DATABASES"][DEFAULT_DB_ALIAS]["OPTIONS"]
     assert options["connect_timeout"] == 10
-    assert options["options"] == f"-c statement_timeout={settings.DB_STATEMENT_TIMEOUT_MS}"  # still there
+    assert options["options"] == f"-c jit=off -c statement_timeout={settings.DB_STATEMENT_TIMEOUT_MS}"  # still there
