@@ -104,8 +104,7 @@ class ProjectAdmin(
         ]
         if not words:
             return queryset, False
-        queryset, condition = holding_every_word(queryset, words)
-        return queryset.filter(indexed_search(words) & condition), False
+        return queryset.filter(indexed_search(words) & holding_every_word(words)), False
 
     @admin.display(description=_("value"), ordering="value")
     def formatted_value(self, project):
