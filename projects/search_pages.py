@@ -6,10 +6,10 @@ full: quick when the matches are common (a page is found after a few hundred row
 when they are rare (the five-second timeout at a million projects, for "northern solar" sorted by title). The
 page's count (projects/search_facets.py) says which case it is: when at most MATERIALISED_MATCHES projects
 match, their ids are read first, without an order, through the index that finds them (FTS5 or pg_trgm for a
-word, the value index for a range), and only those are sorted; when more match, the walk usually finds a page
-within a few thousand rows, and gets WALK_TIME_LIMIT_MS (DEEP_WALK_TIME_LIMIT_MS on a deep page) to do it before
-every match is sorted: a walk that slow means the matches are sparse along the order, so sorting them all is the
-cheaper read.
+word, on PostgreSQL the ideograph pairs for a word of two, the value index for a range), and only those are
+sorted; when more match, the walk usually finds a page within a few thousand rows, and gets WALK_TIME_LIMIT_MS
+(DEEP_WALK_TIME_LIMIT_MS on a deep page) to do it before every match is sorted: a walk that slow means the
+matches are sparse along the order, so sorting them all is the cheaper read.
 """
 
 from collections.abc import Iterator

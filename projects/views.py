@@ -24,6 +24,7 @@ from projects.filters import (
     UNFACETED_PARAMS,
     ProjectFilter,
     found_through_an_index,
+    search_asks_the_pairs_index,
     search_index_is_separate,
     search_joins_the_index,
     streaming_the_search_index,
@@ -175,7 +176,11 @@ class ProjectListView(SingleTableMixin, ExportMixin, FilterView):
         if not (self.filters_valid and self.filterset.is_bound):
             return False
         if self.filterset.searches:
-            return search_index_is_separate()
+            # An index looked up before the LIKEs (SQLite's FTS5, PostgreSQL's ideograph pairs) reads every match
+            # first; the walk tests the LIKEs alone. PostgreSQL's trigram index serves the LIKE itself: its planner
+            # chooses between the two ways on its own.
+            data = self.filterset.form.cleaned_data
+            return search_index_is_separate() or search_asks_the_pairs_index(data)
         order = self._order().lstrip("-")
         if self.filterset.reads_value_ranges:
             return order not in ("value", "band")

@@ -1,17 +1,19 @@
 """The text search's condition on PostgreSQL is the expression its one trigram index holds (projects/migrations/
-0012_...), for words long enough for it; and it finds a word in any of the six columns, never across two."""
+0012_...), for words long enough for it, and that of its ideograph-pair index (0013) for words of two ideographs;
+and it finds a word in any of the six columns, never across two."""
 
 import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from projects.filters import SEARCHED_COLUMNS, ProjectFilter
+from projects.filters import SEARCHED_COLUMNS, ProjectFilter, found_through_an_index, walking_the_order
 from projects.models import Project
 from tests.factories import EditionFactory, ProjectFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans and settings")
 INDEX = "projects_project_searched_text_trgm"
+PAIRS_INDEX = "projects_project_ideograph_pairs"
 
 
 def matching(q: str):
@@ -47,10 +49,50 @@ def test_a_word_too_short_for_trigrams_is_not_asked_of_the_index(edition, q):
 
 
 @on_postgresql
+@pytest.mark.parametrize("q", ["氢能", "风电 项目", "氢能 hydrogen"])
+def test_a_word_of_two_ideographs_is_looked_up_in_the_pairs_index(edition, q):
+    assert PAIRS_INDEX in plan(matching(q))
+    assert found_through_an_index({"q": q})
+
+
+@on_postgresql
+@pytest.mark.parametrize("q", ["RU", "氢", "5G", "氢A", "hydrogen", "氢能源"])
+def test_other_words_are_not_asked_of_the_pairs_index(edition, q):
+    # Latin pairs, single ideographs and mixed pairs are not in it; words of three are the trigram index's.
+    assert PAIRS_INDEX not in plan(matching(q))
+
+
+@on_postgresql
+def test_the_walk_along_the_order_tests_a_pair_by_like_alone(edition):
+    # Each row the walk meets would otherwise have its pairs listed again, one regular expression per row.
+    filterset = ProjectFilter(data={"q": "风电", "sort": "title"}, queryset=Project.objects.public())
+    assert "projects_ideograph_pairs" in str(filterset.qs.query)
+    assert "projects_ideograph_pairs" not in str(walking_the_order(filterset).qs.query)
+
+
+@on_postgresql
+def test_the_pairs_are_those_of_adjacent_ideographs_only():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT projects_ideograph_pairs(%s)", ["风电A项目 氢 hydrogen 㐀㐁\x1f北方"])
+        (pairs,) = cursor.fetchone()
+    assert sorted(pairs) == sorted(["风电", "项目", "㐀㐁", "北方"])
+
+
+@pytest.mark.parametrize("column", ["title_zh", "parties_zh", "description_zh", "title"])
+def test_a_word_of_two_ideographs_is_found_wherever_its_pair_is_and_never_across_two_columns(edition, column):
+    sector = SectorFactory()
+    found = ProjectFactory(edition=edition, sector=sector, **{column: "沿海风电场"})
+    ProjectFactory(edition=edition, sector=sector, title_zh="沿海风", parties_zh="电场公司", description_zh="")
+    ProjectFactory(edition=edition, sector=sector, title_zh="风 电", parties_zh="", description_zh="")
+    assert list(matching("风电").values_list("pk", flat=True)) == [found.pk]
+    assert list(matching("风电 沿海").values_list("pk", flat=True)) == [found.pk]
+
+
+@on_postgresql
 def test_the_index_serves_the_long_word_of_a_search_that_has_a_short_one_too(edition):
-    found = plan(matching("氢能 hydrogen"))
+    found = plan(matching("RU hydrogen"))
     assert INDEX in found
-    assert "%氢能%" not in found.split("Index Cond")[1].split("\n")[0]
+    assert "%RU%" not in found.split("Index Cond")[1].split("\n")[0]
 
 
 @on_postgresql

@@ -127,6 +127,24 @@ def test_a_search_of_many_matches_is_walked_with_its_words_tested_row_by_row(cli
     assert len(page_reads) == 1 and "LIKE" in page_reads[0] and "MATCH" not in page_reads[0]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index of ideograph pairs")
+def test_a_word_of_two_ideographs_is_walked_by_like_and_counted_through_its_pairs(client, portal_projects, a_small_cap):
+    with CaptureQueriesContext(connection) as queries:
+        rows = page_ids(client, "q=%E9%A1%B9%E7%9B%AE&sort=-value")  # 项目
+    page_reads = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT "projects_project"."id" AS "pk" FROM')
+        and "band_position" not in query["sql"]
+        and "WHERE" in query["sql"]
+    ]
+    first_reads = [query["sql"] for query in queries if "LIMIT 6" in query["sql"] and "band_position" in query["sql"]]
+    assert len(page_reads) == 1 and "LIKE" in page_reads[0] and "projects_ideograph_pairs" not in page_reads[0]
+    assert len(first_reads) == 1 and "projects_ideograph_pairs" in first_reads[0]
+    expected = Project.objects.public().filter(title_zh__contains="项目").order_by("-value", "pk")
+    assert rows == list(expected.values_list("pk", flat=True)[:5])  # the count's cap of 5: one page of 5
+
+
 def facet_counts(client, query: str) -> dict:
     response = client.get(f"{URL}?{query}")
     assert response.status_code == 200
