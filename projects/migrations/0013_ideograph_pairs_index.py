@@ -43,6 +43,9 @@ def pairs_index(apps, schema_editor):
     schema_editor.execute(
         f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "projects_project" USING gin ({FUNCTION}(({joined})))'
     )
+    # Statistics of the new expression (its commonest pairs): without them the planner guessed 5,000 projects for
+    # every pair, 62,430 of a million holding 风电.
+    schema_editor.execute('ANALYZE "projects_project"')
 
 
 def no_pairs_index(apps, schema_editor):
