@@ -112,18 +112,23 @@ def a_small_cap(monkeypatch):
     monkeypatch.setattr(search_facets, "FACET_TIME_LIMIT_MS", 0)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's planner chooses how to find a search's page")
-def test_a_search_of_many_matches_is_walked_with_its_words_tested_row_by_row(client, portal_projects, a_small_cap):
-    with CaptureQueriesContext(connection) as queries:
-        page_ids(client, "q=project&sort=-value")
-    page_reads = [
+def reads_of_the_pages_ids(queries) -> list[str]:
+    """The queries that read the page's ids: not the first matches the facets count (their ids and cells), nor the
+    table's last id, nor the page's rows (their ids and what the table shows of them)."""
+    return [
         query["sql"]
         for query in queries
         if query["sql"].startswith('SELECT "projects_project"."id" AS "pk" FROM')
         and "band_position" not in query["sql"]
         and "WHERE" in query["sql"]
-    ]  # the page's ids: not the first matches the facets count (their ids and cells), nor the table's last id,
-    # nor the page's rows (their ids and what the table shows of them)
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's planner chooses how to find a search's page")
+def test_a_search_of_many_matches_is_walked_with_its_words_tested_row_by_row(client, portal_projects, a_small_cap):
+    with CaptureQueriesContext(connection) as queries:
+        page_ids(client, "q=project&sort=-value")
+    page_reads = reads_of_the_pages_ids(queries)
     assert len(page_reads) == 1 and "LIKE" in page_reads[0] and "MATCH" not in page_reads[0]
 
 
@@ -131,13 +136,7 @@ def test_a_search_of_many_matches_is_walked_with_its_words_tested_row_by_row(cli
 def test_a_word_of_two_ideographs_is_walked_by_like_and_counted_through_its_pairs(client, portal_projects, a_small_cap):
     with CaptureQueriesContext(connection) as queries:
         rows = page_ids(client, "q=%E9%A1%B9%E7%9B%AE&sort=-value")  # 项目
-    page_reads = [
-        query["sql"]
-        for query in queries
-        if query["sql"].startswith('SELECT "projects_project"."id" AS "pk" FROM')
-        and "band_position" not in query["sql"]
-        and "WHERE" in query["sql"]
-    ]
+    page_reads = reads_of_the_pages_ids(queries)
     first_reads = [query["sql"] for query in queries if "LIMIT 6" in query["sql"] and "band_position" in query["sql"]]
     assert len(page_reads) == 1 and "LIKE" in page_reads[0] and "projects_ideograph_pairs" not in page_reads[0]
     assert len(first_reads) == 1 and "projects_ideograph_pairs" in first_reads[0]
