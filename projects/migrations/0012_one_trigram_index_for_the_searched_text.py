@@ -21,9 +21,15 @@ def _column_index(column: str) -> str:
     return f"projects_project_{column}_trgm"
 
 
+def _no_statement_timeout(schema_editor):
+    # Building a trigram index reads every project: longer than a page's statement timeout at a million.
+    schema_editor.execute("SET LOCAL statement_timeout = 0")  # until this migration's transaction ends
+
+
 def one_index(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    _no_statement_timeout(schema_editor)
     joined = SEPARATOR.join(f'"{column}"' for column in COLUMNS)
     schema_editor.execute(
         f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "projects_project" USING gin (UPPER(({joined})::text) gin_trgm_ops)'
@@ -35,6 +41,7 @@ def one_index(apps, schema_editor):
 def one_index_per_column(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    _no_statement_timeout(schema_editor)
     for column in COLUMNS:
         schema_editor.execute(
             f'CREATE INDEX IF NOT EXISTS "{_column_index(column)}" ON "projects_project" '
