@@ -206,10 +206,6 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "SQLite does not support indexes with non-key columns": the INCLUDE of the projects' value index
-# (projects.models.Project) serves PostgreSQL's facet counts only; on SQLite the index is the same without it.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
-
 LOGIN_URL = "admin:login"
 # Where a sign-in lands without a safe ?next= (an outside address is ignored): not Django's /accounts/profile/.
 LOGIN_REDIRECT_URL = "admin:index"

@@ -237,14 +237,7 @@ class Project(models.Model):
         indexes = [
             # Each sort and filter has an index in the table's order (ties by id), ending in the
             # edition so that "published editions only" and deep pages read the index alone.
-            # On PostgreSQL it carries the facets' other columns too (INCLUDE; SQLite has no such thing and
-            # Django leaves it out there), so that the counts of a value range that cuts a band group the index
-            # alone, without a read of each matching row (migration 0014).
-            models.Index(
-                fields=["-value", "id", "edition"],
-                include=["sector", "scope", "partner"],
-                name="project_value_id_edition",
-            ),
+            models.Index(fields=["-value", "id", "edition"], name="project_value_id_edition"),
             models.Index(fields=["edition", "-value", "id"], name="project_edition_value_id"),
             models.Index(fields=["sector", "-value", "id", "edition"], name="project_sector_value_id"),
             models.Index(fields=["partner", "-value", "id", "edition"], name="project_partner_value_id"),

@@ -57,16 +57,10 @@ def search_cells(
         return _counted(first), True
     try:
         with time_limit(int(remaining_ms)):
-            grouped = list(grouped_cells(matching))
+            grouped = list(matching.values_list(*GROUPED_COLUMNS).annotate(count=Count("pk")))
         return grouped, False
     except OperationalError:
         return _counted(first), True
-
-
-def grouped_cells(matching: QuerySet) -> QuerySet:
-    """The matching projects (annotated `with_band`) counted by cell in one GROUP BY; on PostgreSQL a value range's
-    are read from the value index alone, which carries the grouped columns (projects/migrations/0014_...)."""
-    return matching.values_list(*GROUPED_COLUMNS).annotate(count=Count("pk"))
 
 
 def _counted(first: list[tuple]) -> list[tuple]:
